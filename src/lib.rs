@@ -7,5 +7,9 @@
 //! Data flows one way:
 //! values -> typed model -> strategy -> builders -> objects -> validate -> output.
 
+pub mod names;
 pub mod source;
 pub mod validate;
+pub mod values;
+
+pub use values::{App, Strategy};

@@ -1,0 +1,81 @@
+//! The naming rules of Kubernetes (RFC 1123 and RFC 1035 names), shared by the values checks.
+
+/// True for an RFC 1123 label: at most 63 lowercase letters, digits and `-`, starting and
+/// ending with a letter or digit. Namespaces and most object names follow it.
+///
+/// ```
+/// assert!(tack::names::is_dns1123_label("mnist-v2"));
+/// assert!(!tack::names::is_dns1123_label("Mnist"));
+/// ```
+pub fn is_dns1123_label(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 63
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// True for an RFC 1035 label: an RFC 1123 label that starts with a letter. Service names
+/// follow it.
+pub fn is_dns1035_label(name: &str) -> bool {
+    is_dns1123_label(name) && name.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
+}
+
+/// True for an RFC 1123 subdomain: dot-separated labels, at most 253 characters. Secret,
+/// ConfigMap and Deployment names follow it.
+pub fn is_dns1123_subdomain(name: &str) -> bool {
+    name.len() <= 253 && name.split('.').all(is_dns1123_label)
+}
+
+/// True for a valid environment variable name (letters, digits, `_`, `-`, `.`, not starting
+/// with a digit), as the API server checks it.
+pub fn is_env_var_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    !bytes.is_empty()
+        && !bytes[0].is_ascii_digit()
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// True for a valid container port name: at most 15 lowercase letters, digits and `-`,
+/// with at least one letter, no `--`, not starting or ending with `-`.
+pub fn is_port_name(name: &str) -> bool {
+    is_dns1123_label(name)
+        && name.len() <= 15
+        && name.bytes().any(|b| b.is_ascii_lowercase())
+        && !name.contains("--")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_and_subdomains() {
+        assert!(is_dns1123_label("a"));
+        assert!(is_dns1123_label("1abc"));
+        assert!(!is_dns1123_label("-a"));
+        assert!(!is_dns1123_label("a-"));
+        assert!(!is_dns1123_label(""));
+        assert!(!is_dns1123_label(&"a".repeat(64)));
+        assert!(!is_dns1035_label("1abc"));
+        assert!(is_dns1123_subdomain("mnist.example.com"));
+        assert!(!is_dns1123_subdomain("mnist..com"));
+    }
+
+    #[test]
+    fn env_and_port_names() {
+        assert!(is_env_var_name("API_KEY"));
+        assert!(!is_env_var_name("1KEY"));
+        assert!(!is_env_var_name("A KEY"));
+        assert!(is_port_name("http"));
+        assert!(is_port_name("metrics-2"));
+        assert!(!is_port_name("1234"));
+        assert!(!is_port_name("a--b"));
+        assert!(!is_port_name("sixteen-chars-xx"));
+    }
+}

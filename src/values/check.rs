@@ -1,0 +1,611 @@
+//! Checks of the typed model that types alone cannot express: choices that exclude each
+//! other, ranges, names Kubernetes would reject, strategy parameters that make no sense.
+//!
+//! Problems carry the field path; the loader adds the file position from the values tree.
+
+use super::error::Problem;
+use super::model::{
+    App, CanaryMode, EnvValue, IntOrPercent, PortRef, Probe, ServiceType, StrategyType,
+};
+use super::path::FieldPath;
+use crate::names;
+use crate::source::Location;
+use std::collections::BTreeSet;
+
+/// The longest suffix tack adds to the app name (`-preview`), so names stay valid Service
+/// names (63 characters at most).
+const LONGEST_SUFFIX: usize = "-preview".len();
+
+/// Every problem of the model, in field order.
+pub fn check(app: &App) -> Vec<Problem> {
+    let mut checker = Checker::default();
+    checker.app(app);
+    checker.problems
+}
+
+#[derive(Default)]
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn report(&mut self, path: &str, message: impl Into<String>, help: Option<&str>) {
+        let problem = Problem::new(Location::UNKNOWN, FieldPath::parse(path), message);
+        self.problems.push(match help {
+            Some(help) => problem.with_help(help),
+            None => problem,
+        });
+    }
+
+    fn report_at(&mut self, path: FieldPath, message: impl Into<String>, help: Option<&str>) {
+        let problem = Problem::new(Location::UNKNOWN, path, message);
+        self.problems.push(match help {
+            Some(help) => problem.with_help(help),
+            None => problem,
+        });
+    }
+
+    fn app(&mut self, app: &App) {
+        let max = 63 - LONGEST_SUFFIX;
+        if !names::is_dns1035_label(&app.name) || app.name.len() > max {
+            self.report(
+                "name",
+                format!(
+                    "`{}` is not a valid app name: use lowercase letters, digits and `-`, \
+                     start with a letter, at most {max} characters",
+                    app.name
+                ),
+                Some("it names Services, which Kubernetes limits to 63 characters with tack's suffixes"),
+            );
+        }
+        self.image(app);
+        if app.container_port == 0 {
+            self.report(
+                "containerPort",
+                "expected a port from 1 to 65535, found 0",
+                None,
+            );
+        }
+        let mut port_names = BTreeSet::from(["http".to_string()]);
+        for (i, port) in app.ports.iter().enumerate() {
+            let path = FieldPath::parse("ports").index(i);
+            if !names::is_port_name(&port.name) {
+                self.report_at(
+                    path.key("name"),
+                    format!("`{}` is not a valid port name", port.name),
+                    Some(
+                        "use up to 15 lowercase letters, digits and `-`, with at least one letter",
+                    ),
+                );
+            }
+            if !port_names.insert(port.name.clone()) {
+                self.report_at(
+                    path.key("name"),
+                    format!("port name `{}` is used twice", port.name),
+                    Some("`http` is the name of `containerPort`; give each port its own name"),
+                );
+            }
+            if port.container_port == 0 {
+                self.report_at(
+                    path.key("containerPort"),
+                    "expected a port from 1 to 65535, found 0",
+                    None,
+                );
+            }
+        }
+        for (name, value) in &app.env {
+            let path = FieldPath::parse("env").key(name.as_str());
+            if !names::is_env_var_name(name) {
+                self.report_at(
+                    path.clone(),
+                    format!("`{name}` is not a valid environment variable name"),
+                    Some("use letters, digits and `_`, not starting with a digit"),
+                );
+            }
+            if let EnvValue::SecretKeyRef(r) | EnvValue::ConfigMapKeyRef(r) = value {
+                if r.name.is_empty() || r.key.is_empty() {
+                    self.report_at(path, "a reference needs both `name` and `key`", None);
+                }
+            }
+        }
+        for (i, source) in app.env_from.iter().enumerate() {
+            if source.secret.is_some() == source.config_map.is_some() {
+                self.report_at(
+                    FieldPath::parse("envFrom").index(i),
+                    "set exactly one of `secret` and `configMap`",
+                    None,
+                );
+            }
+        }
+        for (field, probe) in [
+            ("readinessProbe", &app.readiness_probe),
+            ("livenessProbe", &app.liveness_probe),
+            ("startupProbe", &app.startup_probe),
+        ] {
+            if let Some(probe) = probe {
+                self.probe(field, probe);
+            }
+        }
+        self.volumes(app);
+        self.secrets(app);
+        self.service(app);
+        self.ingress(app);
+        self.strategy(app);
+    }
+
+    fn image(&mut self, app: &App) {
+        let repository = &app.image.repository;
+        if repository.is_empty() || repository.chars().any(char::is_whitespace) {
+            self.report(
+                "image.repository",
+                format!("`{repository}` is not an image repository"),
+                Some("write it like `ghcr.io/acme/mnist-serving`"),
+            );
+        }
+        match &app.image.tag {
+            None => self.report(
+                "image.tag",
+                "no image tag: `image.tag` is not set and the chart has no `appVersion`",
+                Some("set `image.tag`, e.g. `tag: \"1.9.1\"`"),
+            ),
+            Some(tag) if !is_tag(tag) => self.report(
+                "image.tag",
+                format!("`{tag}` is not an image tag"),
+                Some("a tag is up to 128 letters, digits, `_`, `.` and `-`"),
+            ),
+            Some(_) => {}
+        }
+    }
+
+    fn probe(&mut self, field: &str, probe: &Probe) {
+        let handlers = [
+            probe.http_get.is_some(),
+            probe.tcp_socket.is_some(),
+            probe.exec.is_some(),
+            probe.grpc.is_some(),
+        ];
+        if handlers.iter().filter(|set| **set).count() != 1 {
+            self.report(
+                field,
+                "a probe needs exactly one of `httpGet`, `tcpSocket`, `exec` and `grpc`",
+                Some("e.g. `httpGet: {path: /healthz}`"),
+            );
+        }
+        if let Some(http) = &probe.http_get {
+            if !http.path.starts_with('/') {
+                self.report(
+                    &format!("{field}.httpGet.path"),
+                    format!("`{}` is not an absolute path", http.path),
+                    Some("start it with `/`"),
+                );
+            }
+        }
+        if probe.success_threshold.is_some_and(|s| s != 1) && field != "readinessProbe" {
+            self.report(
+                &format!("{field}.successThreshold"),
+                "must be 1 for liveness and startup probes",
+                None,
+            );
+        }
+    }
+
+    fn volumes(&mut self, app: &App) {
+        let mut seen = BTreeSet::new();
+        for (i, volume) in app.volumes.iter().enumerate() {
+            let path = FieldPath::parse("volumes").index(i);
+            if !names::is_dns1123_label(&volume.name) {
+                self.report_at(
+                    path.key("name"),
+                    format!("`{}` is not a valid volume name", volume.name),
+                    Some("use lowercase letters, digits and `-`"),
+                );
+            }
+            if !seen.insert(volume.name.as_str()) {
+                self.report_at(
+                    path.key("name"),
+                    format!("volume `{}` is listed twice", volume.name),
+                    None,
+                );
+            }
+            if !volume.mount_path.starts_with('/') {
+                self.report_at(
+                    path.key("mountPath"),
+                    format!("`{}` is not an absolute path", volume.mount_path),
+                    Some("start it with `/`"),
+                );
+            }
+            let sources = [
+                volume.persistent_volume_claim.is_some(),
+                volume.config_map.is_some(),
+                volume.secret.is_some(),
+                volume.empty_dir.is_some(),
+            ];
+            if sources.iter().filter(|set| **set).count() != 1 {
+                self.report_at(
+                    path,
+                    "a volume needs exactly one of `persistentVolumeClaim`, `configMap`, `secret` and `emptyDir`",
+                    None,
+                );
+            }
+        }
+    }
+
+    fn secrets(&mut self, app: &App) {
+        for (key, secret) in &app.secrets {
+            let path = FieldPath::parse("secrets").key(key.as_str());
+            if !is_secret_key(key) {
+                self.report_at(
+                    path.clone(),
+                    format!("`{key}` is not a valid Secret key"),
+                    Some("use letters, digits, `-`, `_` and `.`"),
+                );
+            }
+            if secret.value.is_some() == secret.file.is_some() {
+                self.report_at(path.clone(), "set exactly one of `value` and `file`", None);
+            }
+            if let Some(env) = &secret.env_name {
+                if !names::is_env_var_name(env) {
+                    self.report_at(
+                        path.key("envName"),
+                        format!("`{env}` is not a valid environment variable name"),
+                        None,
+                    );
+                }
+            }
+        }
+        for (name, tls) in &app.tls_secrets {
+            let path = FieldPath::parse("tlsSecrets").key(name.as_str());
+            if !names::is_dns1123_subdomain(name) {
+                self.report_at(
+                    path.clone(),
+                    format!("`{name}` is not a valid Secret name"),
+                    None,
+                );
+            }
+            if tls.cert.is_some() == tls.cert_file.is_some() {
+                self.report_at(
+                    path.clone(),
+                    "set exactly one of `cert` and `certFile`",
+                    None,
+                );
+            }
+            if tls.key.is_some() == tls.key_file.is_some() {
+                self.report_at(path, "set exactly one of `key` and `keyFile`", None);
+            }
+        }
+    }
+
+    fn service(&mut self, app: &App) {
+        let service = &app.service;
+        if service.port == 0 {
+            self.report(
+                "service.port",
+                "expected a port from 1 to 65535, found 0",
+                None,
+            );
+        }
+        if service.node_port.is_some() && service.kind == ServiceType::ClusterIP {
+            self.report(
+                "service.nodePort",
+                "a node port needs `service.type` NodePort or LoadBalancer",
+                Some("set `service.type: NodePort`, or remove `nodePort`"),
+            );
+        }
+        if service.node_port == Some(0) {
+            self.report(
+                "service.nodePort",
+                "expected a port from 1 to 65535, found 0",
+                None,
+            );
+        }
+        if let Some(PortRef::Name(name)) = &service.target_port {
+            let known = name == "http" || app.ports.iter().any(|p| &p.name == name);
+            if !known {
+                self.report(
+                    "service.targetPort",
+                    format!("no container port is named `{name}`"),
+                    Some("use `http` (the main `containerPort`) or a name from `ports`"),
+                );
+            }
+        }
+    }
+
+    fn ingress(&mut self, app: &App) {
+        let ingress = &app.ingress;
+        if !ingress.enabled {
+            return;
+        }
+        if let Some(host) = &ingress.host {
+            let bare = host.strip_prefix("*.").unwrap_or(host);
+            if !names::is_dns1123_subdomain(bare) {
+                self.report(
+                    "ingress.host",
+                    format!("`{host}` is not a valid host name"),
+                    Some("use a lowercase DNS name such as `mnist.example.com`, without scheme or port"),
+                );
+            }
+        }
+        if ingress.paths.is_empty() {
+            self.report(
+                "ingress.paths",
+                "no paths: the Ingress would route nothing",
+                Some("e.g. `paths: [/]`"),
+            );
+        }
+        for (i, path) in ingress.paths.iter().enumerate() {
+            if !path.starts_with('/') {
+                self.report_at(
+                    FieldPath::parse("ingress.paths").index(i),
+                    format!("`{path}` is not an absolute path"),
+                    Some("start it with `/`"),
+                );
+            }
+        }
+    }
+
+    fn strategy(&mut self, app: &App) {
+        let strategy = &app.strategy;
+        if let Some(rolling) = &strategy.rolling_update {
+            let surge = rolling.max_surge.unwrap_or(IntOrPercent::Percent(25));
+            let unavailable = rolling.max_unavailable.unwrap_or(IntOrPercent::Percent(25));
+            if surge.is_zero() && unavailable.is_zero() {
+                self.report(
+                    "strategy.rollingUpdate",
+                    "`maxSurge` and `maxUnavailable` are both 0: the rollout could never replace a pod",
+                    Some("allow at least one, e.g. `maxSurge: 1` with `maxUnavailable: 0`"),
+                );
+            }
+        }
+        match strategy.kind {
+            StrategyType::RollingUpdate | StrategyType::Recreate | StrategyType::BlueGreen => {}
+            StrategyType::Canary => self.canary(app),
+            StrategyType::Routing => self.routing(app),
+        }
+    }
+
+    fn canary(&mut self, app: &App) {
+        let Some(canary) = &app.strategy.canary else {
+            self.report(
+                "strategy",
+                "`type: canary` needs a `canary` section",
+                Some("add e.g. `canary: {weight: 10, tag: \"2.0.0\"}`"),
+            );
+            return;
+        };
+        if canary.weight > 100 {
+            self.report(
+                "strategy.canary.weight",
+                format!(
+                    "expected a percentage from 0 to 100, found {}",
+                    canary.weight
+                ),
+                None,
+            );
+        }
+        if canary.tag.is_none() && canary.repository.is_none() {
+            self.report(
+                "strategy.canary",
+                "the canary has no image: set `tag` (or `repository`) to the version under test",
+                Some("e.g. `tag: \"2.0.0\"`"),
+            );
+        }
+        if let Some(tag) = &canary.tag {
+            if !is_tag(tag) {
+                self.report(
+                    "strategy.canary.tag",
+                    format!("`{tag}` is not an image tag"),
+                    None,
+                );
+            }
+        }
+        match canary.mode {
+            CanaryMode::Ingress if !app.ingress.enabled => self.report(
+                "strategy.canary.mode",
+                "mode `ingress` splits traffic with an Ingress, but `ingress.enabled` is false",
+                Some("set `ingress.enabled: true` (and a host), or use `mode: replicas`"),
+            ),
+            CanaryMode::Replicas => {
+                for (field, set) in [
+                    ("header", canary.header.is_some()),
+                    ("headerValue", canary.header_value.is_some()),
+                    ("replicas", canary.replicas.is_some()),
+                ] {
+                    if set {
+                        self.report(
+                            &format!("strategy.canary.{field}"),
+                            format!("`{field}` only applies to mode `ingress`"),
+                            Some("set `mode: ingress`, or remove it"),
+                        );
+                    }
+                }
+            }
+            CanaryMode::Ingress => {}
+        }
+        if canary.header_value.is_some() && canary.header.is_none() {
+            self.report(
+                "strategy.canary.headerValue",
+                "`headerValue` needs `header`",
+                Some("e.g. `header: X-Canary`"),
+            );
+        }
+    }
+
+    fn routing(&mut self, app: &App) {
+        let versions = app
+            .strategy
+            .routing
+            .as_ref()
+            .map(|r| r.versions.as_slice())
+            .unwrap_or_default();
+        if versions.is_empty() {
+            self.report(
+                "strategy.routing.versions",
+                "`type: routing` needs at least one version",
+                Some("e.g. `versions: [{name: v1, tag: \"1.9.1\"}, {name: v2, tag: \"2.0.0\"}]`"),
+            );
+        }
+        if !app.ingress.enabled {
+            self.report(
+                "ingress.enabled",
+                "`type: routing` routes versions by Ingress path, but the Ingress is disabled",
+                Some("set `ingress.enabled: true`"),
+            );
+        }
+        let mut names = BTreeSet::new();
+        let mut paths = BTreeSet::new();
+        for (i, version) in versions.iter().enumerate() {
+            let path = FieldPath::parse("strategy.routing.versions").index(i);
+            let max = 63 - LONGEST_SUFFIX - app.name.len().min(63 - LONGEST_SUFFIX);
+            if !names::is_dns1123_label(&version.name) || version.name.len() > max.max(1) {
+                self.report_at(
+                    path.key("name"),
+                    format!("`{}` is not a valid version name", version.name),
+                    Some("use lowercase letters, digits and `-`, e.g. `v2`"),
+                );
+            }
+            if !names.insert(version.name.as_str()) {
+                self.report_at(
+                    path.key("name"),
+                    format!("version `{}` is listed twice", version.name),
+                    Some("each version needs its own name"),
+                );
+            }
+            let route = version.path();
+            if !route.starts_with('/') {
+                self.report_at(
+                    path.key("path"),
+                    format!("`{route}` is not an absolute path"),
+                    Some("start it with `/`"),
+                );
+            }
+            if !paths.insert(route.clone()) {
+                self.report_at(
+                    path.key(if version.path.is_some() {
+                        "path"
+                    } else {
+                        "name"
+                    }),
+                    format!("path `{route}` is routed twice"),
+                    Some("each version needs its own path"),
+                );
+            }
+            if let Some(tag) = &version.tag {
+                if !is_tag(tag) {
+                    self.report_at(
+                        path.key("tag"),
+                        format!("`{tag}` is not an image tag"),
+                        None,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// True for a valid image tag: up to 128 of `[A-Za-z0-9_.-]`, not starting with `.` or `-`.
+fn is_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.len() <= 128
+        && !tag.starts_with(['.', '-'])
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+/// True for a valid Secret or ConfigMap key.
+fn is_secret_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 253
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::model::{Canary, RollingUpdate, Routing, Strategy};
+
+    fn app() -> App {
+        App::new("mnist", "ghcr.io/acme/mnist-serving:1.9.1")
+    }
+
+    fn messages(app: &App) -> Vec<String> {
+        check(app)
+            .into_iter()
+            .map(|p| format!("{}: {}", p.path, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_plain_app_is_fine() {
+        assert!(check(&app()).is_empty());
+    }
+
+    #[test]
+    fn canary_weight_over_100_is_an_error() {
+        let app = app().strategy(Strategy::canary().weight(150).tag("2.0.0"));
+        assert_eq!(
+            messages(&app),
+            ["strategy.canary.weight: expected a percentage from 0 to 100, found 150"]
+        );
+    }
+
+    #[test]
+    fn surge_and_unavailable_both_zero_is_an_error() {
+        let app = app().strategy(
+            RollingUpdate::default()
+                .max_surge(IntOrPercent::Int(0))
+                .max_unavailable(IntOrPercent::Percent(0)),
+        );
+        assert_eq!(messages(&app).len(), 1);
+        assert!(
+            messages(&app)[0]
+                .starts_with("strategy.rollingUpdate: `maxSurge` and `maxUnavailable` are both 0")
+        );
+    }
+
+    #[test]
+    fn routing_needs_versions_unique_names_and_paths() {
+        let mut app = app().strategy(Routing::default());
+        app.ingress.enabled = true;
+        assert_eq!(
+            messages(&app),
+            ["strategy.routing.versions: `type: routing` needs at least one version"]
+        );
+        let mut dup = app
+            .clone()
+            .strategy(Strategy::routing().version("v1", "1").version("v1", "2"));
+        dup.ingress.enabled = true;
+        let found = messages(&dup);
+        assert!(
+            found.contains(
+                &"strategy.routing.versions[1].name: version `v1` is listed twice".to_string()
+            ),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(
+                &"strategy.routing.versions[1].name: path `/v1` is routed twice".to_string()
+            ),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn ingress_canary_needs_an_ingress() {
+        let app = app().strategy(Canary::default().tag("2").mode(CanaryMode::Ingress));
+        assert_eq!(
+            messages(&app),
+            [
+                "strategy.canary.mode: mode `ingress` splits traffic with an Ingress, but `ingress.enabled` is false"
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_names_are_reported() {
+        let app = App::new("MNIST_app", "repo:1");
+        assert!(messages(&app)[0].starts_with("name: `MNIST_app` is not a valid app name"));
+    }
+}

@@ -1,0 +1,363 @@
+//! Values: reading value files and `--set` flags, merging them by Helm's rules, and turning
+//! the result into the typed [`App`] model with every mistake reported where it was made.
+//!
+//! ```
+//! use tack::values::{SetFlag, SetKind, ValuesLoader};
+//! let mut loader = ValuesLoader::new();
+//! loader.add_yaml("values.yaml", "name: mnist\nimage: {repository: ghcr.io/acme/mnist, tag: '1.0'}\n")?;
+//! loader.apply_set(&SetFlag::new(SetKind::Typed, "replicas=3"), std::path::Path::new("."))?;
+//! let loaded = loader.finish(None)?;
+//! assert_eq!(loaded.app.replicas, 3);
+//! # Ok::<(), tack::values::ValuesError>(())
+//! ```
+
+mod check;
+mod de;
+mod error;
+mod load;
+pub mod model;
+mod path;
+mod set;
+mod tree;
+
+pub use check::check;
+pub use error::{Problem, ValuesError, is_sensitive};
+pub use load::{MAX_VALUES_FILE_BYTES, parse_yaml};
+pub use model::*;
+pub use path::{FieldPath, Segment};
+pub use set::{SetFlag, SetKind};
+pub use tree::{Entry, Node, NodeValue, Scalar, ScalarKind, merge};
+
+pub(crate) use de::from_tree;
+
+use crate::source::{Location, SourceMap};
+use std::path::{Path, PathBuf};
+
+/// Layers value sources in order (chart defaults, `-f` files, `--set` flags) into one tree,
+/// then reads the typed model from it.
+#[derive(Debug, Clone)]
+pub struct ValuesLoader {
+    sources: SourceMap,
+    tree: Node,
+    warnings: Vec<String>,
+}
+
+/// Values read into the model, with the tree and sources they came from.
+#[derive(Debug, Clone)]
+pub struct LoadedValues {
+    /// The typed app.
+    pub app: App,
+    /// The merged tree (for templates and positions).
+    pub tree: Node,
+    /// The texts read.
+    pub sources: SourceMap,
+    /// Things worth telling the user that are not errors (e.g. an empty value file).
+    pub warnings: Vec<String>,
+}
+
+impl Default for ValuesLoader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ValuesLoader {
+    /// A loader with no values yet.
+    pub fn new() -> Self {
+        ValuesLoader {
+            sources: SourceMap::new(),
+            tree: Node::empty_map(Location::UNKNOWN),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The texts read so far.
+    pub fn sources(&self) -> &SourceMap {
+        &self.sources
+    }
+
+    /// The merged tree so far.
+    pub fn tree(&self) -> &Node {
+        &self.tree
+    }
+
+    /// Merges YAML text over the values so far; `name` is how messages refer to it.
+    pub fn add_yaml(&mut self, name: &str, text: &str) -> Result<(), ValuesError> {
+        let node = parse_yaml(&mut self.sources, name, text)
+            .map_err(|problem| self.invalid(vec![problem]))?;
+        if matches!(&node.value, NodeValue::Map(entries) if entries.is_empty()) {
+            self.warnings
+                .push(format!("{name} holds no values; it changes nothing"));
+        }
+        merge(&mut self.tree, node);
+        Ok(())
+    }
+
+    /// Reads a value file and merges it over the values so far.
+    pub fn add_file(&mut self, path: &Path) -> Result<(), ValuesError> {
+        let text = read_values_file(path, &mut self.sources)?;
+        self.add_yaml(&path.display().to_string(), &text)
+    }
+
+    /// Applies a `--set`-family flag; files of `--set-file` are read relative to `cwd`.
+    pub fn apply_set(&mut self, flag: &SetFlag, cwd: &Path) -> Result<(), ValuesError> {
+        set::apply(&mut self.tree, &mut self.sources, flag, cwd)
+    }
+
+    /// Reads the typed model. `app_version` (the chart's) is the default image tag.
+    /// Files named in `secrets` and `tlsSecrets` are read relative to the value file
+    /// that names them.
+    pub fn finish(self, app_version: Option<&str>) -> Result<LoadedValues, ValuesError> {
+        let typed = from_tree::<App>(&self.tree);
+        let mut problems = typed.problems;
+        let Some(mut app) = typed.value else {
+            return Err(self.invalid(problems));
+        };
+        if app.image.tag.is_none() {
+            app.image.tag = app_version.map(str::to_string);
+        }
+        // Checks of fields that were already wrong (or of what holds them) would only
+        // repeat a problem in other words.
+        let related = |path: &FieldPath| {
+            typed
+                .replaced
+                .iter()
+                .any(|r| path.starts_with(r) || r.starts_with(path))
+        };
+        problems.extend(check(&app).into_iter().filter(|p| !related(&p.path)));
+        if problems.is_empty() {
+            problems.extend(self.read_secret_files(&mut app));
+        }
+        if !problems.is_empty() {
+            for problem in &mut problems {
+                if !problem.location.is_known() {
+                    problem.location = self.tree.locate(&problem.path, false);
+                }
+            }
+            return Err(self.invalid(problems));
+        }
+        Ok(LoadedValues {
+            app,
+            tree: self.tree,
+            sources: self.sources,
+            warnings: self.warnings,
+        })
+    }
+
+    fn invalid(&self, mut problems: Vec<Problem>) -> ValuesError {
+        problems.sort_by_key(|p| (p.location.source, p.location.line, p.location.column));
+        ValuesError::Invalid {
+            problems,
+            sources: self.sources.clone(),
+        }
+    }
+
+    /// Replaces `file`, `certFile` and `keyFile` references by the files' content.
+    fn read_secret_files(&self, app: &mut App) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (key, secret) in &mut app.secrets {
+            if let Some(file) = secret.file.take() {
+                let path = FieldPath::parse("secrets").key(key.as_str()).key("file");
+                match self.read_referenced(&path, &file) {
+                    Ok(text) => secret.value = Some(text),
+                    Err(problem) => problems.push(problem),
+                }
+            }
+        }
+        for (name, tls) in &mut app.tls_secrets {
+            let base = FieldPath::parse("tlsSecrets").key(name.as_str());
+            if let Some(file) = tls.cert_file.take() {
+                match self.read_referenced(&base.key("certFile"), &file) {
+                    Ok(text) => tls.cert = Some(text),
+                    Err(problem) => problems.push(problem),
+                }
+            }
+            if let Some(file) = tls.key_file.take() {
+                match self.read_referenced(&base.key("keyFile"), &file) {
+                    Ok(text) => tls.key = Some(text),
+                    Err(problem) => problems.push(problem),
+                }
+            }
+        }
+        problems
+    }
+
+    fn read_referenced(&self, field: &FieldPath, file: &str) -> Result<String, Problem> {
+        let location = self.tree.locate(field, false);
+        let base = self
+            .sources
+            .get(location.source)
+            .map(|s| Path::new(&s.name))
+            .filter(|p| p.is_file())
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let path: PathBuf = base.join(file);
+        std::fs::read_to_string(&path).map_err(|err| {
+            Problem::new(
+                location,
+                field.clone(),
+                format!("cannot read {}: {err}", path.display()),
+            )
+            .with_help("paths are relative to the value file that names them")
+        })
+    }
+}
+
+/// Reads a value file: refuses files over [`MAX_VALUES_FILE_BYTES`] and reports text that is
+/// not UTF-8 at the line and column of the first bad byte.
+fn read_values_file(path: &Path, sources: &mut SourceMap) -> Result<String, ValuesError> {
+    let read_error = |source| ValuesError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(read_error)?.len();
+    if size > MAX_VALUES_FILE_BYTES {
+        return Err(ValuesError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit: MAX_VALUES_FILE_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(read_error)?;
+    String::from_utf8(bytes).map_err(|err| {
+        let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        let before = String::from_utf8_lossy(valid);
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let name = path.display().to_string();
+        let id = sources.add(name, String::from_utf8_lossy(err.as_bytes()).into_owned());
+        let problem = Problem::new(
+            Location {
+                source: id,
+                line: line as u32,
+                column: column as u32,
+            },
+            FieldPath::root(),
+            "the file is not UTF-8 text",
+        )
+        .with_help("value files are YAML, which must be UTF-8; is this a binary file?");
+        ValuesError::Invalid {
+            problems: vec![problem],
+            sources: sources.clone(),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "name: mnist\nimage:\n  repository: ghcr.io/acme/mnist\n  tag: '1.0'\n";
+
+    fn load(extra: &str) -> Result<LoadedValues, ValuesError> {
+        let mut loader = ValuesLoader::new();
+        loader.add_yaml("values.yaml", BASE)?;
+        loader.add_yaml("prod.yaml", extra)?;
+        loader.finish(None)
+    }
+
+    fn problems(extra: &str) -> Vec<String> {
+        match load(extra) {
+            Err(ValuesError::Invalid { problems, sources }) => {
+                problems.iter().map(|p| p.describe(&sources)).collect()
+            }
+            other => panic!("expected problems, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_keys_get_did_you_mean() {
+        assert_eq!(
+            problems("replicsa: 3\n"),
+            ["prod.yaml:1:1: `replicsa`: unknown key `replicsa` (help: did you mean `replicas`?)"]
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_position() {
+        let found = problems(
+            "replicas: three\nservice:\n  prot: 80\n  type: Balancer\nstrategy:\n  type: canary\n  canary: {weight: 150, tag: '2'}\n",
+        );
+        assert_eq!(
+            found,
+            [
+                "prod.yaml:1:11: `replicas`: expected a non-negative integer, found a string `three`",
+                "prod.yaml:3:3: `service.prot`: unknown key `prot` (help: did you mean `port`?)",
+                "prod.yaml:4:9: `service.type`: `Balancer` is not one of `ClusterIP`, `NodePort` or `LoadBalancer` (help: did you mean `LoadBalancer`?)",
+                "prod.yaml:7:20: `strategy.canary.weight`: expected a percentage from 0 to 100, found 150",
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_required_keys_point_at_their_mapping() {
+        let mut loader = ValuesLoader::new();
+        loader
+            .add_yaml("values.yaml", "image: {tag: '1'}\n")
+            .unwrap();
+        let Err(ValuesError::Invalid { problems, sources }) = loader.finish(None) else {
+            panic!("expected problems");
+        };
+        let found: Vec<String> = problems.iter().map(|p| p.describe(&sources)).collect();
+        assert_eq!(
+            found,
+            [
+                "values.yaml:1:1: `name`: missing required key `name`",
+                "values.yaml:1:8: `image.repository`: missing required key `repository`",
+            ]
+        );
+    }
+
+    #[test]
+    fn secret_values_never_appear_in_messages() {
+        let found = problems("secrets:\n  apiKey: {value: [hunter2], envName: API_KEY}\n");
+        assert_eq!(found.len(), 1);
+        assert!(!found[0].contains("hunter2"), "{}", found[0]);
+        let Err(ValuesError::Invalid { problems, .. }) =
+            load("secrets:\n  apiKey: {value: [hunter2]}\n")
+        else {
+            panic!("expected problems");
+        };
+        assert!(problems[0].sensitive);
+    }
+
+    #[test]
+    fn strings_keep_their_spelling_and_numbers_stay_numbers() {
+        let loaded = load("image: {tag: 1.10}\nenv: {WORKERS: 4, RATIO: 0.50}\n").unwrap();
+        assert_eq!(loaded.app.image.tag.as_deref(), Some("1.10"));
+        assert_eq!(loaded.app.env["RATIO"], EnvValue::Value("0.50".into()));
+        assert_eq!(loaded.app.env["WORKERS"], EnvValue::Value("4".into()));
+    }
+
+    #[test]
+    fn quoted_numbers_get_a_hint() {
+        assert_eq!(
+            problems("replicas: '3'\n"),
+            [
+                "prod.yaml:1:11: `replicas`: expected a non-negative integer, found a string `3` (help: remove the quotes: a quoted number is a string)"
+            ]
+        );
+    }
+
+    #[test]
+    fn chart_app_version_is_the_default_tag() {
+        let mut loader = ValuesLoader::new();
+        loader
+            .add_yaml("values.yaml", "name: mnist\nimage: {repository: r}\n")
+            .unwrap();
+        assert_eq!(
+            loader.finish(Some("3.1")).unwrap().app.image.tag.as_deref(),
+            Some("3.1")
+        );
+    }
+
+    #[test]
+    fn empty_files_warn() {
+        let loaded = load("# nothing here\n").unwrap();
+        assert_eq!(
+            loaded.warnings,
+            ["prod.yaml holds no values; it changes nothing"]
+        );
+    }
+}

@@ -1,0 +1,298 @@
+//! The typed values model: what a chart's `values.yaml` and value files may hold.
+//!
+//! Every struct rejects unknown keys and uses camelCase keys, like Kubernetes. The JSON
+//! Schema printed by `tack schema` is generated from these types, with their doc comments as
+//! descriptions.
+
+mod network;
+mod scalars;
+mod secrets;
+mod strategy;
+mod workload;
+
+pub use network::{IngressValues, PathType, ServiceType, ServiceValues};
+pub use scalars::{EnvValue, IntOrPercent, KeyRef, PortRef};
+pub use secrets::{SecretValue, TlsSecret};
+pub use strategy::{
+    BlueGreen, Canary, CanaryMode, Colour, ColourImage, Recreate, RollingUpdate, RouteVersion,
+    Routing, Strategy, StrategyType,
+};
+pub use workload::{
+    EmptyDir, EnvFrom, Exec, ExtraPort, Grpc, HttpGet, Image, Probe, Protocol, PullPolicy,
+    Resources, TaintEffect, TcpSocket, Toleration, TolerationOperator, Volume,
+};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A model-serving app: the typed form of a chart's values.
+///
+/// Read from value files by the chart loader, or built in code:
+///
+/// ```
+/// use tack::App;
+/// let app = App::new("mnist", "ghcr.io/acme/mnist-serving:1.9.1")
+///     .port(5000)
+///     .replicas(10)
+///     .env("MODEL_PATH", "/models/mnist.pt");
+/// assert_eq!(app.image.tag.as_deref(), Some("1.9.1"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "tack values")]
+pub struct App {
+    /// App name: names the Deployments, Services and Ingresses (lowercase letters, digits
+    /// and `-`, starting with a letter, at most 55 characters).
+    pub name: String,
+    /// The container image.
+    pub image: Image,
+    /// Secrets holding registry credentials for pulling the image.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub image_pull_secrets: Vec<String>,
+    /// Pods to run (split between tracks or colours by the strategy).
+    #[serde(default = "default_replicas")]
+    pub replicas: u32,
+    /// The port the app listens on, named `http`.
+    #[serde(default = "default_container_port")]
+    pub container_port: u16,
+    /// More container ports, e.g. for metrics.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<ExtraPort>,
+    /// Replaces the image's entrypoint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+    /// Arguments to the entrypoint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
+    /// Environment variables: text, or references to Secret and ConfigMap keys.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, EnvValue>,
+    /// Secrets and ConfigMaps whose keys all become environment variables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env_from: Vec<EnvFrom>,
+    /// CPU and memory requests and limits.
+    #[serde(default)]
+    pub resources: Resources,
+    /// When a pod may receive traffic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readiness_probe: Option<Probe>,
+    /// When a pod is restarted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub liveness_probe: Option<Probe>,
+    /// Holds off the other probes while a slow model loads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub startup_probe: Option<Probe>,
+    /// Volumes and their mounts, e.g. a PersistentVolumeClaim with model files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volumes: Vec<Volume>,
+    /// Keys of the app's Secret (named like the app), e.g. an API key passed as env.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secrets: BTreeMap<String, SecretValue>,
+    /// TLS Secrets to render, by Secret name, from PEM files or text.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tls_secrets: BTreeMap<String, TlsSecret>,
+    /// Secrets the app uses that exist in the cluster but are not rendered here
+    /// (e.g. made by cert-manager).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_secrets: Vec<String>,
+    /// ConfigMaps the app uses that exist in the cluster but are not rendered here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_config_maps: Vec<String>,
+    /// The Service in front of the app.
+    #[serde(default)]
+    pub service: ServiceValues,
+    /// The Ingress in front of the Service.
+    #[serde(default)]
+    pub ingress: IngressValues,
+    /// Extra labels on the pods.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pod_labels: BTreeMap<String, String>,
+    /// Annotations on the pods, e.g. `prometheus.io/scrape: "true"`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pod_annotations: BTreeMap<String, String>,
+    /// Node labels the pods must run on, e.g. a GPU node pool.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub node_selector: BTreeMap<String, String>,
+    /// Taints the pods tolerate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tolerations: Vec<Toleration>,
+    /// The ServiceAccount the pods run as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_account_name: Option<String>,
+    /// The release strategy and its settings.
+    #[serde(default)]
+    pub strategy: Strategy,
+}
+
+fn default_replicas() -> u32 {
+    1
+}
+
+fn default_container_port() -> u16 {
+    8080
+}
+
+/// Splits `repo/name:tag` into repository and tag; a `:` inside a registry host:port
+/// is not a tag, and a digest (`@sha256:...`) stays with the repository.
+pub(crate) fn split_image(image: &str) -> (String, Option<String>) {
+    if image.contains('@') {
+        return (image.to_string(), None);
+    }
+    match image.rsplit_once(':') {
+        Some((repository, tag)) if !tag.contains('/') => {
+            (repository.to_string(), Some(tag.to_string()))
+        }
+        _ => (image.to_string(), None),
+    }
+}
+
+impl App {
+    /// An app with one replica listening on port 8080, from an image reference
+    /// (`repository:tag`).
+    pub fn new(name: impl Into<String>, image: &str) -> Self {
+        let (repository, tag) = split_image(image);
+        App {
+            name: name.into(),
+            image: Image {
+                repository,
+                tag,
+                pull_policy: None,
+            },
+            image_pull_secrets: Vec::new(),
+            replicas: default_replicas(),
+            container_port: default_container_port(),
+            ports: Vec::new(),
+            command: Vec::new(),
+            args: Vec::new(),
+            env: BTreeMap::new(),
+            env_from: Vec::new(),
+            resources: Resources::default(),
+            readiness_probe: None,
+            liveness_probe: None,
+            startup_probe: None,
+            volumes: Vec::new(),
+            secrets: BTreeMap::new(),
+            tls_secrets: BTreeMap::new(),
+            external_secrets: Vec::new(),
+            external_config_maps: Vec::new(),
+            service: ServiceValues::default(),
+            ingress: IngressValues::default(),
+            pod_labels: BTreeMap::new(),
+            pod_annotations: BTreeMap::new(),
+            node_selector: BTreeMap::new(),
+            tolerations: Vec::new(),
+            service_account_name: None,
+            strategy: Strategy::default(),
+        }
+    }
+
+    /// Sets the port the app listens on.
+    pub fn port(mut self, port: u16) -> Self {
+        self.container_port = port;
+        self
+    }
+
+    /// Sets the number of pods.
+    pub fn replicas(mut self, replicas: u32) -> Self {
+        self.replicas = replicas;
+        self
+    }
+
+    /// Adds a plain environment variable.
+    pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.insert(name.into(), EnvValue::Value(value.into()));
+        self
+    }
+
+    /// Sets the container arguments.
+    pub fn args<I: IntoIterator<Item = S>, S: Into<String>>(mut self, args: I) -> Self {
+        self.args = args.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Adds a resource request, e.g. `("cpu", "250m")`.
+    pub fn request(mut self, resource: &str, quantity: &str) -> Self {
+        self.resources
+            .requests
+            .insert(resource.to_string(), quantity.to_string());
+        self
+    }
+
+    /// Adds a resource limit, e.g. `("memory", "1Gi")`.
+    pub fn limit(mut self, resource: &str, quantity: &str) -> Self {
+        self.resources
+            .limits
+            .insert(resource.to_string(), quantity.to_string());
+        self
+    }
+
+    /// Sets an HTTP readiness probe on the main port.
+    pub fn readiness_http(mut self, path: impl Into<String>) -> Self {
+        self.readiness_probe = Some(Probe {
+            http_get: Some(HttpGet {
+                path: path.into(),
+                port: None,
+            }),
+            ..Probe::default()
+        });
+        self
+    }
+
+    /// Adds a key to the app's Secret, passed to the container as `env_name`.
+    pub fn secret_env(
+        mut self,
+        key: impl Into<String>,
+        env_name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.secrets.insert(
+            key.into(),
+            SecretValue {
+                env_name: Some(env_name.into()),
+                value: Some(value.into()),
+                file: None,
+            },
+        );
+        self
+    }
+
+    /// Sets the Service.
+    pub fn service(mut self, service: ServiceValues) -> Self {
+        self.service = service;
+        self
+    }
+
+    /// Sets the Ingress.
+    pub fn ingress(mut self, ingress: IngressValues) -> Self {
+        self.ingress = ingress;
+        self
+    }
+
+    /// Sets the release strategy.
+    pub fn strategy(mut self, strategy: impl Into<Strategy>) -> Self {
+        self.strategy = strategy.into();
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_image_references() {
+        assert_eq!(
+            split_image("ghcr.io/acme/mnist:1.9.1"),
+            ("ghcr.io/acme/mnist".into(), Some("1.9.1".into()))
+        );
+        assert_eq!(
+            split_image("localhost:5000/mnist"),
+            ("localhost:5000/mnist".into(), None)
+        );
+        assert_eq!(
+            split_image("mnist@sha256:abc"),
+            ("mnist@sha256:abc".into(), None)
+        );
+    }
+}

@@ -1,0 +1,134 @@
+//! How the app is reached: the Service and the Ingress.
+
+use super::scalars::PortRef;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The Service in front of the app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ServiceValues {
+    /// How the Service is exposed.
+    #[serde(rename = "type", default)]
+    pub kind: ServiceType,
+    /// The port clients connect to.
+    #[serde(default = "default_service_port")]
+    pub port: u16,
+    /// The container port traffic goes to (default: `http`, the main container port).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_port: Option<PortRef>,
+    /// Fixed node port, for `NodePort` and `LoadBalancer` (default: assigned by the cluster).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_port: Option<u16>,
+    /// Annotations, e.g. for a cloud load balancer.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+fn default_service_port() -> u16 {
+    80
+}
+
+impl Default for ServiceValues {
+    fn default() -> Self {
+        ServiceValues {
+            kind: ServiceType::ClusterIP,
+            port: default_service_port(),
+            target_port: None,
+            node_port: None,
+            annotations: BTreeMap::new(),
+        }
+    }
+}
+
+/// How a Service is exposed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum ServiceType {
+    /// Inside the cluster only.
+    #[default]
+    ClusterIP,
+    /// On a port of every node.
+    NodePort,
+    /// Through a cloud load balancer.
+    LoadBalancer,
+}
+
+impl ServiceType {
+    /// The Kubernetes spelling.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ServiceType::ClusterIP => "ClusterIP",
+            ServiceType::NodePort => "NodePort",
+            ServiceType::LoadBalancer => "LoadBalancer",
+        }
+    }
+}
+
+/// The Ingress that routes HTTP traffic to the Service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct IngressValues {
+    /// Render the Ingress.
+    #[serde(default)]
+    pub enabled: bool,
+    /// The IngressClass, e.g. `nginx`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Host name, e.g. `mnist.example.com` (default: all hosts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// Paths routed to the app (default: `/`).
+    #[serde(default = "default_paths")]
+    pub paths: Vec<String>,
+    /// How paths match.
+    #[serde(default)]
+    pub path_type: PathType,
+    /// A Secret of type `kubernetes.io/tls` for HTTPS on `host`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_secret: Option<String>,
+    /// Annotations, e.g. for ingress-nginx or cert-manager.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+fn default_paths() -> Vec<String> {
+    vec!["/".to_string()]
+}
+
+impl Default for IngressValues {
+    fn default() -> Self {
+        IngressValues {
+            enabled: false,
+            class_name: None,
+            host: None,
+            paths: default_paths(),
+            path_type: PathType::Prefix,
+            tls_secret: None,
+            annotations: BTreeMap::new(),
+        }
+    }
+}
+
+/// How an Ingress path matches request paths.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum PathType {
+    /// By path prefix, element by element (`/v1` matches `/v1/predict`).
+    #[default]
+    Prefix,
+    /// The exact path only.
+    Exact,
+    /// As the IngressClass decides.
+    ImplementationSpecific,
+}
+
+impl PathType {
+    /// The Kubernetes spelling.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PathType::Prefix => "Prefix",
+            PathType::Exact => "Exact",
+            PathType::ImplementationSpecific => "ImplementationSpecific",
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! Secret values: opaque keys passed to the app, and TLS certificates.
+//!
+//! Values under `secrets` and `tlsSecrets` never appear in error messages.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// One key of the app's Secret (`<name>`), optionally passed as an environment variable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SecretValue {
+    /// Pass the key to the container as this environment variable, e.g. `API_KEY`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env_name: Option<String>,
+    /// The secret itself (set this or `file`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// A file holding the secret, relative to the value file that names it (set this or `value`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
+/// A Secret of type `kubernetes.io/tls`, from PEM files or text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TlsSecret {
+    /// PEM certificate chain file, relative to the value file (or set `cert`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cert_file: Option<String>,
+    /// PEM private key file, relative to the value file (or set `key`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_file: Option<String>,
+    /// PEM certificate chain (e.g. from `--set-file tlsSecrets.NAME.cert=tls.crt`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cert: Option<String>,
+    /// PEM private key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}

@@ -1,0 +1,397 @@
+//! The `strategy` section: which release strategy, and the settings of each.
+//!
+//! The section is a plain struct with a `type` and one optional sub-section per strategy,
+//! not a serde-tagged enum: a chart's defaults can carry settings for every strategy, a value
+//! file flips `type`, and positions survive for error messages.
+
+use super::scalars::IntOrPercent;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// How a new version replaces the running one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Strategy {
+    /// The strategy in use; only its sub-section is read.
+    #[serde(rename = "type", default)]
+    pub kind: StrategyType,
+    /// Settings of `rollingUpdate`. They also tune how each Deployment of the other
+    /// strategies (except `recreate`) replaces its pods.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rolling_update: Option<RollingUpdate>,
+    /// Settings of `recreate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recreate: Option<Recreate>,
+    /// Settings of `blueGreen`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blue_green: Option<BlueGreen>,
+    /// Settings of `canary`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canary: Option<Canary>,
+    /// Settings of `routing`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub routing: Option<Routing>,
+}
+
+/// The release strategies tack renders.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum StrategyType {
+    /// One Deployment whose pods are replaced gradually.
+    #[default]
+    RollingUpdate,
+    /// One Deployment whose pods are all replaced at once.
+    Recreate,
+    /// Two Deployments (blue and green); the Service selects the active colour.
+    BlueGreen,
+    /// A stable and a canary Deployment; traffic split by replicas or by ingress weight.
+    Canary,
+    /// One Deployment and Service per version, routed by ingress path (`/v1`, `/v2`).
+    Routing,
+}
+
+impl StrategyType {
+    /// The name used in values files: `rollingUpdate`, `blueGreen`, ...
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            StrategyType::RollingUpdate => "rollingUpdate",
+            StrategyType::Recreate => "recreate",
+            StrategyType::BlueGreen => "blueGreen",
+            StrategyType::Canary => "canary",
+            StrategyType::Routing => "routing",
+        }
+    }
+}
+
+/// Rolling update settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RollingUpdate {
+    /// Pods above the desired count during an update (`1` or `25%`; Kubernetes default 25%).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_surge: Option<IntOrPercent>,
+    /// Pods that may be unavailable during an update (`0` or `25%`; Kubernetes default 25%).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<IntOrPercent>,
+    /// Seconds a new pod must be ready before it counts as available.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_ready_seconds: Option<u32>,
+    /// Seconds before a stalled rollout is reported as failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress_deadline_seconds: Option<u32>,
+    /// Old ReplicaSets kept for `kubectl rollout undo`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_history_limit: Option<u32>,
+}
+
+/// Recreate settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Recreate {
+    /// Seconds a new pod must be ready before it counts as available.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_ready_seconds: Option<u32>,
+    /// Seconds before a stalled rollout is reported as failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress_deadline_seconds: Option<u32>,
+    /// Old ReplicaSets kept for `kubectl rollout undo`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_history_limit: Option<u32>,
+}
+
+/// Blue/green settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BlueGreen {
+    /// The colour the live Service sends traffic to.
+    #[serde(default)]
+    pub active: Colour,
+    /// The blue Deployment's image.
+    #[serde(default)]
+    pub blue: ColourImage,
+    /// The green Deployment's image.
+    #[serde(default)]
+    pub green: ColourImage,
+    /// Also render `<name>-preview`, a Service on the idle colour, to test it before the flip.
+    #[serde(default)]
+    pub preview: bool,
+    /// Replicas of the idle colour (0 scales it down; default: as many as the active one,
+    /// so flipping back is instant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_replicas: Option<u32>,
+}
+
+impl Default for BlueGreen {
+    fn default() -> Self {
+        BlueGreen {
+            active: Colour::Blue,
+            blue: ColourImage::default(),
+            green: ColourImage::default(),
+            preview: false,
+            idle_replicas: None,
+        }
+    }
+}
+
+/// One of the two colours of a blue/green release.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Colour {
+    /// Blue.
+    #[default]
+    Blue,
+    /// Green.
+    Green,
+}
+
+impl Colour {
+    /// The other colour.
+    pub fn other(self) -> Colour {
+        match self {
+            Colour::Blue => Colour::Green,
+            Colour::Green => Colour::Blue,
+        }
+    }
+
+    /// `blue` or `green`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Colour::Blue => "blue",
+            Colour::Green => "green",
+        }
+    }
+}
+
+/// The image of one colour; unset parts fall back to the app's `image`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ColourImage {
+    /// Image repository (default: `image.repository`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// Image tag (default: `image.tag`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+}
+
+/// Canary settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Canary {
+    /// Percentage of traffic (mode `ingress`) or of replicas (mode `replicas`) on the canary,
+    /// 0 to 100.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 100))]
+    pub weight: u32,
+    /// Image tag of the canary (the version under test).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// Image repository of the canary (default: `image.repository`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// How traffic is split.
+    #[serde(default)]
+    pub mode: CanaryMode,
+    /// Mode `ingress`: requests with this header go to the canary
+    /// (`nginx.ingress.kubernetes.io/canary-by-header`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    /// Mode `ingress`: the header value that selects the canary
+    /// (`canary-by-header-value`; default: `always`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_value: Option<String>,
+    /// Mode `ingress`: canary replicas (default: the share of `replicas` given by `weight`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+}
+
+/// How a canary gets its share of traffic.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum CanaryMode {
+    /// One Service over both tracks; the share is the share of replicas.
+    #[default]
+    Replicas,
+    /// A Service per track and an ingress-nginx canary Ingress with an exact weight.
+    Ingress,
+}
+
+/// Path routing settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Routing {
+    /// The versions served side by side, each on its own path.
+    #[serde(default)]
+    pub versions: Vec<RouteVersion>,
+}
+
+/// One version of a routed release.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RouteVersion {
+    /// Version name, used in object names: `<name>-v1` (lowercase letters, digits, `-`).
+    pub name: String,
+    /// Ingress path (default: `/<version name>`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Image tag of this version (default: `image.tag`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// Image repository of this version (default: `image.repository`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// Replicas of this version (default: `replicas`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+}
+
+impl RouteVersion {
+    /// The ingress path of this version.
+    pub fn path(&self) -> String {
+        self.path
+            .clone()
+            .unwrap_or_else(|| format!("/{}", self.name))
+    }
+}
+
+impl Strategy {
+    /// A rolling update with Kubernetes' defaults.
+    pub fn rolling_update() -> RollingUpdate {
+        RollingUpdate::default()
+    }
+
+    /// A recreate strategy.
+    pub fn recreate() -> Recreate {
+        Recreate::default()
+    }
+
+    /// A blue/green strategy, blue active.
+    pub fn blue_green() -> BlueGreen {
+        BlueGreen::default()
+    }
+
+    /// A canary at weight 0, mode `replicas`.
+    ///
+    /// ```
+    /// use tack::Strategy;
+    /// let canary = Strategy::canary().weight(10).image("ghcr.io/acme/mnist-serving:2.0.0");
+    /// assert_eq!(canary.tag.as_deref(), Some("2.0.0"));
+    /// ```
+    pub fn canary() -> Canary {
+        Canary::default()
+    }
+
+    /// Path routing with no versions yet.
+    pub fn routing() -> Routing {
+        Routing::default()
+    }
+}
+
+impl RollingUpdate {
+    /// Sets `maxSurge`.
+    pub fn max_surge(mut self, value: IntOrPercent) -> Self {
+        self.max_surge = Some(value);
+        self
+    }
+    /// Sets `maxUnavailable`.
+    pub fn max_unavailable(mut self, value: IntOrPercent) -> Self {
+        self.max_unavailable = Some(value);
+        self
+    }
+    /// Sets `minReadySeconds`.
+    pub fn min_ready_seconds(mut self, seconds: u32) -> Self {
+        self.min_ready_seconds = Some(seconds);
+        self
+    }
+}
+
+impl BlueGreen {
+    /// Sets the live colour.
+    pub fn active(mut self, colour: Colour) -> Self {
+        self.active = colour;
+        self
+    }
+    /// Sets the image tag of one colour.
+    pub fn tag(mut self, colour: Colour, tag: impl Into<String>) -> Self {
+        let image = match colour {
+            Colour::Blue => &mut self.blue,
+            Colour::Green => &mut self.green,
+        };
+        image.tag = Some(tag.into());
+        self
+    }
+    /// Renders the preview Service on the idle colour.
+    pub fn preview(mut self, preview: bool) -> Self {
+        self.preview = preview;
+        self
+    }
+    /// Sets the idle colour's replicas.
+    pub fn idle_replicas(mut self, replicas: u32) -> Self {
+        self.idle_replicas = Some(replicas);
+        self
+    }
+}
+
+impl Canary {
+    /// Sets the canary's share, 0 to 100.
+    pub fn weight(mut self, weight: u32) -> Self {
+        self.weight = weight;
+        self
+    }
+    /// Sets the canary image from a full reference (`repository:tag`).
+    pub fn image(mut self, image: &str) -> Self {
+        let (repository, tag) = super::split_image(image);
+        self.repository = Some(repository);
+        self.tag = tag;
+        self
+    }
+    /// Sets the canary image tag.
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tag = Some(tag.into());
+        self
+    }
+    /// Sets how traffic is split.
+    pub fn mode(mut self, mode: CanaryMode) -> Self {
+        self.mode = mode;
+        self
+    }
+    /// Mode `ingress`: sends requests carrying this header to the canary.
+    pub fn header(mut self, header: impl Into<String>) -> Self {
+        self.header = Some(header.into());
+        self
+    }
+}
+
+impl Routing {
+    /// Adds a version served at `/<name>` with the given image tag.
+    pub fn version(mut self, name: impl Into<String>, tag: impl Into<String>) -> Self {
+        self.versions.push(RouteVersion {
+            name: name.into(),
+            path: None,
+            tag: Some(tag.into()),
+            repository: None,
+            replicas: None,
+        });
+        self
+    }
+}
+
+macro_rules! into_strategy {
+    ($section:ident, $field:ident, $kind:ident) => {
+        impl From<$section> for Strategy {
+            fn from(section: $section) -> Strategy {
+                Strategy {
+                    kind: StrategyType::$kind,
+                    $field: Some(section),
+                    ..Strategy::default()
+                }
+            }
+        }
+    };
+}
+
+into_strategy!(RollingUpdate, rolling_update, RollingUpdate);
+into_strategy!(Recreate, recreate, Recreate);
+into_strategy!(BlueGreen, blue_green, BlueGreen);
+into_strategy!(Canary, canary, Canary);
+into_strategy!(Routing, routing, Routing);

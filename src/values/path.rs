@@ -1,0 +1,142 @@
+//! Field paths in values, as users write them: `strategy.canary.weight`, `env[0].name`.
+
+use std::fmt;
+
+/// One step of a [`FieldPath`]: a mapping key or a list index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Segment {
+    /// A key in a mapping.
+    Key(String),
+    /// A position in a list, from 0.
+    Index(usize),
+}
+
+/// The path from the root of the values to one field.
+///
+/// ```
+/// use tack::values::FieldPath;
+/// let path = FieldPath::root().key("env").index(0).key("name");
+/// assert_eq!(path.to_string(), "env[0].name");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FieldPath {
+    segments: Vec<Segment>,
+}
+
+impl FieldPath {
+    /// The root of the values (prints as `<root>`).
+    pub fn root() -> Self {
+        Self::default()
+    }
+
+    /// Parses a dotted path such as `strategy.canary.weight` or `versions[1].tag`.
+    /// Used for paths written in code; user input goes through the `--set` parser.
+    pub fn parse(dotted: &str) -> Self {
+        let mut path = Self::root();
+        for part in dotted.split('.').filter(|p| !p.is_empty()) {
+            let (name, mut rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
+            if !name.is_empty() {
+                path = path.key(name);
+            }
+            while let Some((number, after)) = rest.split_once(']') {
+                if let Ok(index) = number.parse() {
+                    path = path.index(index);
+                }
+                rest = after.strip_prefix('[').unwrap_or(after);
+            }
+        }
+        path
+    }
+
+    /// This path extended by a mapping key.
+    pub fn key(&self, key: impl Into<String>) -> Self {
+        let mut segments = self.segments.clone();
+        segments.push(Segment::Key(key.into()));
+        Self { segments }
+    }
+
+    /// This path extended by a list index.
+    pub fn index(&self, index: usize) -> Self {
+        let mut segments = self.segments.clone();
+        segments.push(Segment::Index(index));
+        Self { segments }
+    }
+
+    /// The steps of the path, from the root.
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// True for the root path.
+    pub fn is_root(&self) -> bool {
+        self.segments.is_empty()
+    }
+
+    /// True when `self` is `other` or lies below it.
+    pub fn starts_with(&self, other: &FieldPath) -> bool {
+        self.segments.starts_with(&other.segments)
+    }
+
+    /// The path one step up, or `None` at the root.
+    pub fn parent(&self) -> Option<FieldPath> {
+        let (_, rest) = self.segments.split_last()?;
+        Some(FieldPath {
+            segments: rest.to_vec(),
+        })
+    }
+
+    /// The last mapping key of the path, if it ends in a key.
+    pub fn last_key(&self) -> Option<&str> {
+        match self.segments.last() {
+            Some(Segment::Key(key)) => Some(key),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.segments.is_empty() {
+            return f.write_str("<root>");
+        }
+        for (i, segment) in self.segments.iter().enumerate() {
+            match segment {
+                Segment::Key(key) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    // Keys holding dots (annotation names) are escaped the way `--set` reads them.
+                    f.write_str(&key.replace('.', "\\."))?;
+                }
+                Segment::Index(index) => write!(f, "[{index}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_like_users_write_it() {
+        let path = FieldPath::root()
+            .key("podAnnotations")
+            .key("prometheus.io/scrape");
+        assert_eq!(path.to_string(), "podAnnotations.prometheus\\.io/scrape");
+        assert_eq!(FieldPath::root().to_string(), "<root>");
+    }
+
+    #[test]
+    fn parses_dotted_paths_with_indexes() {
+        let path = FieldPath::parse("strategy.routing.versions[1].tag");
+        assert_eq!(path.to_string(), "strategy.routing.versions[1].tag");
+        assert!(path.starts_with(&FieldPath::parse("strategy.routing")));
+        assert_eq!(
+            path.parent().unwrap().to_string(),
+            "strategy.routing.versions[1]"
+        );
+        assert_eq!(path.last_key(), Some("tag"));
+    }
+}
