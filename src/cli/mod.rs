@@ -1,8 +1,15 @@
 //! Command-line front end: clap definitions and dispatch. Everything that does real work
 //! lives in the library; this layer parses, calls and prints.
 
-use clap::{Parser, Subcommand};
+mod diagnostic;
+mod render;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use diagnostic::Diagnostics;
 use std::process::ExitCode;
+use tack::Error;
+use tack::chart::ChartError;
+use tack::values::ValuesError;
 
 /// Exit code for valid input.
 pub const EXIT_OK: u8 = 0;
@@ -20,21 +27,86 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Render a chart into validated manifests (YAML on stdout, for `kubectl apply -f -`).
+    #[command(after_help = render::EXAMPLES)]
+    Render(render::RenderArgs),
+}
 
 /// Parses the command line, runs the command and returns its exit code.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(err) => return clap_exit(err),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(err) => {
-            let code = if err.use_stderr() {
-                EXIT_USAGE
-            } else {
-                EXIT_OK
-            };
-            let _ = err.print();
-            return ExitCode::from(code);
+        Err(err) => return clap_exit(err),
+    };
+    let diagnostics = Diagnostics::for_stderr();
+    let code = match cli.command {
+        Command::Render(args) => {
+            let sub = matches.subcommand_matches("render");
+            render::run(args, sub, &diagnostics)
         }
     };
-    match cli.command {}
+    ExitCode::from(code)
+}
+
+fn clap_exit(err: clap::Error) -> ExitCode {
+    let code = if err.use_stderr() {
+        EXIT_USAGE
+    } else {
+        EXIT_OK
+    };
+    let _ = err.print();
+    ExitCode::from(code)
+}
+
+/// Prints a library error as diagnostics and returns its exit code.
+pub fn report(error: &Error, diagnostics: &Diagnostics) -> u8 {
+    match error {
+        Error::Values(ValuesError::Invalid { problems, sources }) => {
+            for problem in problems {
+                eprintln!("{}\n", diagnostics.problem(problem, sources));
+            }
+            eprintln!("{}", summary(problems.len(), "in values"));
+            EXIT_INVALID
+        }
+        Error::Chart(ChartError::Invalid { problems, sources }) => {
+            for problem in problems {
+                eprintln!("{}\n", diagnostics.problem(problem, sources));
+            }
+            eprintln!("{}", summary(problems.len(), "in Chart.yaml"));
+            EXIT_INVALID
+        }
+        Error::App { problems } => {
+            let sources = tack::source::SourceMap::new();
+            for problem in problems {
+                eprintln!("{}\n", diagnostics.problem(problem, &sources));
+            }
+            EXIT_INVALID
+        }
+        Error::Values(ValuesError::BadFlag { .. }) => {
+            eprintln!(
+                "{}",
+                diagnostics.error(
+                    &error.to_string(),
+                    Some("write `--set path.to.key=value`; escape dots in keys as `\\.`"),
+                )
+            );
+            EXIT_USAGE
+        }
+        Error::Values(_) | Error::Chart(_) | Error::Write { .. } => {
+            eprintln!("{}", diagnostics.error(&error.to_string(), None));
+            EXIT_USAGE
+        }
+    }
+}
+
+fn summary(count: usize, place: &str) -> String {
+    format!(
+        "error: {count} problem{} {place}; nothing was rendered",
+        if count == 1 { "" } else { "s" }
+    )
 }

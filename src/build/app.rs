@@ -1,0 +1,264 @@
+//! How an [`App`]'s pods look: its container, volumes and scheduling, whatever the strategy.
+
+use super::{ContainerBuilder, DeploymentBuilder};
+use crate::values::{App, EnvValue, PortRef, Probe};
+use k8s_openapi::api::core::v1::{
+    ConfigMapEnvSource, ConfigMapKeySelector, ConfigMapVolumeSource, EmptyDirVolumeSource,
+    EnvFromSource, EnvVar, EnvVarSource, ExecAction, GRPCAction, HTTPGetAction,
+    ObjectFieldSelector, PersistentVolumeClaimVolumeSource, Probe as K8sProbe, SecretEnvSource,
+    SecretKeySelector, SecretVolumeSource, TCPSocketAction, Toleration, Volume as K8sVolume,
+    VolumeMount,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// The pod of an app: one container named like the app, its volumes and scheduling.
+///
+/// ```
+/// use tack::{App, build::{AppPod, DeploymentBuilder}};
+/// let app = App::new("mnist", "ghcr.io/acme/mnist-serving:1.9.1").port(5000);
+/// let pod = AppPod::new(&app);
+/// let deployment = pod.fill(DeploymentBuilder::new("mnist"), &pod.image(None, None)).build();
+/// let spec = deployment.spec.template.spec.unwrap();
+/// assert_eq!(spec.containers[0].image.as_deref(), Some("ghcr.io/acme/mnist-serving:1.9.1"));
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct AppPod<'a> {
+    app: &'a App,
+}
+
+impl<'a> AppPod<'a> {
+    /// The pod of `app`.
+    pub fn new(app: &'a App) -> Self {
+        AppPod { app }
+    }
+
+    /// The name of the Secret holding the app's `secrets` (the app's name).
+    pub fn secret_name(&self) -> &str {
+        &self.app.name
+    }
+
+    /// The image reference `repository:tag`, with the app's image as the default for each part.
+    pub fn image(&self, repository: Option<&str>, tag: Option<&str>) -> String {
+        let repository = repository.unwrap_or(&self.app.image.repository);
+        match tag.or(self.app.image.tag.as_deref()) {
+            Some(tag) => format!("{repository}:{tag}"),
+            None => repository.to_string(),
+        }
+    }
+
+    /// Adds the container, volumes, pod labels and annotations and scheduling to a Deployment.
+    pub fn fill(&self, deployment: DeploymentBuilder, image: &str) -> DeploymentBuilder {
+        let app = self.app;
+        let mut deployment = deployment
+            .pod_labels(app.pod_labels.clone())
+            .pod_annotations(app.pod_annotations.clone())
+            .container(self.container(image))
+            .node_selector(app.node_selector.clone())
+            .tolerations(app.tolerations.iter().map(toleration).collect())
+            .image_pull_secrets(&app.image_pull_secrets)
+            .service_account(app.service_account_name.as_deref());
+        for volume in &app.volumes {
+            deployment = deployment.volume(pod_volume(volume));
+        }
+        deployment
+    }
+
+    /// The app's container running `image`.
+    pub fn container(&self, image: &str) -> k8s_openapi::api::core::v1::Container {
+        let app = self.app;
+        let mut container = ContainerBuilder::new(&app.name, image)
+            .command(app.command.clone())
+            .args(app.args.clone())
+            .port("http", app.container_port);
+        if let Some(policy) = app.image.pull_policy {
+            container = container.image_pull_policy(policy.as_str());
+        }
+        for port in &app.ports {
+            container = container.port_with_protocol(
+                &port.name,
+                port.container_port,
+                port.protocol.map(|p| p.as_str()),
+            );
+        }
+        for (name, value) in &app.env {
+            container = container.env_var(env_var(name, value));
+        }
+        for (key, secret) in &app.secrets {
+            if let Some(env_name) = &secret.env_name {
+                container = container.env_var(EnvVar {
+                    name: env_name.clone(),
+                    value: None,
+                    value_from: Some(EnvVarSource {
+                        secret_key_ref: Some(SecretKeySelector {
+                            name: self.secret_name().to_string(),
+                            key: key.clone(),
+                            optional: None,
+                        }),
+                        ..EnvVarSource::default()
+                    }),
+                });
+            }
+        }
+        for source in &app.env_from {
+            container = container.env_from(EnvFromSource {
+                prefix: source.prefix.clone(),
+                secret_ref: source.secret.as_ref().map(|name| SecretEnvSource {
+                    name: name.clone(),
+                    optional: None,
+                }),
+                config_map_ref: source.config_map.as_ref().map(|name| ConfigMapEnvSource {
+                    name: name.clone(),
+                    optional: None,
+                }),
+            });
+        }
+        for (resource, quantity) in &app.resources.requests {
+            container = container.request(resource, quantity);
+        }
+        for (resource, quantity) in &app.resources.limits {
+            container = container.limit(resource, quantity);
+        }
+        if let Some(probe) = &app.readiness_probe {
+            container = container.readiness_probe(k8s_probe(probe));
+        }
+        if let Some(probe) = &app.liveness_probe {
+            container = container.liveness_probe(k8s_probe(probe));
+        }
+        if let Some(probe) = &app.startup_probe {
+            container = container.startup_probe(k8s_probe(probe));
+        }
+        for volume in &app.volumes {
+            container = container.mount(VolumeMount {
+                name: volume.name.clone(),
+                mount_path: volume.mount_path.clone(),
+                read_only: volume.read_only.then_some(true),
+                sub_path: volume.sub_path.clone(),
+                ..VolumeMount::default()
+            });
+        }
+        container.build()
+    }
+}
+
+fn env_var(name: &str, value: &EnvValue) -> EnvVar {
+    let (value, value_from) = match value {
+        EnvValue::Value(text) => (Some(text.clone()), None),
+        EnvValue::SecretKeyRef(r) => (
+            None,
+            Some(EnvVarSource {
+                secret_key_ref: Some(SecretKeySelector {
+                    name: r.name.clone(),
+                    key: r.key.clone(),
+                    optional: None,
+                }),
+                ..EnvVarSource::default()
+            }),
+        ),
+        EnvValue::ConfigMapKeyRef(r) => (
+            None,
+            Some(EnvVarSource {
+                config_map_key_ref: Some(ConfigMapKeySelector {
+                    name: r.name.clone(),
+                    key: r.key.clone(),
+                    optional: None,
+                }),
+                ..EnvVarSource::default()
+            }),
+        ),
+        EnvValue::FieldRef(path) => (
+            None,
+            Some(EnvVarSource {
+                field_ref: Some(ObjectFieldSelector {
+                    field_path: path.clone(),
+                    api_version: None,
+                }),
+                ..EnvVarSource::default()
+            }),
+        ),
+    };
+    EnvVar {
+        name: name.to_string(),
+        value,
+        value_from,
+    }
+}
+
+fn port(port: Option<&PortRef>) -> IntOrString {
+    match port {
+        Some(PortRef::Number(n)) => IntOrString::Int(i32::from(*n)),
+        Some(PortRef::Name(name)) => IntOrString::String(name.clone()),
+        None => IntOrString::String("http".to_string()),
+    }
+}
+
+fn seconds(value: Option<u32>) -> Option<i32> {
+    value.map(|v| i32::try_from(v).unwrap_or(i32::MAX))
+}
+
+fn k8s_probe(probe: &Probe) -> K8sProbe {
+    K8sProbe {
+        http_get: probe.http_get.as_ref().map(|http| HTTPGetAction {
+            path: Some(http.path.clone()),
+            port: port(http.port.as_ref()),
+            ..HTTPGetAction::default()
+        }),
+        tcp_socket: probe.tcp_socket.as_ref().map(|tcp| TCPSocketAction {
+            port: port(tcp.port.as_ref()),
+            host: None,
+        }),
+        exec: probe.exec.as_ref().map(|exec| ExecAction {
+            command: Some(exec.command.clone()),
+        }),
+        grpc: probe.grpc.as_ref().map(|grpc| GRPCAction {
+            port: i32::from(grpc.port),
+            service: grpc.service.clone(),
+            ..GRPCAction::default()
+        }),
+        initial_delay_seconds: seconds(probe.initial_delay_seconds),
+        period_seconds: seconds(probe.period_seconds),
+        timeout_seconds: seconds(probe.timeout_seconds),
+        failure_threshold: seconds(probe.failure_threshold),
+        success_threshold: seconds(probe.success_threshold),
+        termination_grace_period_seconds: None,
+    }
+}
+
+fn pod_volume(volume: &crate::values::Volume) -> K8sVolume {
+    K8sVolume {
+        name: volume.name.clone(),
+        persistent_volume_claim: volume.persistent_volume_claim.as_ref().map(|claim| {
+            PersistentVolumeClaimVolumeSource {
+                claim_name: claim.clone(),
+                read_only: volume.read_only.then_some(true),
+            }
+        }),
+        config_map: volume
+            .config_map
+            .as_ref()
+            .map(|name| ConfigMapVolumeSource {
+                name: name.clone(),
+                ..ConfigMapVolumeSource::default()
+            }),
+        secret: volume.secret.as_ref().map(|name| SecretVolumeSource {
+            secret_name: Some(name.clone()),
+            ..SecretVolumeSource::default()
+        }),
+        empty_dir: volume.empty_dir.as_ref().map(|dir| EmptyDirVolumeSource {
+            medium: dir.medium.clone(),
+            size_limit: dir.size_limit.clone().map(Quantity),
+            ..EmptyDirVolumeSource::default()
+        }),
+        ..K8sVolume::default()
+    }
+}
+
+fn toleration(toleration: &crate::values::Toleration) -> Toleration {
+    Toleration {
+        key: toleration.key.clone(),
+        operator: toleration.operator.map(|o| format!("{o:?}")),
+        value: toleration.value.clone(),
+        effect: toleration.effect.map(|e| format!("{e:?}")),
+        toleration_seconds: toleration.toleration_seconds,
+    }
+}

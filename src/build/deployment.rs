@@ -1,0 +1,246 @@
+//! Deployments.
+
+use super::meta::{MetaBuilder, metadata_methods};
+use super::{Labels, non_empty, non_empty_map};
+use k8s_openapi::api::apps::v1::{
+    Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
+};
+use k8s_openapi::api::core::v1::{
+    Container, LocalObjectReference, PodSpec, PodTemplateSpec, Toleration, Volume,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// Builds a Deployment. Selector labels are also put on the pod template, so the selector
+/// always matches its own pods.
+#[derive(Debug, Clone)]
+pub struct DeploymentBuilder {
+    meta: MetaBuilder,
+    selector: Labels,
+    replicas: Option<i32>,
+    strategy: Option<DeploymentStrategy>,
+    min_ready_seconds: Option<i32>,
+    progress_deadline_seconds: Option<i32>,
+    revision_history_limit: Option<i32>,
+    pod_labels: Labels,
+    pod_annotations: Labels,
+    pod: PodSpec,
+    containers: Vec<Container>,
+}
+
+impl DeploymentBuilder {
+    /// A Deployment called `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        DeploymentBuilder {
+            meta: MetaBuilder::new(name),
+            selector: Labels::new(),
+            replicas: None,
+            strategy: None,
+            min_ready_seconds: None,
+            progress_deadline_seconds: None,
+            revision_history_limit: None,
+            pod_labels: Labels::new(),
+            pod_annotations: Labels::new(),
+            pod: PodSpec::default(),
+            containers: Vec::new(),
+        }
+    }
+
+    metadata_methods!();
+
+    /// Sets the labels that select the Deployment's pods (added to the pod template too).
+    pub fn selector<K: Into<String>, V: Into<String>>(
+        mut self,
+        labels: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.selector
+            .extend(labels.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self
+    }
+
+    /// Sets the number of pods.
+    pub fn replicas(mut self, replicas: u32) -> Self {
+        self.replicas = Some(i32::try_from(replicas).unwrap_or(i32::MAX));
+        self
+    }
+
+    /// Replaces pods gradually: at most `max_surge` extra and `max_unavailable` missing pods
+    /// (numbers or percentages such as `25%`).
+    pub fn rolling_update(
+        mut self,
+        max_surge: Option<IntOrString>,
+        max_unavailable: Option<IntOrString>,
+    ) -> Self {
+        let rolling =
+            (max_surge.is_some() || max_unavailable.is_some()).then_some(RollingUpdateDeployment {
+                max_surge,
+                max_unavailable,
+            });
+        self.strategy = Some(DeploymentStrategy {
+            type_: Some("RollingUpdate".to_string()),
+            rolling_update: rolling,
+        });
+        self
+    }
+
+    /// Replaces all pods at once.
+    pub fn recreate(mut self) -> Self {
+        self.strategy = Some(DeploymentStrategy {
+            type_: Some("Recreate".to_string()),
+            rolling_update: None,
+        });
+        self
+    }
+
+    /// Seconds a new pod must be ready before it counts as available.
+    pub fn min_ready_seconds(mut self, seconds: Option<u32>) -> Self {
+        self.min_ready_seconds = seconds.map(saturate);
+        self
+    }
+
+    /// Seconds before a stalled rollout is reported as failed.
+    pub fn progress_deadline_seconds(mut self, seconds: Option<u32>) -> Self {
+        self.progress_deadline_seconds = seconds.map(saturate);
+        self
+    }
+
+    /// Old ReplicaSets kept for rollbacks.
+    pub fn revision_history_limit(mut self, limit: Option<u32>) -> Self {
+        self.revision_history_limit = limit.map(saturate);
+        self
+    }
+
+    /// Adds labels to the pods (besides the selector labels).
+    pub fn pod_labels<K: Into<String>, V: Into<String>>(
+        mut self,
+        labels: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.pod_labels
+            .extend(labels.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self
+    }
+
+    /// Adds annotations to the pods.
+    pub fn pod_annotations<K: Into<String>, V: Into<String>>(
+        mut self,
+        annotations: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.pod_annotations
+            .extend(annotations.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self
+    }
+
+    /// Adds a container.
+    pub fn container(mut self, container: Container) -> Self {
+        self.containers.push(container);
+        self
+    }
+
+    /// Adds a volume to the pods.
+    pub fn volume(mut self, volume: Volume) -> Self {
+        self.pod.volumes.get_or_insert_with(Vec::new).push(volume);
+        self
+    }
+
+    /// Restricts the pods to nodes with these labels.
+    pub fn node_selector(mut self, selector: Labels) -> Self {
+        self.pod.node_selector = non_empty_map(selector);
+        self
+    }
+
+    /// Lets the pods run on tainted nodes.
+    pub fn tolerations(mut self, tolerations: Vec<Toleration>) -> Self {
+        self.pod.tolerations = non_empty(tolerations);
+        self
+    }
+
+    /// Secrets with registry credentials for pulling images.
+    pub fn image_pull_secrets(mut self, names: &[String]) -> Self {
+        self.pod.image_pull_secrets = non_empty(
+            names
+                .iter()
+                .map(|name| LocalObjectReference { name: name.clone() })
+                .collect(),
+        );
+        self
+    }
+
+    /// The ServiceAccount the pods run as.
+    pub fn service_account(mut self, name: Option<&str>) -> Self {
+        self.pod.service_account_name = name.map(str::to_string);
+        self
+    }
+
+    /// The Deployment.
+    pub fn build(self) -> Deployment {
+        let mut pod_labels = self.pod_labels;
+        pod_labels.extend(self.selector.clone());
+        Deployment {
+            metadata: self.meta.build(),
+            spec: DeploymentSpec {
+                replicas: self.replicas,
+                selector: LabelSelector {
+                    match_labels: non_empty_map(self.selector),
+                    match_expressions: None,
+                },
+                strategy: self.strategy,
+                min_ready_seconds: self.min_ready_seconds,
+                progress_deadline_seconds: self.progress_deadline_seconds,
+                revision_history_limit: self.revision_history_limit,
+                template: PodTemplateSpec {
+                    metadata: Some(ObjectMeta {
+                        labels: non_empty_map(pod_labels),
+                        annotations: non_empty_map(self.pod_annotations),
+                        ..ObjectMeta::default()
+                    }),
+                    spec: Some(PodSpec {
+                        containers: self.containers,
+                        ..self.pod
+                    }),
+                },
+                ..DeploymentSpec::default()
+            },
+            status: None,
+        }
+    }
+}
+
+fn saturate(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selector_labels_reach_the_pods() {
+        let deployment = DeploymentBuilder::new("mnist")
+            .selector([("app", "mnist")])
+            .pod_labels([("team", "ml")])
+            .build();
+        let template = deployment.spec.template.metadata.unwrap();
+        let labels = template.labels.unwrap();
+        assert_eq!(labels["app"], "mnist");
+        assert_eq!(labels["team"], "ml");
+        assert_eq!(
+            deployment.spec.selector.match_labels.unwrap()["app"],
+            "mnist"
+        );
+    }
+
+    #[test]
+    fn rolling_update_with_percent_and_int() {
+        let deployment = DeploymentBuilder::new("mnist")
+            .rolling_update(
+                Some(IntOrString::String("25%".into())),
+                Some(IntOrString::Int(0)),
+            )
+            .build();
+        let json = serde_json::to_value(&deployment.spec.strategy).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}})
+        );
+    }
+}

@@ -1,0 +1,147 @@
+//! Ingresses (`networking.k8s.io/v1`).
+
+use super::meta::{MetaBuilder, metadata_methods};
+use super::non_empty;
+use k8s_openapi::api::networking::v1::{
+    HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
+    IngressServiceBackend, IngressSpec, IngressTLS, ServiceBackendPort,
+};
+
+/// One path of an Ingress rule and the Service port it goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngressPath {
+    /// The path, e.g. `/v1`.
+    pub path: String,
+    /// `Prefix`, `Exact` or `ImplementationSpecific`.
+    pub path_type: String,
+    /// The Service that receives the traffic.
+    pub service: String,
+    /// The Service port number.
+    pub port: u16,
+}
+
+/// Builds an Ingress with one rule (one host, or all hosts).
+#[derive(Debug, Clone)]
+pub struct IngressBuilder {
+    meta: MetaBuilder,
+    class_name: Option<String>,
+    host: Option<String>,
+    paths: Vec<IngressPath>,
+    tls_secret: Option<String>,
+}
+
+impl IngressBuilder {
+    /// An Ingress called `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        IngressBuilder {
+            meta: MetaBuilder::new(name),
+            class_name: None,
+            host: None,
+            paths: Vec::new(),
+            tls_secret: None,
+        }
+    }
+
+    metadata_methods!();
+
+    /// Sets the IngressClass, e.g. `nginx`.
+    pub fn class_name(mut self, class: Option<&str>) -> Self {
+        self.class_name = class.map(str::to_string);
+        self
+    }
+
+    /// Sets the host the rule applies to (unset: all hosts).
+    pub fn host(mut self, host: Option<&str>) -> Self {
+        self.host = host.map(str::to_string);
+        self
+    }
+
+    /// Routes a path to a Service port.
+    pub fn path(mut self, path: IngressPath) -> Self {
+        self.paths.push(path);
+        self
+    }
+
+    /// Serves HTTPS on the host with the certificate in this Secret.
+    pub fn tls_secret(mut self, secret: Option<&str>) -> Self {
+        self.tls_secret = secret.map(str::to_string);
+        self
+    }
+
+    /// The Ingress.
+    pub fn build(self) -> Ingress {
+        let tls = self.tls_secret.map(|secret| {
+            vec![IngressTLS {
+                hosts: self.host.clone().map(|h| vec![h]),
+                secret_name: Some(secret),
+            }]
+        });
+        let paths = self
+            .paths
+            .into_iter()
+            .map(|p| HTTPIngressPath {
+                path: Some(p.path),
+                path_type: p.path_type,
+                backend: IngressBackend {
+                    service: Some(IngressServiceBackend {
+                        name: p.service,
+                        port: Some(ServiceBackendPort {
+                            number: Some(i32::from(p.port)),
+                            name: None,
+                        }),
+                    }),
+                    resource: None,
+                },
+            })
+            .collect();
+        Ingress {
+            metadata: self.meta.build(),
+            spec: Some(IngressSpec {
+                ingress_class_name: self.class_name,
+                rules: Some(vec![IngressRule {
+                    host: self.host,
+                    http: Some(HTTPIngressRuleValue { paths }),
+                }]),
+                tls: tls.and_then(non_empty),
+                default_backend: None,
+            }),
+            status: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_paths_and_tls() {
+        let ingress = IngressBuilder::new("mnist")
+            .class_name(Some("nginx"))
+            .host(Some("mnist.example.com"))
+            .path(IngressPath {
+                path: "/v1".into(),
+                path_type: "Prefix".into(),
+                service: "mnist".into(),
+                port: 80,
+            })
+            .tls_secret(Some("mnist-tls"))
+            .build();
+        let json = serde_json::to_value(&ingress).unwrap();
+        assert_eq!(
+            json["spec"],
+            serde_json::json!({
+                "ingressClassName": "nginx",
+                "rules": [{
+                    "host": "mnist.example.com",
+                    "http": {"paths": [{
+                        "backend": {"service": {"name": "mnist", "port": {"number": 80}}},
+                        "path": "/v1",
+                        "pathType": "Prefix"
+                    }]}
+                }],
+                "tls": [{"hosts": ["mnist.example.com"], "secretName": "mnist-tls"}]
+            })
+        );
+    }
+}

@@ -1,0 +1,102 @@
+//! Services.
+
+use super::meta::{MetaBuilder, metadata_methods};
+use super::{Labels, non_empty, non_empty_map};
+use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// Builds a Service.
+#[derive(Debug, Clone)]
+pub struct ServiceBuilder {
+    meta: MetaBuilder,
+    type_: Option<String>,
+    selector: Labels,
+    ports: Vec<ServicePort>,
+}
+
+impl ServiceBuilder {
+    /// A Service called `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        ServiceBuilder {
+            meta: MetaBuilder::new(name),
+            type_: None,
+            selector: Labels::new(),
+            ports: Vec::new(),
+        }
+    }
+
+    metadata_methods!();
+
+    /// Sets how the Service is exposed: `ClusterIP`, `NodePort` or `LoadBalancer`.
+    pub fn type_(mut self, type_: impl Into<String>) -> Self {
+        self.type_ = Some(type_.into());
+        self
+    }
+
+    /// Sets the labels of the pods the Service sends traffic to.
+    pub fn selector<K: Into<String>, V: Into<String>>(
+        mut self,
+        labels: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.selector
+            .extend(labels.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self
+    }
+
+    /// Adds a TCP port `port` that forwards to `target_port` (number or container port name).
+    pub fn port(mut self, name: impl Into<String>, port: u16, target_port: IntOrString) -> Self {
+        self.ports.push(ServicePort {
+            name: Some(name.into()),
+            port: i32::from(port),
+            target_port: Some(target_port),
+            protocol: Some("TCP".to_string()),
+            ..ServicePort::default()
+        });
+        self
+    }
+
+    /// Pins the node port of the last port added (for `NodePort` and `LoadBalancer`).
+    pub fn node_port(mut self, node_port: Option<u16>) -> Self {
+        if let Some(last) = self.ports.last_mut() {
+            last.node_port = node_port.map(i32::from);
+        }
+        self
+    }
+
+    /// The Service.
+    pub fn build(self) -> Service {
+        Service {
+            metadata: self.meta.build(),
+            spec: Some(ServiceSpec {
+                type_: self.type_,
+                selector: non_empty_map(self.selector),
+                ports: non_empty(self.ports),
+                ..ServiceSpec::default()
+            }),
+            status: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn load_balancer_on_80_to_named_port() {
+        let service = ServiceBuilder::new("mnist")
+            .type_("LoadBalancer")
+            .selector([("app", "mnist")])
+            .port("http", 80, IntOrString::String("http".into()))
+            .build();
+        let json = serde_json::to_value(&service).unwrap();
+        assert_eq!(
+            json["spec"],
+            serde_json::json!({
+                "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": "http"}],
+                "selector": {"app": "mnist"},
+                "type": "LoadBalancer"
+            })
+        );
+    }
+}

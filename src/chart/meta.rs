@@ -1,0 +1,166 @@
+//! `Chart.yaml`: what a chart is. The keys are Helm's, so charts carried over keep working;
+//! unknown keys are errors with a "did you mean".
+
+use super::ChartError;
+use crate::source::{Location, SourceMap};
+use crate::values::{FieldPath, Problem, from_tree, parse_yaml};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The content of `Chart.yaml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ChartMeta {
+    /// `v2` for charts written for Helm 3; accepted and ignored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// Chart name.
+    pub name: String,
+    /// Chart version (SemVer 2), e.g. `0.1.0`.
+    pub version: String,
+    /// Version of the app the chart deploys; the default image tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_version: Option<String>,
+    /// One line about the chart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Kubernetes versions the chart supports, e.g. `>=1.29.0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kube_version: Option<String>,
+    /// `application` or `library` (Helm's); accepted and ignored.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub chart_type: Option<String>,
+    /// Search keywords.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    /// Project home page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub home: Option<String>,
+    /// Source code addresses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// Maintainers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub maintainers: Vec<Maintainer>,
+    /// Icon address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Marks the chart as deprecated.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// Free-form annotations.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// A chart maintainer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Maintainer {
+    /// Name.
+    pub name: String,
+    /// E-mail address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Web address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Parses and checks `Chart.yaml`.
+pub(super) fn parse(name: &str, text: &str) -> Result<ChartMeta, ChartError> {
+    let mut sources = SourceMap::new();
+    let invalid = |problems: Vec<Problem>, sources: &SourceMap| ChartError::Invalid {
+        problems,
+        sources: sources.clone(),
+    };
+    let tree = match parse_yaml(&mut sources, name, text) {
+        Ok(tree) => tree,
+        Err(problem) => return Err(invalid(vec![problem], &sources)),
+    };
+    if matches!(&tree.value, crate::values::NodeValue::Map(e) if e.is_empty()) {
+        let at = Location {
+            source: crate::source::SourceId(0),
+            line: 1,
+            column: 1,
+        };
+        let problem = Problem::new(at, FieldPath::root(), "Chart.yaml is empty")
+            .with_help("it needs at least `name` and `version`, e.g. `name: model-serving` and `version: 0.1.0`");
+        return Err(invalid(vec![problem], &sources));
+    }
+    let typed = from_tree::<ChartMeta>(&tree);
+    let mut problems = typed.problems;
+    if let (Some(meta), true) = (&typed.value, problems.is_empty()) {
+        if !crate::names::is_dns1123_label(&meta.name) {
+            problems.push(
+                Problem::new(
+                    tree.locate(&FieldPath::parse("name"), false),
+                    FieldPath::parse("name"),
+                    format!("`{}` is not a valid chart name", meta.name),
+                )
+                .with_help("use lowercase letters, digits and `-`"),
+            );
+        }
+        if !is_semver(&meta.version) {
+            problems.push(
+                Problem::new(
+                    tree.locate(&FieldPath::parse("version"), false),
+                    FieldPath::parse("version"),
+                    format!("`{}` is not a SemVer version", meta.version),
+                )
+                .with_help("write it as MAJOR.MINOR.PATCH, e.g. `0.1.0`"),
+            );
+        }
+    }
+    match typed.value {
+        Some(meta) if problems.is_empty() => Ok(meta),
+        _ => Err(invalid(problems, &sources)),
+    }
+}
+
+/// True for a SemVer 2 version: `MAJOR.MINOR.PATCH` with optional `-pre` and `+build`.
+fn is_semver(version: &str) -> bool {
+    let core = version.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn semver() {
+        assert!(is_semver("0.1.0"));
+        assert!(is_semver("1.2.3-rc.1+build.5"));
+        assert!(!is_semver("1.2"));
+        assert!(!is_semver("v1.2.3"));
+    }
+
+    #[test]
+    fn reads_helm_chart_yaml() {
+        let meta = parse(
+            "Chart.yaml",
+            "apiVersion: v2\nname: model-serving\nversion: 0.1.0\nappVersion: \"1.9.1\"\ntype: application\n",
+        )
+        .unwrap();
+        assert_eq!(meta.app_version.as_deref(), Some("1.9.1"));
+    }
+
+    #[test]
+    fn mistakes_are_reported() {
+        let err = parse("Chart.yaml", "name: model-serving\nversoin: 0.1.0\n").unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains(
+                "Chart.yaml:2:1: `versoin`: unknown key `versoin` (help: did you mean `version`?)"
+            ),
+            "{text}"
+        );
+        let empty = parse("Chart.yaml", "").unwrap_err().to_string();
+        assert!(empty.contains("Chart.yaml is empty"), "{empty}");
+    }
+}

@@ -1,0 +1,138 @@
+//! `tack render`: chart + values -> validated manifests on stdout (or in a folder).
+
+use super::diagnostic::Diagnostics;
+use super::{EXIT_OK, EXIT_USAGE, report};
+use clap::{ArgMatches, Args, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use tack::RenderRequest;
+use tack::values::{SetFlag, SetKind};
+
+/// Examples shown by `tack render --help`.
+pub const EXAMPLES: &str = "Examples:
+  tack render charts/model-serving -f values/canary.yaml | kubectl apply -f -
+  tack render charts/model-serving -f values/canary.yaml --set strategy.canary.weight=50
+  tack render charts/model-serving -f values/blue-green.yaml --set strategy.blueGreen.active=green
+  tack render charts/model-serving --namespace ml --format json
+  tack render charts/model-serving -f values/routing.yaml --output-dir out/";
+
+/// Arguments of `tack render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The chart folder (holding Chart.yaml and values.yaml).
+    chart: PathBuf,
+    /// A value file merged over the chart's values.yaml; repeat to layer several, in order.
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    values: Vec<PathBuf>,
+    /// Set a value: `path.to.key=value`, typed like YAML (`3`, `true`, `null` deletes);
+    /// `a=1,b=2` sets several; `list[0].key=x` indexes lists; `\.` escapes a dot in a key.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Set a value that is always a string: `image.tag=010`.
+    #[arg(long = "set-string", value_name = "PATH=VALUE")]
+    set_string: Vec<String>,
+    /// Set a value to the content of a file: `tlsSecrets.mnist-tls.cert=tls.crt`.
+    #[arg(long = "set-file", value_name = "PATH=FILE")]
+    set_file: Vec<String>,
+    /// Set a value from JSON: `nodeSelector={"gpu":"a100"}`.
+    #[arg(long = "set-json", value_name = "PATH=JSON")]
+    set_json: Vec<String>,
+    /// Release name, the `app.kubernetes.io/instance` label (default: the app's name).
+    #[arg(long = "release", value_name = "NAME")]
+    release: Option<String>,
+    /// Namespace of every object (default: none, so kubectl uses its current namespace).
+    #[arg(short = 'n', long = "namespace", value_name = "NS")]
+    namespace: Option<String>,
+    /// Output format.
+    #[arg(long = "format", value_enum, default_value_t = Format::Yaml)]
+    format: Format,
+    /// Write one file per object into this folder instead of printing.
+    #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+}
+
+/// How manifests are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Multi-document YAML with `# Source:` comments.
+    Yaml,
+    /// A JSON `v1/List`.
+    Json,
+}
+
+/// The `--set` family flags in the order they were given on the command line.
+fn ordered_sets(args: &RenderArgs, matches: Option<&ArgMatches>) -> Vec<SetFlag> {
+    let groups = [
+        ("set", SetKind::Typed, &args.set),
+        ("set_string", SetKind::String, &args.set_string),
+        ("set_file", SetKind::File, &args.set_file),
+        ("set_json", SetKind::Json, &args.set_json),
+    ];
+    let mut flags: Vec<(usize, SetFlag)> = Vec::new();
+    for (id, kind, values) in groups {
+        let indices: Vec<usize> = matches
+            .and_then(|m| m.indices_of(id))
+            .map(Iterator::collect)
+            .unwrap_or_default();
+        for (i, value) in values.iter().enumerate() {
+            let position = indices.get(i).copied().unwrap_or(usize::MAX);
+            flags.push((position, SetFlag::new(kind, value.clone())));
+        }
+    }
+    flags.sort_by_key(|(position, _)| *position);
+    flags.into_iter().map(|(_, flag)| flag).collect()
+}
+
+/// Runs `tack render`.
+pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, diagnostics: &Diagnostics) -> u8 {
+    let request = RenderRequest {
+        chart: args.chart.clone(),
+        value_files: args.values.clone(),
+        sets: ordered_sets(&args, matches),
+        release: args.release.clone(),
+        namespace: args.namespace.clone(),
+        cwd: PathBuf::from("."),
+    };
+    let rendered = match tack::render(&request) {
+        Ok(rendered) => rendered,
+        Err(error) => return report(&error, diagnostics),
+    };
+    for warning in &rendered.warnings {
+        eprintln!("{}", diagnostics.warning(warning));
+    }
+    if let Some(dir) = &args.output_dir {
+        return match rendered.manifests.write_dir(dir) {
+            Ok(files) => {
+                eprintln!("wrote {} files to {}", files.len(), dir.display());
+                EXIT_OK
+            }
+            Err(err) => {
+                eprintln!(
+                    "{}",
+                    diagnostics.error(&format!("cannot write to {}: {err}", dir.display()), None)
+                );
+                EXIT_USAGE
+            }
+        };
+    }
+    let text = match args.format {
+        Format::Yaml => rendered.manifests.to_yaml(),
+        Format::Json => rendered.manifests.to_json(),
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => EXIT_OK,
+        // A closed pipe (e.g. `| head`) is not an error worth a message.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(err) => {
+            eprintln!(
+                "{}",
+                diagnostics.error(&format!("cannot write output: {err}"), None)
+            );
+            EXIT_USAGE
+        }
+    }
+}

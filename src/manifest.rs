@@ -1,0 +1,401 @@
+//! The rendered set: objects in install order, printed as deterministic multi-document YAML,
+//! as a JSON `v1/List`, or as one file per object.
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service};
+use k8s_openapi::api::networking::v1::Ingress;
+use serde_json::{Map, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// One Kubernetes object: typed when tack built it, JSON when a template wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Object {
+    /// A Deployment.
+    Deployment(Box<Deployment>),
+    /// A Service.
+    Service(Box<Service>),
+    /// An Ingress.
+    Ingress(Box<Ingress>),
+    /// A Secret.
+    Secret(Box<Secret>),
+    /// A ConfigMap.
+    ConfigMap(Box<ConfigMap>),
+    /// Any other object, as JSON (e.g. from a chart template).
+    Other(Value),
+}
+
+impl Object {
+    /// The object as JSON, with `apiVersion` and `kind` first and tidy metadata.
+    pub fn to_json(&self) -> Value {
+        let value = match self {
+            Object::Deployment(o) => serde_json::to_value(o),
+            Object::Service(o) => serde_json::to_value(o),
+            Object::Ingress(o) => serde_json::to_value(o),
+            Object::Secret(o) => serde_json::to_value(o),
+            Object::ConfigMap(o) => serde_json::to_value(o),
+            Object::Other(value) => Ok(value.clone()),
+        };
+        // k8s-openapi types serialize to JSON without fail: string keys only.
+        let mut value = value.unwrap_or(Value::Null);
+        tidy(&mut value);
+        value
+    }
+}
+
+/// Puts `name` and `namespace` first in metadata, and `name` and `image` first in
+/// containers, so manifests read like hand-written ones. Order is otherwise what the
+/// object's type gives (alphabetical for k8s-openapi types), so output is deterministic.
+fn tidy(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                if let Value::Object(inner) = child {
+                    match key.as_str() {
+                        "metadata" => move_to_front(inner, &["name", "generateName", "namespace"]),
+                        _ => {}
+                    }
+                }
+                if matches!(key.as_str(), "containers" | "initContainers") {
+                    if let Value::Array(items) = child {
+                        for item in items.iter_mut() {
+                            if let Value::Object(container) = item {
+                                move_to_front(container, &["name", "image"]);
+                            }
+                        }
+                    }
+                }
+                tidy(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(tidy),
+        _ => {}
+    }
+}
+
+fn move_to_front(map: &mut Map<String, Value>, keys: &[&str]) {
+    let mut front = Map::new();
+    for key in keys {
+        if let Some(value) = map.shift_remove(*key) {
+            front.insert((*key).to_string(), value);
+        }
+    }
+    front.append(map);
+    *map = front;
+}
+
+/// One object of the rendered set and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    source: String,
+    object: Object,
+    json: Value,
+}
+
+impl Manifest {
+    /// An object and its origin, printed as `# Source: <source>`.
+    pub fn new(source: impl Into<String>, object: Object) -> Self {
+        let json = object.to_json();
+        Manifest {
+            source: source.into(),
+            object,
+            json,
+        }
+    }
+
+    /// Where the object came from, e.g. `model-serving/canary`.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The object.
+    pub fn object(&self) -> &Object {
+        &self.object
+    }
+
+    /// The object as JSON (computed once).
+    pub fn json(&self) -> &Value {
+        &self.json
+    }
+
+    /// The object's `kind`.
+    pub fn kind(&self) -> &str {
+        self.json.get("kind").and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// The object's `metadata.name`.
+    pub fn name(&self) -> &str {
+        self.json
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+
+    /// The object's `metadata.namespace`, if set.
+    pub fn namespace(&self) -> Option<&str> {
+        self.json
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+    }
+
+    /// `Kind/name` or `Kind/namespace/name`, as messages name objects.
+    pub fn display_name(&self) -> String {
+        match self.namespace() {
+            Some(ns) => format!("{}/{}/{}", self.kind(), ns, self.name()),
+            None => format!("{}/{}", self.kind(), self.name()),
+        }
+    }
+
+    /// The object as one YAML document, preceded by its `# Source:` line.
+    pub fn to_yaml(&self) -> String {
+        let body = serde_saphyr::to_string(&self.json).unwrap_or_default();
+        format!("---\n# Source: {}\n{body}", self.source)
+    }
+}
+
+/// Kinds in the order Helm installs them; kinds not listed go last, by kind name.
+pub const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+fn install_rank(kind: &str) -> (usize, String) {
+    match INSTALL_ORDER.iter().position(|k| *k == kind) {
+        Some(rank) => (rank, String::new()),
+        None => (INSTALL_ORDER.len(), kind.to_string()),
+    }
+}
+
+/// The objects of a release, in install order.
+///
+/// ```
+/// use tack::manifest::{Manifest, Manifests, Object};
+/// use tack::build::{ServiceBuilder, SecretBuilder};
+/// let set = Manifests::new(vec![
+///     Manifest::new("demo", Object::Service(Box::new(ServiceBuilder::new("a").build()))),
+///     Manifest::new("demo", Object::Secret(Box::new(SecretBuilder::opaque("b").build()))),
+/// ]);
+/// let kinds: Vec<&str> = set.iter().map(|m| m.kind()).collect();
+/// assert_eq!(kinds, ["Secret", "Service"]);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Manifests {
+    items: Vec<Manifest>,
+}
+
+impl Manifests {
+    /// Sorts the objects into install order; objects of one kind keep their order.
+    pub fn new(mut items: Vec<Manifest>) -> Self {
+        items.sort_by_cached_key(|m| install_rank(m.kind()));
+        Manifests { items }
+    }
+
+    /// The objects, in install order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Manifest> {
+        self.items.iter()
+    }
+
+    /// The number of objects.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when there are no objects.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Appends the objects of another set, keeping install order.
+    pub fn extend(&mut self, other: Manifests) {
+        let mut items = std::mem::take(&mut self.items);
+        items.extend(other.items);
+        *self = Manifests::new(items);
+    }
+
+    /// All objects as multi-document YAML, as `kubectl apply -f -` reads it.
+    pub fn to_yaml(&self) -> String {
+        self.items.iter().map(Manifest::to_yaml).collect()
+    }
+
+    /// All objects as a pretty-printed JSON `v1/List`.
+    pub fn to_json(&self) -> String {
+        let list = serde_json::json!({
+            "apiVersion": "v1",
+            "kind": "List",
+            "items": self.items.iter().map(|m| m.json.clone()).collect::<Vec<_>>(),
+        });
+        let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// File names for [`Manifests::write_dir`]: `NN-kind-name.yaml`, numbered in install
+    /// order so `kubectl apply -f DIR` applies them in that order.
+    pub fn file_names(&self) -> Vec<String> {
+        let width = self.items.len().to_string().len().max(2);
+        self.items
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                format!(
+                    "{:0width$}-{}-{}.yaml",
+                    i + 1,
+                    m.kind().to_ascii_lowercase(),
+                    m.name()
+                )
+            })
+            .collect()
+    }
+
+    /// Writes one YAML file per object into `dir` (created if needed). Each file is written
+    /// to a temporary name and renamed, so readers never see half a file.
+    pub fn write_dir(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+        std::fs::create_dir_all(dir)?;
+        let mut written = Vec::new();
+        for (manifest, name) in self.items.iter().zip(self.file_names()) {
+            let path = dir.join(&name);
+            write_atomically(&path, manifest.to_yaml().as_bytes())?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+impl<'a> IntoIterator for &'a Manifests {
+    type Item = &'a Manifest;
+    type IntoIter = std::slice::Iter<'a, Manifest>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = dir.join(format!(".{file_name}.tack-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::{ConfigMapBuilder, DeploymentBuilder};
+
+    #[test]
+    fn yaml_quotes_strings_yaml_1_1_would_misread() {
+        let config = ConfigMapBuilder::new("settings")
+            .labels([
+                ("enabled", "yes"),
+                ("mode", "on"),
+                ("version", "1.10"),
+                ("perm", "0755"),
+            ])
+            .data("DEBUG", "no")
+            .data("FLAG", "off")
+            .data("TIME", "12:30")
+            .data("EMPTY", "")
+            .build();
+        let yaml = Manifest::new("demo", Object::ConfigMap(Box::new(config))).to_yaml();
+        for quoted in [
+            "enabled: \"yes\"",
+            "mode: \"on\"",
+            "version: \"1.10\"",
+            "perm: \"0755\"",
+            "DEBUG: \"no\"",
+            "FLAG: \"off\"",
+            "TIME: \"12:30\"",
+            "EMPTY: \"\"",
+        ] {
+            assert!(yaml.contains(quoted), "{quoted} missing in\n{yaml}");
+        }
+    }
+
+    #[test]
+    fn metadata_and_containers_read_naturally() {
+        let deployment = DeploymentBuilder::new("mnist")
+            .namespace("ml")
+            .labels([("a", "b")])
+            .container(
+                crate::build::ContainerBuilder::new("mnist", "img:1")
+                    .port("http", 5000)
+                    .build(),
+            )
+            .build();
+        let yaml = Manifest::new("demo", Object::Deployment(Box::new(deployment))).to_yaml();
+        assert!(yaml.starts_with("---\n# Source: demo\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mnist\n  namespace: ml\n  labels:\n"), "{yaml}");
+        assert!(
+            yaml.contains("      - name: mnist\n        image: img:1\n"),
+            "{yaml}"
+        );
+    }
+
+    #[test]
+    fn unknown_kinds_go_last_by_kind() {
+        let other = |kind: &str| {
+            Manifest::new(
+                "t",
+                Object::Other(
+                    serde_json::json!({"apiVersion": "x/v1", "kind": kind, "metadata": {"name": "n"}}),
+                ),
+            )
+        };
+        let set = Manifests::new(vec![
+            other("Zeta"),
+            other("Alpha"),
+            other("Job"),
+            other("Namespace"),
+        ]);
+        let kinds: Vec<&str> = set.iter().map(Manifest::kind).collect();
+        assert_eq!(kinds, ["Namespace", "Job", "Alpha", "Zeta"]);
+        assert_eq!(set.file_names()[0], "01-namespace-n.yaml");
+    }
+}

@@ -1,0 +1,128 @@
+//! A release: an app, a name and a namespace, rendered into objects by its strategy.
+
+use crate::error::Error;
+use crate::manifest::{Manifest, Manifests};
+use crate::names;
+use crate::source::Location;
+use crate::strategy::{self, Context};
+use crate::values::{self, App, FieldPath, Problem, Strategy};
+
+/// One installation of an app: what `tack render` prints and `kubectl apply` installs.
+///
+/// ```
+/// use tack::{App, Release, Strategy};
+/// let app = App::new("mnist", "ghcr.io/acme/mnist-serving:1.9.1").port(5000).replicas(10);
+/// let release = Release::new("prod", app)
+///     .namespace("ml")
+///     .strategy(Strategy::canary().weight(10).image("ghcr.io/acme/mnist-serving:2.0.0"));
+/// let manifests = release.render()?;
+/// let names: Vec<String> = manifests.iter().map(|m| m.display_name()).collect();
+/// assert_eq!(names, ["Service/ml/mnist", "Deployment/ml/mnist", "Deployment/ml/mnist-canary"]);
+/// # Ok::<(), tack::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Release {
+    name: String,
+    namespace: Option<String>,
+    app: App,
+    chart: Option<String>,
+}
+
+impl Release {
+    /// A release called `name` of `app`, in the namespace `kubectl` applies to.
+    pub fn new(name: impl Into<String>, app: App) -> Self {
+        Release {
+            name: name.into(),
+            namespace: None,
+            app,
+            chart: None,
+        }
+    }
+
+    /// Puts every object in `namespace`.
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// Puts every object in `namespace`, if there is one.
+    pub fn namespace_opt(mut self, namespace: Option<&str>) -> Self {
+        self.namespace = namespace.map(str::to_string);
+        self
+    }
+
+    /// Sets the release strategy.
+    pub fn strategy(mut self, strategy: impl Into<Strategy>) -> Self {
+        self.app.strategy = strategy.into();
+        self
+    }
+
+    /// Names the chart in `# Source:` lines (default: the app's name).
+    pub fn chart(mut self, chart: impl Into<String>) -> Self {
+        self.chart = Some(chart.into());
+        self
+    }
+
+    /// The release name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The namespace, if set.
+    pub fn namespace_name(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    /// The app.
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    /// Renders the release's objects in install order. Checks the app first (the same checks
+    /// as for value files, reported by field path).
+    pub fn render(&self) -> Result<Manifests, Error> {
+        let mut problems = values::check(&self.app);
+        problems.extend(self.check_release());
+        if !problems.is_empty() {
+            return Err(Error::App { problems });
+        }
+        let context = Context {
+            app: &self.app,
+            release: &self.name,
+            namespace: self.namespace.as_deref(),
+        };
+        let chart = self.chart.as_deref().unwrap_or(&self.app.name);
+        let items = strategy::objects(&context)
+            .into_iter()
+            .map(|rendered| Manifest::new(format!("{chart}/{}", rendered.origin), rendered.object))
+            .collect();
+        Ok(Manifests::new(items))
+    }
+
+    fn check_release(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if !names::is_dns1123_label(&self.name) {
+            problems.push(
+                Problem::new(
+                    Location::UNKNOWN,
+                    FieldPath::root(),
+                    format!("release name `{}` is not valid", self.name),
+                )
+                .with_help("use lowercase letters, digits and `-`, at most 63 characters"),
+            );
+        }
+        if let Some(namespace) = &self.namespace {
+            if !names::is_dns1123_label(namespace) {
+                problems.push(
+                    Problem::new(
+                        Location::UNKNOWN,
+                        FieldPath::root(),
+                        format!("namespace `{namespace}` is not valid"),
+                    )
+                    .with_help("use lowercase letters, digits and `-`, at most 63 characters"),
+                );
+            }
+        }
+        problems
+    }
+}

@@ -1,0 +1,75 @@
+//! The render pipeline behind `tack render`: chart, layered values, release, objects.
+
+use crate::chart::Chart;
+use crate::error::Error;
+use crate::manifest::Manifests;
+use crate::release::Release;
+use crate::source::SourceMap;
+use crate::values::SetFlag;
+use std::path::PathBuf;
+
+/// Everything one render needs, as plain data (what the command line parsed).
+#[derive(Debug, Clone, Default)]
+pub struct RenderRequest {
+    /// The chart folder.
+    pub chart: PathBuf,
+    /// Value files, merged over the chart's `values.yaml` in order.
+    pub value_files: Vec<PathBuf>,
+    /// `--set`-family flags, applied after the files in order.
+    pub sets: Vec<SetFlag>,
+    /// Release name (default: the app's name).
+    pub release: Option<String>,
+    /// Namespace of every object (default: none, so `kubectl` uses its current one).
+    pub namespace: Option<String>,
+    /// Folder that relative `--set-file` paths start from.
+    pub cwd: PathBuf,
+}
+
+/// The result of a render.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The objects, in install order.
+    pub manifests: Manifests,
+    /// Things worth telling the user that are not errors.
+    pub warnings: Vec<String>,
+    /// The texts read, for messages.
+    pub sources: SourceMap,
+}
+
+/// Loads the chart and values, renders the release.
+///
+/// ```
+/// use tack::RenderRequest;
+/// let request = RenderRequest {
+///     chart: "charts/model-serving".into(),
+///     value_files: vec!["values/canary.yaml".into()],
+///     ..RenderRequest::default()
+/// };
+/// let rendered = tack::render(&request)?;
+/// assert!(rendered.manifests.iter().any(|m| m.name() == "mnist-canary"));
+/// # Ok::<(), tack::Error>(())
+/// ```
+pub fn render(request: &RenderRequest) -> Result<Rendered, Error> {
+    let chart = Chart::load(&request.chart)?;
+    let mut loader = chart.values()?;
+    for file in &request.value_files {
+        loader.add_file(file)?;
+    }
+    for flag in &request.sets {
+        loader.apply_set(flag, &request.cwd)?;
+    }
+    let loaded = loader.finish(chart.meta().app_version.as_deref())?;
+    let release_name = request
+        .release
+        .clone()
+        .unwrap_or_else(|| loaded.app.name.clone());
+    let release = Release::new(release_name, loaded.app)
+        .namespace_opt(request.namespace.as_deref())
+        .chart(&chart.meta().name);
+    let manifests = release.render()?;
+    Ok(Rendered {
+        manifests,
+        warnings: loaded.warnings,
+        sources: loaded.sources,
+    })
+}

@@ -1,0 +1,153 @@
+//! What every strategy renders the same way: the app's Secrets, the main Service and the main
+//! Ingress, and each Deployment's pod replacement settings.
+
+use super::labels::ReleaseLabels;
+use super::{Context, Rendered};
+use crate::build::{
+    AppPod, DeploymentBuilder, IngressBuilder, IngressPath, SecretBuilder, ServiceBuilder,
+};
+use crate::manifest::Object;
+use crate::values::{IntOrPercent, PortRef};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// The Secret `<app>` with the app's `secrets`, and one TLS Secret per `tlsSecrets` entry.
+pub fn secrets(context: &Context<'_>) -> Vec<Rendered> {
+    let app = context.app;
+    let labels = ReleaseLabels::new(context).common(app.image.tag.as_deref());
+    let mut objects = Vec::new();
+    if !app.secrets.is_empty() {
+        let mut secret = SecretBuilder::opaque(AppPod::new(app).secret_name())
+            .namespace_opt(context.namespace)
+            .labels(labels.clone());
+        for (key, value) in &app.secrets {
+            secret = secret.data(key, value.value.as_deref().unwrap_or_default());
+        }
+        objects.push(Rendered {
+            origin: "secrets",
+            object: Object::Secret(Box::new(secret.build())),
+        });
+    }
+    for (name, tls) in &app.tls_secrets {
+        let secret = SecretBuilder::tls(
+            name,
+            tls.cert.as_deref().unwrap_or_default(),
+            tls.key.as_deref().unwrap_or_default(),
+        )
+        .namespace_opt(context.namespace)
+        .labels(labels.clone());
+        objects.push(Rendered {
+            origin: "secrets",
+            object: Object::Secret(Box::new(secret.build())),
+        });
+    }
+    objects
+}
+
+/// The port the Services forward to: `service.targetPort`, or the `http` container port.
+pub fn target_port(context: &Context<'_>) -> IntOrString {
+    match &context.app.service.target_port {
+        Some(PortRef::Number(n)) => IntOrString::Int(i32::from(*n)),
+        Some(PortRef::Name(name)) => IntOrString::String(name.clone()),
+        None => IntOrString::String("http".to_string()),
+    }
+}
+
+/// A Service called `name` of the app's type and port, selecting `selector`, labelled for
+/// `tag`.
+pub fn service(
+    context: &Context<'_>,
+    name: &str,
+    selector: crate::build::Labels,
+    tag: Option<&str>,
+) -> ServiceBuilder {
+    let app = context.app;
+    ServiceBuilder::new(name)
+        .namespace_opt(context.namespace)
+        .labels(ReleaseLabels::new(context).common(tag))
+        .annotations(app.service.annotations.clone())
+        .type_(app.service.kind.as_str())
+        .selector(selector)
+        .port("http", app.service.port, target_port(context))
+        .node_port(app.service.node_port)
+}
+
+/// An internal (`ClusterIP`) Service called `name`: for previews, canaries and versions,
+/// which are reached through the Ingress or port-forwarding, not from outside.
+pub fn internal_service(
+    context: &Context<'_>,
+    name: &str,
+    selector: crate::build::Labels,
+    tag: Option<&str>,
+) -> ServiceBuilder {
+    ServiceBuilder::new(name)
+        .namespace_opt(context.namespace)
+        .labels(ReleaseLabels::new(context).common(tag))
+        .type_("ClusterIP")
+        .selector(selector)
+        .port("http", context.app.service.port, target_port(context))
+}
+
+/// The Ingress `<app>` on the app's paths to the Service `service`, if the Ingress is on.
+pub fn ingress(context: &Context<'_>, service: &str, tag: Option<&str>) -> Option<IngressBuilder> {
+    let app = context.app;
+    let ingress = &app.ingress;
+    if !ingress.enabled {
+        return None;
+    }
+    let mut builder = IngressBuilder::new(&app.name)
+        .namespace_opt(context.namespace)
+        .labels(ReleaseLabels::new(context).common(tag))
+        .annotations(ingress.annotations.clone())
+        .class_name(ingress.class_name.as_deref())
+        .host(ingress.host.as_deref())
+        .tls_secret(ingress.tls_secret.as_deref());
+    for path in &ingress.paths {
+        builder = builder.path(IngressPath {
+            path: path.clone(),
+            path_type: ingress.path_type.as_str().to_string(),
+            service: service.to_string(),
+            port: app.service.port,
+        });
+    }
+    Some(builder)
+}
+
+/// A Deployment called `name` running `image` with `replicas` pods selected by `selector`:
+/// the app's pod, labels, and rollout settings from `strategy.rollingUpdate`.
+pub fn deployment(
+    context: &Context<'_>,
+    name: &str,
+    image: &str,
+    tag: Option<&str>,
+    replicas: u32,
+    selector: crate::build::Labels,
+) -> DeploymentBuilder {
+    let app = context.app;
+    let rolling = app.strategy.rolling_update.clone().unwrap_or_default();
+    let builder = DeploymentBuilder::new(name)
+        .namespace_opt(context.namespace)
+        .labels(ReleaseLabels::new(context).common(tag))
+        .selector(selector)
+        .pod_labels(ReleaseLabels::new(context).common(tag))
+        .replicas(replicas)
+        .rolling_update(
+            Some(int_or_percent(
+                rolling.max_surge.unwrap_or(IntOrPercent::Percent(25)),
+            )),
+            Some(int_or_percent(
+                rolling.max_unavailable.unwrap_or(IntOrPercent::Percent(25)),
+            )),
+        )
+        .min_ready_seconds(rolling.min_ready_seconds)
+        .progress_deadline_seconds(rolling.progress_deadline_seconds)
+        .revision_history_limit(rolling.revision_history_limit);
+    AppPod::new(app).fill(builder, image)
+}
+
+/// Kubernetes' form of a count or percentage.
+pub fn int_or_percent(value: IntOrPercent) -> IntOrString {
+    match value {
+        IntOrPercent::Int(n) => IntOrString::Int(i32::try_from(n).unwrap_or(i32::MAX)),
+        IntOrPercent::Percent(_) => IntOrString::String(value.to_string()),
+    }
+}
