@@ -50,18 +50,17 @@ fn tidy(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
-                if let Value::Object(inner) = child {
-                    match key.as_str() {
-                        "metadata" => move_to_front(inner, &["name", "generateName", "namespace"]),
-                        _ => {}
-                    }
+                if let Value::Object(inner) = child
+                    && key.as_str() == "metadata"
+                {
+                    move_to_front(inner, &["name", "generateName", "namespace"])
                 }
-                if matches!(key.as_str(), "containers" | "initContainers") {
-                    if let Value::Array(items) = child {
-                        for item in items.iter_mut() {
-                            if let Value::Object(container) = item {
-                                move_to_front(container, &["name", "image"]);
-                            }
+                if matches!(key.as_str(), "containers" | "initContainers")
+                    && let Value::Array(items) = child
+                {
+                    for item in items.iter_mut() {
+                        if let Value::Object(container) = item {
+                            move_to_front(container, &["name", "image"]);
                         }
                     }
                 }

@@ -111,17 +111,17 @@ impl Release {
                 .with_help("use lowercase letters, digits and `-`, at most 63 characters"),
             );
         }
-        if let Some(namespace) = &self.namespace {
-            if !names::is_dns1123_label(namespace) {
-                problems.push(
-                    Problem::new(
-                        Location::UNKNOWN,
-                        FieldPath::root(),
-                        format!("namespace `{namespace}` is not valid"),
-                    )
-                    .with_help("use lowercase letters, digits and `-`, at most 63 characters"),
-                );
-            }
+        if let Some(namespace) = &self.namespace
+            && !names::is_dns1123_label(namespace)
+        {
+            problems.push(
+                Problem::new(
+                    Location::UNKNOWN,
+                    FieldPath::root(),
+                    format!("namespace `{namespace}` is not valid"),
+                )
+                .with_help("use lowercase letters, digits and `-`, at most 63 characters"),
+            );
         }
         problems
     }

@@ -109,7 +109,13 @@ fn token_span(line: &str, column: usize) -> std::ops::Range<usize> {
         let quote = rest.chars().next().unwrap_or('"');
         rest[1..].find(quote).map_or(rest.len(), |end| end + 2)
     } else {
-        rest.find([' ', ',', '}', ']', '#']).unwrap_or(rest.len())
+        let colon = rest
+            .match_indices(':')
+            .find(|(i, _)| rest[i + 1..].is_empty() || rest[i + 1..].starts_with(' '))
+            .map_or(rest.len(), |(i, _)| i);
+        rest.find([' ', ',', '}', ']', '#'])
+            .unwrap_or(rest.len())
+            .min(colon)
     };
     let end = (start + len.max(1)).min(line.len());
     start..end.max(start)
@@ -141,7 +147,7 @@ mod tests {
         let text = Diagnostics::plain().problem(&problem, &sources);
         assert_eq!(
             text,
-            "error: expected a percentage from 0 to 100, found 150\n  --> values/canary.yaml:3:13\n   |\n 3 |     weight: 150\n   |             ^^^ `strategy.canary.weight`\n   |\n   = help: a weight is a share of traffic"
+            "error: expected a percentage from 0 to 100, found 150\n --> values/canary.yaml:3:13\n  |\n3 |     weight: 150\n  |             ^^^ `strategy.canary.weight`\n  |\n  = help: a weight is a share of traffic"
         );
     }
 
@@ -168,5 +174,7 @@ mod tests {
         assert_eq!(token_span("  tag: \"1.0\" # x", 8), 7..12);
         assert_eq!(token_span("a: {b: 1, c: 2}", 8), 7..8);
         assert_eq!(token_span("a:", 9), 2..2);
+        assert_eq!(token_span("replicsa: 3", 1), 0..8);
+        assert_eq!(token_span("time: 12:30", 7), 6..11);
     }
 }

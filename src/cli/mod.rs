@@ -97,6 +97,16 @@ pub fn report(error: &Error, diagnostics: &Diagnostics) -> u8 {
             );
             EXIT_USAGE
         }
+        Error::Chart(ChartError::NotFound(_) | ChartError::NotAFolder(_)) => {
+            eprintln!(
+                "{}",
+                diagnostics.error(
+                    &error.to_string(),
+                    Some("pass the folder that holds Chart.yaml, e.g. `tack render charts/model-serving`"),
+                )
+            );
+            EXIT_USAGE
+        }
         Error::Values(_) | Error::Chart(_) | Error::Write { .. } => {
             eprintln!("{}", diagnostics.error(&error.to_string(), None));
             EXIT_USAGE

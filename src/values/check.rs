@@ -102,10 +102,10 @@ impl Checker {
                     Some("use letters, digits and `_`, not starting with a digit"),
                 );
             }
-            if let EnvValue::SecretKeyRef(r) | EnvValue::ConfigMapKeyRef(r) = value {
-                if r.name.is_empty() || r.key.is_empty() {
-                    self.report_at(path, "a reference needs both `name` and `key`", None);
-                }
+            if let EnvValue::SecretKeyRef(r) | EnvValue::ConfigMapKeyRef(r) = value
+                && (r.name.is_empty() || r.key.is_empty())
+            {
+                self.report_at(path, "a reference needs both `name` and `key`", None);
             }
         }
         for (i, source) in app.env_from.iter().enumerate() {
@@ -171,14 +171,14 @@ impl Checker {
                 Some("e.g. `httpGet: {path: /healthz}`"),
             );
         }
-        if let Some(http) = &probe.http_get {
-            if !http.path.starts_with('/') {
-                self.report(
-                    &format!("{field}.httpGet.path"),
-                    format!("`{}` is not an absolute path", http.path),
-                    Some("start it with `/`"),
-                );
-            }
+        if let Some(http) = &probe.http_get
+            && !http.path.starts_with('/')
+        {
+            self.report(
+                &format!("{field}.httpGet.path"),
+                format!("`{}` is not an absolute path", http.path),
+                Some("start it with `/`"),
+            );
         }
         if probe.success_threshold.is_some_and(|s| s != 1) && field != "readinessProbe" {
             self.report(
@@ -243,14 +243,14 @@ impl Checker {
             if secret.value.is_some() == secret.file.is_some() {
                 self.report_at(path.clone(), "set exactly one of `value` and `file`", None);
             }
-            if let Some(env) = &secret.env_name {
-                if !names::is_env_var_name(env) {
-                    self.report_at(
-                        path.key("envName"),
-                        format!("`{env}` is not a valid environment variable name"),
-                        None,
-                    );
-                }
+            if let Some(env) = &secret.env_name
+                && !names::is_env_var_name(env)
+            {
+                self.report_at(
+                    path.key("envName"),
+                    format!("`{env}` is not a valid environment variable name"),
+                    None,
+                );
             }
         }
         for (name, tls) in &app.tls_secrets {
@@ -389,14 +389,14 @@ impl Checker {
                 Some("e.g. `tag: \"2.0.0\"`"),
             );
         }
-        if let Some(tag) = &canary.tag {
-            if !is_tag(tag) {
-                self.report(
-                    "strategy.canary.tag",
-                    format!("`{tag}` is not an image tag"),
-                    None,
-                );
-            }
+        if let Some(tag) = &canary.tag
+            && !is_tag(tag)
+        {
+            self.report(
+                "strategy.canary.tag",
+                format!("`{tag}` is not an image tag"),
+                None,
+            );
         }
         match canary.mode {
             CanaryMode::Ingress if !app.ingress.enabled => self.report(
@@ -489,14 +489,14 @@ impl Checker {
                     Some("each version needs its own path"),
                 );
             }
-            if let Some(tag) = &version.tag {
-                if !is_tag(tag) {
-                    self.report_at(
-                        path.key("tag"),
-                        format!("`{tag}` is not an image tag"),
-                        None,
-                    );
-                }
+            if let Some(tag) = &version.tag
+                && !is_tag(tag)
+            {
+                self.report_at(
+                    path.key("tag"),
+                    format!("`{tag}` is not an image tag"),
+                    None,
+                );
             }
         }
     }

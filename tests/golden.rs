@@ -1,0 +1,105 @@
+//! Golden files: the exact YAML of every chart x value file, byte for byte.
+//!
+//! `tests/golden/<chart>/<value file>.yaml` holds `tack render charts/<chart> -f <file>`;
+//! `tests/golden/<chart>/values.yaml` holds the chart's defaults alone. Value files in
+//! `values/` target the bundled `model-serving` chart; `values/<chart>/` holds those of other
+//! charts. Regenerate on purpose with `TACK_BLESS=1 cargo test --test golden` and review the
+//! diff like code.
+
+mod common;
+
+use common::{compare, root, tack};
+use std::path::{Path, PathBuf};
+
+/// The value files that target `chart`, sorted.
+fn value_files(chart: &str) -> Vec<PathBuf> {
+    let dir = if chart == "model-serving" {
+        root().join("values")
+    } else {
+        root().join("values").join(chart)
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn charts() -> Vec<String> {
+    let mut charts: Vec<String> = std::fs::read_dir(root().join("charts"))
+        .expect("charts/ exists")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("Chart.yaml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    charts.sort();
+    charts
+}
+
+fn render(chart: &str, file: Option<&Path>) -> String {
+    let chart_dir = format!("charts/{chart}");
+    let mut args = vec!["render", chart_dir.as_str()];
+    let relative;
+    if let Some(file) = file {
+        relative = file
+            .strip_prefix(root())
+            .expect("value files live in the repo")
+            .to_string_lossy()
+            .into_owned();
+        args.extend(["-f", relative.as_str()]);
+    }
+    let output = tack(&root(), &args);
+    assert!(
+        output.status.success(),
+        "tack {} failed:\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("YAML output is UTF-8")
+}
+
+#[test]
+fn every_chart_and_value_file_matches_its_golden_file() {
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for chart in charts() {
+        let golden = root().join("tests/golden").join(&chart);
+        let mut runs: Vec<(PathBuf, Option<PathBuf>)> = vec![(golden.join("values.yaml"), None)];
+        for file in value_files(&chart) {
+            let name = file.file_name().expect("file name").to_owned();
+            runs.push((golden.join(name), Some(file)));
+        }
+        for (expected, file) in runs {
+            cases += 1;
+            let output = render(&chart, file.as_deref());
+            if let Some(difference) = compare(&expected, &output) {
+                failures.push(difference);
+            }
+        }
+    }
+    assert!(
+        cases >= 7,
+        "expected golden cases for the example charts, found {cases}"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn rendering_twice_is_byte_identical() {
+    for file in value_files("model-serving") {
+        let first = render("model-serving", Some(&file));
+        let second = render("model-serving", Some(&file));
+        assert_eq!(
+            first,
+            second,
+            "{} renders differently twice",
+            file.display()
+        );
+    }
+}
