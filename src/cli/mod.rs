@@ -3,6 +3,7 @@
 
 mod diagnostic;
 mod render;
+mod schema;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use diagnostic::Diagnostics;
@@ -31,6 +32,9 @@ enum Command {
     /// Render a chart into validated manifests (YAML on stdout, for `kubectl apply -f -`).
     #[command(after_help = render::EXAMPLES)]
     Render(render::RenderArgs),
+    /// Print the JSON Schema of value files (draft 2020-12), for editors and CI.
+    #[command(after_help = schema::EXAMPLES)]
+    Schema(schema::SchemaArgs),
 }
 
 /// Parses the command line, runs the command and returns its exit code.
@@ -49,6 +53,7 @@ pub fn run() -> ExitCode {
             let sub = matches.subcommand_matches("render");
             render::run(args, sub, &diagnostics)
         }
+        Command::Schema(args) => schema::run(args, &diagnostics),
     };
     ExitCode::from(code)
 }

@@ -49,6 +49,10 @@ pub struct RenderArgs {
     /// Write one file per object into this folder instead of printing.
     #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
     output_dir: Option<PathBuf>,
+    /// Print the merged values to stderr, each with the file or flag that set it
+    /// (secret values are shown as `<redacted>`).
+    #[arg(long = "debug")]
+    debug: bool,
 }
 
 /// How manifests are printed.
@@ -93,6 +97,9 @@ pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, diagnostics: &Diagnos
         namespace: args.namespace.clone(),
         cwd: PathBuf::from("."),
     };
+    if args.debug {
+        print_merged_values(&request);
+    }
     let rendered = match tack::render(&request) {
         Ok(rendered) => rendered,
         Err(error) => return report(&error, diagnostics),
@@ -134,5 +141,42 @@ pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, diagnostics: &Diagnos
             );
             EXIT_USAGE
         }
+    }
+}
+
+/// `--debug`: every merged value and where it was set last.
+fn print_merged_values(request: &RenderRequest) {
+    let Ok(chart) = tack::chart::Chart::load(&request.chart) else {
+        return;
+    };
+    let Ok(mut loader) = chart.values() else {
+        return;
+    };
+    for file in &request.value_files {
+        if loader.add_file(file).is_err() {
+            return;
+        }
+    }
+    for flag in &request.sets {
+        if loader.apply_set(flag, &request.cwd).is_err() {
+            return;
+        }
+    }
+    eprintln!("debug: merged values (each from the last file or flag that set it):");
+    for (path, node) in loader.tree().leaves() {
+        let value = match &node.value {
+            _ if tack::values::is_sensitive(&path) => "<redacted>".to_string(),
+            tack::values::NodeValue::Scalar(scalar) => match scalar.kind {
+                tack::values::ScalarKind::Str => format!("{:?}", scalar.text),
+                tack::values::ScalarKind::Null => "null".to_string(),
+                _ => scalar.text.clone(),
+            },
+            tack::values::NodeValue::Seq(_) => "[]".to_string(),
+            tack::values::NodeValue::Map(_) => "{}".to_string(),
+        };
+        eprintln!(
+            "  {path} = {value}  ({})",
+            loader.sources().describe(node.location)
+        );
     }
 }

@@ -73,6 +73,16 @@ pub enum ValuesError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A file named by `--set-file` could not be read.
+    #[error("{flag}: cannot read {}: {source}", path.display())]
+    ReadFlagFile {
+        /// The flag.
+        flag: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
     /// A values file is larger than tack accepts.
     #[error(
         "values file {} is {size} bytes; tack reads value files of up to {limit} bytes",

@@ -117,7 +117,7 @@ fn syntax_problem(id: SourceId, err: &serde_saphyr::Error) -> Problem {
         )
     } else if message.contains("budget breached") {
         (
-            format!("the YAML expands to too many nodes ({message})"),
+            "the YAML expands to too many nodes through aliases (more than 250,000)".to_string(),
             Some(
                 "aliases (`*name`) that repeat large anchors multiply the document; \
                  this looks like an alias bomb"

@@ -4,7 +4,7 @@
 //! `\,` and `\.` escape a comma and a dot, `list[0].name=x` sets inside a list (an index one
 //! past the end appends), `{a,b}` is a list of values, and `null` deletes the key.
 
-use super::error::ValuesError;
+use super::error::{ValuesError, is_sensitive};
 use super::load::parse_plain_scalar;
 use super::path::{FieldPath, Segment};
 use super::tree::{Entry, Node, NodeValue, Scalar};
@@ -68,10 +68,8 @@ pub(crate) fn apply(
     flag: &SetFlag,
     cwd: &Path,
 ) -> Result<(), ValuesError> {
-    let id = sources.add(
-        format!("{} {}", flag.kind.flag(), flag.text),
-        flag.text.as_str(),
-    );
+    let shown = redacted(flag);
+    let id = sources.add(format!("{} {shown}", flag.kind.flag()), shown);
     let assignments = parse(flag, id, cwd)?;
     for assignment in assignments {
         assign(tree, &assignment.path, assignment.value, flag)?;
@@ -82,8 +80,47 @@ pub(crate) fn apply(
 fn bad(flag: &SetFlag, message: impl Into<String>) -> ValuesError {
     ValuesError::BadFlag {
         flag: flag.kind.flag(),
-        text: flag.text.clone(),
+        text: redacted(flag),
         message: message.into(),
+    }
+}
+
+/// The flag's text with the values of secret keys replaced by `*` (same length, so positions
+/// in it stay true). With `--set-json`, everything after a secret key is masked, as JSON
+/// values may hold commas.
+pub(crate) fn redacted(flag: &SetFlag) -> String {
+    let text = &flag.text;
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    loop {
+        let (segment, after) = match split_unescaped(rest, &[',']) {
+            Some((segment, after)) => (segment, Some(&after[1..])),
+            None => (rest, None),
+        };
+        let key = segment.split('=').next().unwrap_or_default();
+        let root = key.split(['.', '[']).next().unwrap_or_default();
+        let secret = is_sensitive(&FieldPath::root().key(root));
+        match segment.split_once('=') {
+            Some((key, value)) if secret => {
+                out.push_str(key);
+                out.push('=');
+                if flag.kind == SetKind::Json {
+                    let masked_len =
+                        value.chars().count() + after.map_or(0, |a| a.chars().count() + 1);
+                    out.extend(std::iter::repeat_n('*', masked_len));
+                    return out;
+                }
+                out.extend(std::iter::repeat_n('*', value.chars().count()));
+            }
+            _ => out.push_str(segment),
+        }
+        match after {
+            Some(after) => {
+                out.push(',');
+                rest = after;
+            }
+            None => return out,
+        }
     }
 }
 
@@ -184,7 +221,8 @@ fn parse(flag: &SetFlag, id: SourceId, cwd: &Path) -> Result<Vec<Assignment>, Va
 
 fn read_file(flag: &SetFlag, cwd: &Path, name: &str) -> Result<String, ValuesError> {
     let path = cwd.join(name);
-    let bytes = std::fs::read(&path).map_err(|source| ValuesError::Read {
+    let bytes = std::fs::read(&path).map_err(|source| ValuesError::ReadFlagFile {
+        flag: flag.kind.flag(),
         path: Path::new(name).to_path_buf(),
         source,
     })?;
@@ -521,8 +559,38 @@ mod tests {
         );
         let missing = run("", &[(SetKind::File, "a=/does/not/exist")]).unwrap_err();
         assert!(
-            missing.starts_with("cannot read values file /does/not/exist"),
+            missing.starts_with("--set-file: cannot read /does/not/exist"),
             "{missing}"
+        );
+    }
+
+    #[test]
+    fn secrets_are_masked_in_flag_text() {
+        let flag = SetFlag::new(
+            SetKind::Typed,
+            "replicas=3,secrets.apiKey.value=hunter2,x=1",
+        );
+        assert_eq!(
+            redacted(&flag),
+            "replicas=3,secrets.apiKey.value=*******,x=1"
+        );
+        let json = SetFlag::new(SetKind::Json, r#"tlsSecrets={"a":{"cert":"PEM,x"}}"#);
+        assert!(!redacted(&json).contains("PEM"));
+        let err = run("", &[(SetKind::Typed, "secrets.apiKey.value=hunter2,oops")]).unwrap_err();
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn secrets_are_masked_in_positions_too() {
+        let mut sources = SourceMap::new();
+        let mut tree = parse_yaml(&mut sources, "values.yaml", "").unwrap();
+        let flag = SetFlag::new(SetKind::Typed, "secrets.apiKey.value=hunter2,replicas=x");
+        apply(&mut tree, &mut sources, &flag, Path::new(".")).unwrap();
+        let at = tree.locate(&FieldPath::parse("replicas"), false);
+        assert!(!sources.describe(at).contains("hunter2"));
+        assert_eq!(
+            sources.line_text(at.source, 1),
+            Some("secrets.apiKey.value=*******,replicas=x")
         );
     }
 

@@ -185,6 +185,31 @@ impl Node {
         location
     }
 
+    /// Every leaf (scalar or empty collection) with its path, in document order.
+    pub fn leaves(&self) -> Vec<(FieldPath, &Node)> {
+        let mut leaves = Vec::new();
+        self.collect_leaves(FieldPath::root(), &mut leaves);
+        leaves
+    }
+
+    fn collect_leaves<'n>(&'n self, path: FieldPath, leaves: &mut Vec<(FieldPath, &'n Node)>) {
+        match &self.value {
+            NodeValue::Map(entries) if !entries.is_empty() => {
+                for entry in entries {
+                    entry
+                        .value
+                        .collect_leaves(path.key(entry.key.as_str()), leaves);
+                }
+            }
+            NodeValue::Seq(items) if !items.is_empty() => {
+                for (i, item) in items.iter().enumerate() {
+                    item.collect_leaves(path.index(i), leaves);
+                }
+            }
+            _ => leaves.push((path, self)),
+        }
+    }
+
     /// The tree as JSON, typed the way YAML types it (for templates and schemas).
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value;

@@ -1,0 +1,89 @@
+//! The JSON Schema of value files, generated from the typed model, for editors and tools.
+
+use super::model::App;
+use schemars::Schema;
+use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
+use serde_json::Value;
+
+/// The JSON Schema (draft 2020-12) of a value file, with the doc comments of the model as
+/// descriptions and enums for closed choices.
+///
+/// Every key is optional in the schema: a value file is usually a partial overlay on the
+/// chart's defaults, and required keys (`name`, `image.repository`) are checked by tack after
+/// all files are merged. Unknown keys are rejected, as tack does.
+///
+/// ```
+/// let schema = tack::values::values_schema();
+/// assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+/// assert!(schema["properties"]["strategy"].is_object());
+/// ```
+pub fn values_schema() -> Value {
+    let settings = SchemaSettings::draft2020_12()
+        .for_deserialize()
+        .with_transform(RecursiveTransform(|schema: &mut Schema| {
+            schema.remove("required");
+            plain_enum(schema);
+        }));
+    let schema = settings
+        .into_generator()
+        .into_root_schema_for::<App>()
+        .to_value();
+    let Value::Object(mut body) = schema else {
+        return schema;
+    };
+    // Header keys first, for people reading the file.
+    let mut map = serde_json::Map::new();
+    for key in ["$schema", "title"] {
+        if let Some(value) = body.shift_remove(key) {
+            map.insert(key.to_string(), value);
+        }
+    }
+    body.shift_remove("description");
+    map.insert(
+        "description".to_string(),
+        Value::String(
+            "A tack value file: merged over the chart's values.yaml. Every key is optional \
+             here; `name` and `image.repository` must be set once all files are merged."
+                .to_string(),
+        ),
+    );
+    map.append(&mut body);
+    Value::Object(map)
+}
+
+/// Turns schemars' `oneOf: [{const: a, description}, ...]` for a Rust enum of unit variants
+/// into `enum: [a, ...]` with `enumDescriptions` (read by VS Code and yaml-language-server),
+/// the form editors complete best.
+fn plain_enum(schema: &mut Schema) {
+    let Some(Value::Array(branches)) = schema.get("oneOf") else {
+        return;
+    };
+    let mut values = Vec::new();
+    let mut descriptions = Vec::new();
+    for branch in branches {
+        match (branch.get("const"), branch.get("type")) {
+            (Some(Value::String(value)), Some(Value::String(kind))) if kind == "string" => {
+                values.push(Value::String(value.clone()));
+                descriptions.push(
+                    branch
+                        .get("description")
+                        .cloned()
+                        .unwrap_or(Value::String(String::new())),
+                );
+            }
+            _ => return,
+        }
+    }
+    schema.remove("oneOf");
+    schema.insert("type".to_string(), Value::String("string".to_string()));
+    schema.insert("enum".to_string(), Value::Array(values));
+    schema.insert("enumDescriptions".to_string(), Value::Array(descriptions));
+}
+
+/// [`values_schema`] as pretty-printed JSON with a final newline, as checked in.
+pub fn values_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&values_schema()).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,78 @@
+//! The published values schema: kept current, and true to the example value files.
+
+mod common;
+
+use common::{compare, root, tack};
+use tack::source::SourceMap;
+
+#[test]
+fn checked_in_schema_is_current() {
+    let output = tack(&root(), &["schema"]);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    if let Some(difference) = compare(&root().join("schemas/values.schema.json"), &text) {
+        panic!(
+            "schemas/values.schema.json is out of date with the typed model; regenerate it with\n  cargo run -- schema > schemas/values.schema.json\n{difference}"
+        );
+    }
+}
+
+fn value_files() -> Vec<std::path::PathBuf> {
+    let mut files = vec![root().join("charts/model-serving/values.yaml")];
+    for entry in std::fs::read_dir(root().join("values")).expect("values/ exists") {
+        let path = entry.expect("readable entry").path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn example_value_files_match_the_schema_and_point_editors_at_it() {
+    let schema = tack::values::values_schema();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    for file in value_files() {
+        let text = std::fs::read_to_string(&file).expect("readable value file");
+        let first = text.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("# yaml-language-server: $schema=")
+                && first.ends_with("schemas/values.schema.json"),
+            "{} does not start with the schema line",
+            file.display()
+        );
+        let tree =
+            tack::values::parse_yaml(&mut SourceMap::new(), "v.yaml", &text).expect("valid YAML");
+        let errors: Vec<String> = validator
+            .iter_errors(&tree.to_json())
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", file.display());
+    }
+}
+
+#[test]
+fn schema_rejects_unknown_keys_and_offers_closed_choices() {
+    let schema = tack::values::values_schema();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    assert!(!validator.is_valid(&serde_json::json!({"replicsa": 3})));
+    assert!(!validator.is_valid(&serde_json::json!({"service": {"type": "Balancer"}})));
+    assert!(validator.is_valid(&serde_json::json!({"service": {"type": "NodePort"}})));
+    assert_eq!(
+        schema["$defs"]["PullPolicy"]["enum"],
+        serde_json::json!(["Always", "IfNotPresent", "Never"])
+    );
+    assert_eq!(
+        schema["$defs"]["StrategyType"]["enum"],
+        serde_json::json!([
+            "rollingUpdate",
+            "recreate",
+            "blueGreen",
+            "canary",
+            "routing"
+        ])
+    );
+    let weight = &schema["$defs"]["Canary"]["properties"]["weight"];
+    assert_eq!(weight["maximum"], 100, "{weight}");
+}
