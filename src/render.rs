@@ -1,9 +1,9 @@
 //! The render pipeline behind `tack render`: chart, layered values, release, objects.
 
 use crate::chart::Chart;
+use crate::chart::templates::ReleaseInfo;
 use crate::error::Error;
 use crate::manifest::Manifests;
-use crate::release::Release;
 use crate::source::SourceMap;
 use crate::values::SetFlag;
 use std::path::PathBuf;
@@ -58,15 +58,16 @@ pub fn render(request: &RenderRequest) -> Result<Rendered, Error> {
     for flag in &request.sets {
         loader.apply_set(flag, &request.cwd)?;
     }
-    let loaded = loader.finish(chart.meta().app_version.as_deref())?;
-    let release_name = request
-        .release
-        .clone()
-        .unwrap_or_else(|| loaded.app.name.clone());
-    let release = Release::new(release_name, loaded.app)
-        .namespace_opt(request.namespace.as_deref())
-        .chart(&chart.meta().name);
-    let manifests = release.render()?;
+    let loaded = chart.finish_values(loader)?;
+    let release = ReleaseInfo {
+        name: request
+            .release
+            .clone()
+            .unwrap_or_else(|| loaded.app.name.clone()),
+        namespace: request.namespace.clone(),
+        revision: 1,
+    };
+    let manifests = chart.render(&loaded, &release)?;
     Ok(Rendered {
         manifests,
         warnings: loaded.warnings,

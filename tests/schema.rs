@@ -17,12 +17,33 @@ fn checked_in_schema_is_current() {
     }
 }
 
-fn value_files() -> Vec<std::path::PathBuf> {
-    let mut files = vec![root().join("charts/model-serving/values.yaml")];
+/// Every chart's values.yaml and every value file under values/ (with the chart it targets).
+fn value_files() -> Vec<(std::path::PathBuf, String)> {
+    let mut files = Vec::new();
+    for chart in ["model-serving", "mnist-pipeline"] {
+        files.push((
+            root().join(format!("charts/{chart}/values.yaml")),
+            chart.to_string(),
+        ));
+    }
+    let mut dirs = vec![(root().join("values"), "model-serving".to_string())];
     for entry in std::fs::read_dir(root().join("values")).expect("values/ exists") {
         let path = entry.expect("readable entry").path();
-        if path.extension().is_some_and(|e| e == "yaml") {
-            files.push(path);
+        if path.is_dir() {
+            let chart = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            dirs.push((path, chart));
+        }
+    }
+    for (dir, chart) in dirs {
+        for entry in std::fs::read_dir(&dir).expect("readable folder") {
+            let path = entry.expect("readable entry").path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                files.push((path, chart.clone()));
+            }
         }
     }
     files.sort();
@@ -31,9 +52,14 @@ fn value_files() -> Vec<std::path::PathBuf> {
 
 #[test]
 fn example_value_files_match_the_schema_and_point_editors_at_it() {
-    let schema = tack::values::values_schema();
-    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
-    for file in value_files() {
+    for (file, chart) in value_files() {
+        let mut schema = tack::values::values_schema();
+        let chart =
+            tack::chart::Chart::load(&root().join("charts").join(&chart)).expect("chart loads");
+        if let Some(extra) = chart.extra_schema() {
+            tack::values::embed_extra_schema(&mut schema, extra);
+        }
+        let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
         let text = std::fs::read_to_string(&file).expect("readable value file");
         let first = text.lines().next().unwrap_or_default();
         assert!(

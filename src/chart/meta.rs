@@ -12,44 +12,38 @@ use std::collections::BTreeMap;
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ChartMeta {
     /// `v2` for charts written for Helm 3; accepted and ignored.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// Chart name.
     pub name: String,
     /// Chart version (SemVer 2), e.g. `0.1.0`.
     pub version: String,
     /// Version of the app the chart deploys; the default image tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_version: Option<String>,
     /// One line about the chart.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Kubernetes versions the chart supports, e.g. `>=1.29.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kube_version: Option<String>,
     /// `application` or `library` (Helm's); accepted and ignored.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub chart_type: Option<String>,
     /// Search keywords.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub keywords: Vec<String>,
     /// Project home page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub home: Option<String>,
     /// Source code addresses.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub sources: Vec<String>,
     /// Maintainers.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub maintainers: Vec<Maintainer>,
     /// Icon address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// Marks the chart as deprecated.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub deprecated: bool,
     /// Free-form annotations.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub annotations: BTreeMap<String, String>,
 }
 
@@ -60,10 +54,8 @@ pub struct Maintainer {
     /// Name.
     pub name: String,
     /// E-mail address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Web address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 

@@ -1,12 +1,21 @@
 //! Charts: a folder with `Chart.yaml` (what the chart is) and `values.yaml` (its defaults).
 
 mod meta;
+pub mod templates;
 
 pub use meta::ChartMeta;
 
+use crate::error::Error;
+use crate::manifest::{CLUSTER_SCOPED_KINDS, Manifest, Manifests, Object};
+use crate::release::Release;
 use crate::source::SourceMap;
-use crate::values::{self, Problem};
+use crate::values::{self, App, FieldPath, LoadedValues, Problem, ValuesError};
 use std::path::{Path, PathBuf};
+use templates::{ReleaseInfo, TemplateContext, Templates};
+
+/// The Kubernetes version templates see as `capabilities.kubeVersion` unless told otherwise:
+/// the newest that k8s-openapi (and so tack's schemas) supports.
+pub const DEFAULT_KUBE_VERSION: &str = "1.37.0";
 
 /// A chart folder, loaded.
 ///
@@ -19,6 +28,8 @@ use std::path::{Path, PathBuf};
 pub struct Chart {
     dir: PathBuf,
     meta: ChartMeta,
+    templates: Templates,
+    extra_schema: Option<serde_json::Value>,
 }
 
 /// Why a chart could not be loaded.
@@ -41,6 +52,30 @@ pub enum ChartError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A file was refused (e.g. a template that is a symlink out of the chart).
+    #[error("refused {}: {reason}", path.display())]
+    Refused {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The chart's `values.schema.json` is not a usable JSON Schema.
+    #[error("{} is not a valid JSON Schema: {message}", path.display())]
+    BadSchema {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// Templates failed to render or wrote invalid YAML.
+    #[error("{}", describe_templates(problems, sources))]
+    Template {
+        /// The problems, at template positions.
+        problems: Vec<Problem>,
+        /// The template texts.
+        sources: SourceMap,
+    },
     /// `Chart.yaml` has mistakes.
     #[error("{}", describe(problems, sources))]
     Invalid {
@@ -49,6 +84,54 @@ pub enum ChartError {
         /// The text of `Chart.yaml`, to show the lines.
         sources: SourceMap,
     },
+}
+
+/// The `values` templates see: every key of the typed model (empty ones too, so templates
+/// can test them without `is defined`), and `extra`.
+fn template_values(app: &App) -> serde_json::Value {
+    serde_json::to_value(app).unwrap_or_default()
+}
+
+/// Every secret string of the values, to scrub from messages.
+fn secret_strings(app: &App) -> Vec<String> {
+    let mut secrets: Vec<String> = app
+        .secrets
+        .values()
+        .filter_map(|s| s.value.clone())
+        .collect();
+    for tls in app.tls_secrets.values() {
+        secrets.extend(tls.cert.clone());
+        secrets.extend(tls.key.clone());
+    }
+    secrets
+}
+
+/// Puts a namespaced object without a namespace into `namespace`, as tack's own objects are.
+fn set_namespace(object: &mut serde_json::Value, namespace: &str) {
+    let kind = object
+        .get("kind")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    if kind.is_empty() || CLUSTER_SCOPED_KINDS.contains(&kind) {
+        return;
+    }
+    if let Some(serde_json::Value::Object(metadata)) = object.get_mut("metadata")
+        && !metadata.contains_key("namespace")
+    {
+        metadata.insert(
+            "namespace".to_string(),
+            serde_json::Value::String(namespace.to_string()),
+        );
+    }
+}
+
+fn describe_templates(problems: &[Problem], sources: &SourceMap) -> String {
+    let mut text = String::from("template errors");
+    for problem in problems {
+        text.push_str("\n  ");
+        text.push_str(&problem.describe(sources));
+    }
+    text
 }
 
 fn describe(problems: &[Problem], sources: &SourceMap) -> String {
@@ -81,10 +164,128 @@ impl Chart {
             source,
         })?;
         let meta = meta::parse(&chart_file.display().to_string(), &text)?;
+        let templates = Templates::load(dir)?;
+        let schema_file = dir.join("values.schema.json");
+        let extra_schema = if schema_file.is_file() {
+            let text =
+                std::fs::read_to_string(&schema_file).map_err(|source| ChartError::Read {
+                    path: schema_file.clone(),
+                    source,
+                })?;
+            let schema: serde_json::Value =
+                serde_json::from_str(&text).map_err(|err| ChartError::BadSchema {
+                    path: schema_file.clone(),
+                    message: err.to_string(),
+                })?;
+            jsonschema::validator_for(&schema).map_err(|err| ChartError::BadSchema {
+                path: schema_file.clone(),
+                message: err.to_string(),
+            })?;
+            Some(schema)
+        } else {
+            None
+        };
         Ok(Chart {
             dir: dir.to_path_buf(),
             meta,
+            templates,
+            extra_schema,
         })
+    }
+
+    /// The chart's templates.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    /// The JSON Schema of the `extra` values, from the chart's `values.schema.json`.
+    pub fn extra_schema(&self) -> Option<&serde_json::Value> {
+        self.extra_schema.as_ref()
+    }
+
+    /// Reads the typed values from a loader holding this chart's defaults and any overlays:
+    /// `appVersion` is the default image tag, and `extra` is checked against the chart's
+    /// `values.schema.json`.
+    pub fn finish_values(&self, loader: values::ValuesLoader) -> Result<LoadedValues, ValuesError> {
+        let loaded = loader.finish(self.meta.app_version.as_deref())?;
+        let problems = self.check_extra(&loaded);
+        if problems.is_empty() {
+            Ok(loaded)
+        } else {
+            Err(ValuesError::Invalid {
+                problems,
+                sources: loaded.sources,
+            })
+        }
+    }
+
+    fn check_extra(&self, loaded: &LoadedValues) -> Vec<Problem> {
+        let Some(schema) = &self.extra_schema else {
+            return Vec::new();
+        };
+        let Ok(validator) = jsonschema::validator_for(schema) else {
+            return Vec::new();
+        };
+        let extra = serde_json::Value::Object(loaded.app.extra.clone());
+        validator
+            .iter_errors(&extra)
+            .map(|error| {
+                let mut path = FieldPath::root().key("extra");
+                for segment in error.instance_path().as_str().split('/').skip(1) {
+                    let segment = segment.replace("~1", "/").replace("~0", "~");
+                    path = match segment.parse::<usize>() {
+                        Ok(index) => path.index(index),
+                        Err(_) => path.key(segment),
+                    };
+                }
+                let location = loaded.tree.locate(&path, false);
+                Problem::new(location, path, error.to_string())
+                    .with_help("the chart's values.schema.json describes the `extra` values")
+            })
+            .collect()
+    }
+
+    /// Renders the release: the typed strategy objects and the chart's templates, in install
+    /// order, with the newest supported Kubernetes version as `capabilities.kubeVersion`.
+    pub fn render(&self, values: &LoadedValues, release: &ReleaseInfo) -> Result<Manifests, Error> {
+        self.render_for(values, release, DEFAULT_KUBE_VERSION)
+    }
+
+    /// [`Chart::render`] for a given Kubernetes version (`1.33.0`).
+    pub fn render_for(
+        &self,
+        values: &LoadedValues,
+        release: &ReleaseInfo,
+        kube_version: &str,
+    ) -> Result<Manifests, Error> {
+        let typed = Release::new(release.name.clone(), values.app.clone())
+            .namespace_opt(release.namespace.as_deref())
+            .chart(&self.meta.name)
+            .render()?;
+        let context = TemplateContext {
+            values: template_values(&values.app),
+            release: release.clone(),
+            chart: serde_json::to_value(&self.meta).unwrap_or_default(),
+            kube_version: kube_version.to_string(),
+            secrets: secret_strings(&values.app),
+        };
+        let documents = self.templates.render(&context)?;
+        let mut manifests = typed;
+        let items = documents
+            .into_iter()
+            .map(|doc| {
+                let mut value = doc.value;
+                if let Some(namespace) = &release.namespace {
+                    set_namespace(&mut value, namespace);
+                }
+                Manifest::new(
+                    format!("{}/templates/{}", self.meta.name, doc.template),
+                    Object::Other(value),
+                )
+            })
+            .collect();
+        manifests.extend(Manifests::new(items));
+        Ok(manifests)
     }
 
     /// The chart folder.

@@ -85,6 +85,17 @@ pub fn report(error: &Error, diagnostics: &Diagnostics) -> u8 {
             eprintln!("{}", summary(problems.len(), "in Chart.yaml"));
             EXIT_INVALID
         }
+        Error::Chart(ChartError::Template { problems, sources }) => {
+            for problem in problems {
+                eprintln!("{}\n", diagnostics.problem(problem, sources));
+            }
+            eprintln!("{}", summary(problems.len(), "in templates"));
+            EXIT_INVALID
+        }
+        Error::Chart(ChartError::Refused { .. } | ChartError::BadSchema { .. }) => {
+            eprintln!("{}", diagnostics.error(&error.to_string(), None));
+            EXIT_INVALID
+        }
         Error::App { problems } => {
             let sources = tack::source::SourceMap::new();
             for problem in problems {

@@ -26,7 +26,7 @@ pub use error::{Problem, ValuesError, is_sensitive};
 pub use load::{MAX_VALUES_FILE_BYTES, parse_yaml};
 pub use model::*;
 pub use path::{FieldPath, Segment};
-pub use schema::{values_schema, values_schema_text};
+pub use schema::{embed_extra_schema, values_schema, values_schema_text};
 pub use set::{SetFlag, SetKind};
 pub use tree::{Entry, Node, NodeValue, Scalar, ScalarKind, merge};
 

@@ -87,3 +87,46 @@ pub fn values_schema_text() -> String {
     text.push('\n');
     text
 }
+
+/// Puts a chart's schema of its `extra` values into the values schema, at
+/// `properties.extra`, so editors check template values too. References to the chart
+/// schema's own `$defs` are rewritten to their new place, and `required` lists are dropped
+/// like everywhere else in the editor schema (tack checks them after merging).
+///
+/// ```
+/// let mut schema = tack::values::values_schema();
+/// let extra = serde_json::json!({"type": "object", "properties": {"size": {"$ref": "#/$defs/Size"}}, "$defs": {"Size": {"type": "string"}}});
+/// tack::values::embed_extra_schema(&mut schema, &extra);
+/// assert_eq!(schema["properties"]["extra"]["properties"]["size"]["$ref"], "#/properties/extra/$defs/Size");
+/// ```
+pub fn embed_extra_schema(schema: &mut Value, extra: &Value) {
+    let mut extra = extra.clone();
+    if let Value::Object(map) = &mut extra {
+        map.shift_remove("$schema");
+        map.shift_remove("$id");
+    }
+    rewrite_refs(&mut extra);
+    if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        properties.insert("extra".to_string(), extra);
+    }
+}
+
+fn rewrite_refs(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("required").is_some_and(Value::is_array) {
+                map.shift_remove("required");
+            }
+            for (key, child) in map.iter_mut() {
+                match child {
+                    Value::String(target) if key == "$ref" && target.starts_with("#/") => {
+                        *target = format!("#/properties/extra/{}", &target[2..]);
+                    }
+                    _ => rewrite_refs(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(rewrite_refs),
+        _ => {}
+    }
+}

@@ -48,7 +48,7 @@ pub struct App {
     /// The container image.
     pub image: Image,
     /// Secrets holding registry credentials for pulling the image.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub image_pull_secrets: Vec<String>,
     /// Pods to run (split between tracks or colours by the strategy).
     #[serde(default = "default_replicas")]
@@ -57,47 +57,44 @@ pub struct App {
     #[serde(default = "default_container_port")]
     pub container_port: u16,
     /// More container ports, e.g. for metrics.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub ports: Vec<ExtraPort>,
     /// Replaces the image's entrypoint.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub command: Vec<String>,
     /// Arguments to the entrypoint.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub args: Vec<String>,
     /// Environment variables: text, or references to Secret and ConfigMap keys.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub env: BTreeMap<String, EnvValue>,
     /// Secrets and ConfigMaps whose keys all become environment variables.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub env_from: Vec<EnvFrom>,
     /// CPU and memory requests and limits.
     #[serde(default)]
     pub resources: Resources,
     /// When a pod may receive traffic.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub readiness_probe: Option<Probe>,
     /// When a pod is restarted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub liveness_probe: Option<Probe>,
     /// Holds off the other probes while a slow model loads.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub startup_probe: Option<Probe>,
     /// Volumes and their mounts, e.g. a PersistentVolumeClaim with model files.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub volumes: Vec<Volume>,
     /// Keys of the app's Secret (named like the app), e.g. an API key passed as env.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub secrets: BTreeMap<String, SecretValue>,
     /// TLS Secrets to render, by Secret name, from PEM files or text.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub tls_secrets: BTreeMap<String, TlsSecret>,
     /// Secrets the app uses that exist in the cluster but are not rendered here
     /// (e.g. made by cert-manager).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub external_secrets: Vec<String>,
     /// ConfigMaps the app uses that exist in the cluster but are not rendered here.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub external_config_maps: Vec<String>,
     /// The Service in front of the app.
     #[serde(default)]
@@ -106,23 +103,26 @@ pub struct App {
     #[serde(default)]
     pub ingress: IngressValues,
     /// Extra labels on the pods.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub pod_labels: BTreeMap<String, String>,
     /// Annotations on the pods, e.g. `prometheus.io/scrape: "true"`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub pod_annotations: BTreeMap<String, String>,
     /// Node labels the pods must run on, e.g. a GPU node pool.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub node_selector: BTreeMap<String, String>,
     /// Taints the pods tolerate.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub tolerations: Vec<Toleration>,
     /// The ServiceAccount the pods run as.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account_name: Option<String>,
     /// The release strategy and its settings.
     #[serde(default)]
     pub strategy: Strategy,
+    /// Free-form values for the chart's templates (e.g. a PVC size or a training schedule),
+    /// checked by the chart's optional `values.schema.json`.
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 fn default_replicas() -> u32 {
@@ -184,6 +184,7 @@ impl App {
             tolerations: Vec::new(),
             service_account_name: None,
             strategy: Strategy::default(),
+            extra: serde_json::Map::new(),
         }
     }
 

@@ -16,13 +16,11 @@ pub struct ServiceValues {
     #[serde(default = "default_service_port")]
     pub port: u16,
     /// The container port traffic goes to (default: `http`, the main container port).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_port: Option<PortRef>,
     /// Fixed node port, for `NodePort` and `LoadBalancer` (default: assigned by the cluster).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_port: Option<u16>,
     /// Annotations, e.g. for a cloud load balancer.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub annotations: BTreeMap<String, String>,
 }
 
@@ -73,10 +71,8 @@ pub struct IngressValues {
     #[serde(default)]
     pub enabled: bool,
     /// The IngressClass, e.g. `nginx`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Host name, e.g. `mnist.example.com` (default: all hosts).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Paths routed to the app (default: `/`).
     #[serde(default = "default_paths")]
@@ -85,10 +81,9 @@ pub struct IngressValues {
     #[serde(default)]
     pub path_type: PathType,
     /// A Secret of type `kubernetes.io/tls` for HTTPS on `host`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_secret: Option<String>,
     /// Annotations, e.g. for ingress-nginx or cert-manager.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub annotations: BTreeMap<String, String>,
 }
 

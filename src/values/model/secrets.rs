@@ -10,13 +10,10 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SecretValue {
     /// Pass the key to the container as this environment variable, e.g. `API_KEY`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub env_name: Option<String>,
     /// The secret itself (set this or `file`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// A file holding the secret, relative to the value file that names it (set this or `value`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
 }
 
@@ -25,15 +22,11 @@ pub struct SecretValue {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TlsSecret {
     /// PEM certificate chain file, relative to the value file (or set `cert`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cert_file: Option<String>,
     /// PEM private key file, relative to the value file (or set `key`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_file: Option<String>,
     /// PEM certificate chain (e.g. from `--set-file tlsSecrets.NAME.cert=tls.crt`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cert: Option<String>,
     /// PEM private key.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }

@@ -17,19 +17,14 @@ pub struct Strategy {
     pub kind: StrategyType,
     /// Settings of `rollingUpdate`. They also tune how each Deployment of the other
     /// strategies (except `recreate`) replaces its pods.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rolling_update: Option<RollingUpdate>,
     /// Settings of `recreate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recreate: Option<Recreate>,
     /// Settings of `blueGreen`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blue_green: Option<BlueGreen>,
     /// Settings of `canary`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canary: Option<Canary>,
     /// Settings of `routing`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub routing: Option<Routing>,
 }
 
@@ -68,19 +63,14 @@ impl StrategyType {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RollingUpdate {
     /// Pods above the desired count during an update (`1` or `25%`; Kubernetes default 25%).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_surge: Option<IntOrPercent>,
     /// Pods that may be unavailable during an update (`0` or `25%`; Kubernetes default 25%).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_unavailable: Option<IntOrPercent>,
     /// Seconds a new pod must be ready before it counts as available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_ready_seconds: Option<u32>,
     /// Seconds before a stalled rollout is reported as failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_deadline_seconds: Option<u32>,
     /// Old ReplicaSets kept for `kubectl rollout undo`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision_history_limit: Option<u32>,
 }
 
@@ -89,13 +79,10 @@ pub struct RollingUpdate {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Recreate {
     /// Seconds a new pod must be ready before it counts as available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_ready_seconds: Option<u32>,
     /// Seconds before a stalled rollout is reported as failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_deadline_seconds: Option<u32>,
     /// Old ReplicaSets kept for `kubectl rollout undo`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision_history_limit: Option<u32>,
 }
 
@@ -117,7 +104,6 @@ pub struct BlueGreen {
     pub preview: bool,
     /// Replicas of the idle colour (0 scales it down; default: as many as the active one,
     /// so flipping back is instant).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_replicas: Option<u32>,
 }
 
@@ -167,10 +153,8 @@ impl Colour {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ColourImage {
     /// Image repository (default: `image.repository`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// Image tag (default: `image.tag`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
 
@@ -184,24 +168,19 @@ pub struct Canary {
     #[schemars(range(min = 0, max = 100))]
     pub weight: u32,
     /// Image tag of the canary (the version under test).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Image repository of the canary (default: `image.repository`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// How traffic is split.
     #[serde(default)]
     pub mode: CanaryMode,
     /// Mode `ingress`: requests with this header go to the canary
     /// (`nginx.ingress.kubernetes.io/canary-by-header`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<String>,
     /// Mode `ingress`: the header value that selects the canary
     /// (`canary-by-header-value`; default: `always`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_value: Option<String>,
     /// Mode `ingress`: canary replicas (default: the share of `replicas` given by `weight`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u32>,
 }
 
@@ -232,16 +211,12 @@ pub struct RouteVersion {
     /// Version name, used in object names: `<name>-v1` (lowercase letters, digits, `-`).
     pub name: String,
     /// Ingress path (default: `/<version name>`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Image tag of this version (default: `image.tag`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Image repository of this version (default: `image.repository`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// Replicas of this version (default: `replicas`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u32>,
 }
 

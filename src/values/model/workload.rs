@@ -12,10 +12,8 @@ pub struct Image {
     /// Registry and repository, e.g. `ghcr.io/acme/mnist-serving`.
     pub repository: String,
     /// Tag, e.g. `"1.9.1"` (default: the chart's `appVersion`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// When the kubelet pulls the image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pull_policy: Option<PullPolicy>,
 }
 
@@ -50,7 +48,6 @@ pub struct ExtraPort {
     /// Port number.
     pub container_port: u16,
     /// Protocol (default TCP).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
 }
 
@@ -84,13 +81,10 @@ impl Protocol {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EnvFrom {
     /// Name of a Secret (set this or `configMap`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Name of a ConfigMap (set this or `secret`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config_map: Option<String>,
     /// Prefix added to every variable name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
 }
 
@@ -99,10 +93,10 @@ pub struct EnvFrom {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Resources {
     /// What the scheduler reserves for the container.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub requests: BTreeMap<String, String>,
     /// The most the container may use.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub limits: BTreeMap<String, String>,
 }
 
@@ -111,31 +105,22 @@ pub struct Resources {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Probe {
     /// HTTP GET on the container; healthy on a 2xx or 3xx answer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_get: Option<HttpGet>,
     /// A TCP connection to the container.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tcp_socket: Option<TcpSocket>,
     /// A command run in the container; healthy on exit code 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exec: Option<Exec>,
     /// A gRPC health check.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grpc: Option<Grpc>,
     /// Seconds after start before the first probe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_delay_seconds: Option<u32>,
     /// Seconds between probes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_seconds: Option<u32>,
     /// Seconds before a probe times out.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<u32>,
     /// Failures in a row that count as failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_threshold: Option<u32>,
     /// Successes in a row that count as healthy again.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_threshold: Option<u32>,
 }
 
@@ -146,7 +131,6 @@ pub struct HttpGet {
     /// Request path, e.g. `/healthz`.
     pub path: String,
     /// Port name or number (default: `http`, the main container port).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<PortRef>,
 }
 
@@ -155,7 +139,6 @@ pub struct HttpGet {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TcpSocket {
     /// Port name or number (default: `http`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<PortRef>,
 }
 
@@ -174,7 +157,6 @@ pub struct Grpc {
     /// Port number.
     pub port: u16,
     /// Service name sent in the health check request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
 }
 
@@ -187,22 +169,17 @@ pub struct Volume {
     /// Absolute path in the container, e.g. `/models`.
     pub mount_path: String,
     /// Mount read-only.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub read_only: bool,
     /// Mount only this path inside the volume.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_path: Option<String>,
     /// Source: the name of a PersistentVolumeClaim (e.g. one holding model files).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub persistent_volume_claim: Option<String>,
     /// Source: the name of a ConfigMap.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config_map: Option<String>,
     /// Source: the name of a Secret.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Source: scratch space that lives as long as the pod.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub empty_dir: Option<EmptyDir>,
 }
 
@@ -211,10 +188,8 @@ pub struct Volume {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EmptyDir {
     /// `Memory` for a tmpfs; empty for node disk.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub medium: Option<String>,
     /// Largest size, e.g. `1Gi`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size_limit: Option<String>,
 }
 
@@ -223,19 +198,14 @@ pub struct EmptyDir {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Toleration {
     /// Taint key (empty with operator `Exists` matches all taints).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Equal` (default) or `Exists`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<TolerationOperator>,
     /// Taint value, for `Equal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Taint effect to tolerate (empty: all).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect: Option<TaintEffect>,
     /// With `NoExecute`: seconds the pod stays after the taint appears.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub toleration_seconds: Option<i64>,
 }
 

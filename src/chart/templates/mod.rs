@@ -1,0 +1,618 @@
+//! Chart templates: `templates/*.yaml` rendered with minijinja into extra objects
+//! (ConfigMaps, PVCs, Jobs, CronJobs, HPAs, ...) that the typed model does not cover.
+//!
+//! Templates see `values` (the typed values with every key present, plus the chart's
+//! `extra` keys), `release` (`name`, `namespace`, `revision`), `chart` (`Chart.yaml`) and
+//! `capabilities` (`kubeVersion`). Undefined variables are errors. `_*.yaml` files are
+//! partials for `include` and render nothing themselves. Output is parsed as YAML documents;
+//! an error in it points at the template line that wrote the bad line.
+
+mod functions;
+mod markers;
+
+pub use functions::MAX_INCLUDE_DEPTH;
+
+use super::ChartError;
+use crate::source::{Location, SourceId, SourceMap};
+use crate::values::{FieldPath, Problem};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Largest template file read.
+const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
+
+/// Instructions a template may run before it is stopped (bounds runaway loops).
+const FUEL: u64 = 50_000_000;
+
+/// One template file of a chart.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// Name relative to `templates/`, e.g. `job.yaml` or `_helpers.yaml`.
+    pub name: String,
+    /// How messages name the file, e.g. `charts/mnist-pipeline/templates/job.yaml`.
+    pub display: String,
+    /// The template text.
+    pub source: String,
+}
+
+impl TemplateFile {
+    /// True for `_*.yaml` partials, which only `include` renders.
+    pub fn is_partial(&self) -> bool {
+        self.name
+            .rsplit('/')
+            .next()
+            .is_some_and(|base| base.starts_with('_'))
+    }
+}
+
+/// The variables a template sees besides `values`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseInfo {
+    /// Release name.
+    pub name: String,
+    /// Namespace, if set.
+    pub namespace: Option<String>,
+    /// Always 1: tack never reads the cluster to count upgrades (as `helm template`).
+    pub revision: u32,
+}
+
+/// Everything a template sees.
+#[derive(Debug, Clone)]
+pub struct TemplateContext {
+    /// `values`: the typed values (every key present) and the chart's `extra` keys.
+    pub values: serde_json::Value,
+    /// `release`.
+    pub release: ReleaseInfo,
+    /// `chart`: the fields of `Chart.yaml`.
+    pub chart: serde_json::Value,
+    /// `capabilities.kubeVersion`, e.g. `1.37.0`.
+    pub kube_version: String,
+    /// Secret strings, scrubbed from any error message.
+    pub secrets: Vec<String>,
+}
+
+/// One YAML document written by a template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedDocument {
+    /// The template file, e.g. `configmap.yaml`.
+    pub template: String,
+    /// 1-based line in the template's output where the document starts.
+    pub line: u32,
+    /// The document.
+    pub value: serde_json::Value,
+}
+
+/// The templates of a chart.
+#[derive(Debug, Clone, Default)]
+pub struct Templates {
+    files: Vec<TemplateFile>,
+}
+
+impl Templates {
+    /// Reads `templates/` of a chart folder (recursively; `.yaml`, `.yml` and `.tpl` files).
+    /// Files that resolve outside the chart folder (through symlinks) are refused.
+    pub fn load(chart_dir: &Path) -> Result<Templates, ChartError> {
+        let dir = chart_dir.join("templates");
+        if !dir.is_dir() {
+            return Ok(Templates::default());
+        }
+        let root = canonical(chart_dir)?;
+        let mut paths = Vec::new();
+        collect(&dir, &mut paths)?;
+        paths.sort();
+        let mut files = Vec::new();
+        for path in paths {
+            let real = canonical(&path)?;
+            if !real.starts_with(&root) {
+                return Err(ChartError::Refused {
+                    path,
+                    reason: "it resolves outside the chart folder (a symlink?); templates must live in the chart".to_string(),
+                });
+            }
+            let size = std::fs::metadata(&path)
+                .map_err(|source| ChartError::Read {
+                    path: path.clone(),
+                    source,
+                })?
+                .len();
+            if size > MAX_TEMPLATE_BYTES {
+                return Err(ChartError::Refused {
+                    path,
+                    reason: format!(
+                        "it is {size} bytes; templates may be up to {MAX_TEMPLATE_BYTES} bytes"
+                    ),
+                });
+            }
+            let source = std::fs::read_to_string(&path).map_err(|source| ChartError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let name = path
+                .strip_prefix(&dir)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            files.push(TemplateFile {
+                name,
+                display: path.display().to_string(),
+                source,
+            });
+        }
+        Ok(Templates { files })
+    }
+
+    /// Templates from memory (name, text), for tests and tools.
+    pub fn from_sources<N: Into<String>, S: Into<String>>(
+        sources: impl IntoIterator<Item = (N, S)>,
+    ) -> Self {
+        let mut files: Vec<TemplateFile> = sources
+            .into_iter()
+            .map(|(name, source)| {
+                let name = name.into();
+                TemplateFile {
+                    display: format!("templates/{name}"),
+                    name,
+                    source: source.into(),
+                }
+            })
+            .collect();
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        Templates { files }
+    }
+
+    /// The template files, by name.
+    pub fn files(&self) -> &[TemplateFile] {
+        &self.files
+    }
+
+    /// True when the chart has no templates.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Renders every template that is not a partial, in name order, into YAML documents.
+    pub fn render(&self, context: &TemplateContext) -> Result<Vec<RenderedDocument>, ChartError> {
+        if self.files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sources = SourceMap::new();
+        let ids: Vec<SourceId> = self
+            .files
+            .iter()
+            .map(|f| sources.add(f.display.clone(), f.source.as_str()))
+            .collect();
+        let reporter = Reporter {
+            files: &self.files,
+            ids: &ids,
+            secrets: &context.secrets,
+        };
+        let env = self
+            .environment(false)
+            .map_err(|err| reporter.error(&sources, &err))?;
+        let ctx = minijinja::context! {
+            values => minijinja::Value::from(minijinja::value::Serde(&context.values)),
+            release => minijinja::Value::from(minijinja::value::Serde(&context.release)),
+            chart => minijinja::Value::from(minijinja::value::Serde(&context.chart)),
+            capabilities => minijinja::context! { kubeVersion => context.kube_version.clone() },
+        };
+        let mut documents = Vec::new();
+        let mut problems = Vec::new();
+        for (index, file) in self.files.iter().enumerate() {
+            if file.is_partial() {
+                continue;
+            }
+            let rendered = env
+                .get_template(&file.name)
+                .and_then(|template| template.render(&ctx));
+            let output = match rendered {
+                Ok(output) => output,
+                Err(err) => {
+                    problems.push(reporter.problem(&err));
+                    continue;
+                }
+            };
+            match parse_documents(&output) {
+                Ok(parsed) => {
+                    documents.extend(parsed.into_iter().map(|(line, value)| RenderedDocument {
+                        template: file.name.clone(),
+                        line,
+                        value,
+                    }))
+                }
+                Err((line, message)) => {
+                    let origin = self.locate_output_line(index, &ctx, line);
+                    problems.push(reporter.output_problem(index, origin, line, &message));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(documents)
+        } else {
+            Err(ChartError::Template { problems, sources })
+        }
+    }
+
+    /// The environment: strict, no escaping, Helm-like helpers, blocks trimmed like Ansible
+    /// (a `{% if %}` line leaves no blank line). With `marked`, templates carry line markers.
+    fn environment(&self, marked: bool) -> Result<Environment<'static>, minijinja::Error> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|_| AutoEscape::None);
+        env.set_fuel(Some(FUEL));
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()?;
+        env.set_syntax(syntax);
+        functions::register(&mut env);
+        env.set_loader(|name| {
+            if name.contains("..") || name.starts_with('/') || name.contains('\\') {
+                return Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("refused to include `{name}`: includes name templates of this chart, such as `_helpers.yaml`, never paths outside it"),
+                ));
+            }
+            Ok(None::<String>)
+        });
+        for (index, file) in self.files.iter().enumerate() {
+            let source = if marked {
+                markers::instrument(&file.source, index)
+            } else {
+                file.source.clone()
+            };
+            env.add_template_owned(file.name.clone(), source)?;
+        }
+        Ok(env)
+    }
+
+    /// Renders template `index` again with line markers to find which template line wrote
+    /// output line `line`.
+    fn locate_output_line(
+        &self,
+        index: usize,
+        ctx: &minijinja::Value,
+        line: u32,
+    ) -> Option<markers::Origin> {
+        let env = self.environment(true).ok()?;
+        let output = env
+            .get_template(&self.files.get(index)?.name)
+            .ok()?
+            .render(ctx)
+            .ok()?;
+        let (_, origins) = markers::strip(&output);
+        origins
+            .get(usize::try_from(line).ok()?.checked_sub(1)?)
+            .copied()
+            .flatten()
+    }
+}
+
+/// Parses template output into documents with their start lines. Empty documents are skipped.
+fn parse_documents(output: &str) -> Result<Vec<(u32, serde_json::Value)>, (u32, String)> {
+    let options = serde_saphyr::options! {
+        legacy_octal_numbers: true,
+        with_snippet: false,
+    };
+    let documents: Vec<serde_saphyr::Spanned<serde_json::Value>> =
+        serde_saphyr::from_multiple_with_options(output, options).map_err(|err| {
+            let line = err
+                .location()
+                .map_or(1, |l| u32::try_from(l.line()).unwrap_or(u32::MAX));
+            let plain = err.without_snippet().to_string();
+            let message = plain
+                .split(" at line ")
+                .next()
+                .unwrap_or(&plain)
+                .trim()
+                .to_string();
+            (line, message)
+        })?;
+    Ok(documents
+        .into_iter()
+        .filter(|doc| !doc.value.is_null())
+        .map(|doc| {
+            (
+                u32::try_from(doc.referenced.line()).unwrap_or(u32::MAX),
+                doc.value,
+            )
+        })
+        .collect())
+}
+
+/// Turns minijinja errors into problems at template positions, secrets scrubbed.
+struct Reporter<'a> {
+    files: &'a [TemplateFile],
+    ids: &'a [SourceId],
+    secrets: &'a [String],
+}
+
+impl Reporter<'_> {
+    fn scrub(&self, text: &str) -> String {
+        self.secrets
+            .iter()
+            .filter(|s| s.len() >= 3)
+            .fold(text.to_string(), |text, secret| {
+                text.replace(secret.as_str(), "***")
+            })
+    }
+
+    fn location(
+        &self,
+        name: Option<&str>,
+        line: Option<usize>,
+        range: Option<std::ops::Range<usize>>,
+    ) -> Location {
+        let index = name.and_then(|n| self.files.iter().position(|f| f.name == n));
+        let Some(index) = index else {
+            return Location::UNKNOWN;
+        };
+        let source = &self.files[index].source;
+        let line = line.unwrap_or(1);
+        let column = range
+            .and_then(|r| {
+                let before = source.get(..r.start)?;
+                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                Some(before[line_start..].chars().count() + 1)
+            })
+            .unwrap_or(1);
+        Location {
+            source: self.ids[index],
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The innermost error of a chain (include errors wrap the real one), and how many
+    /// includes deep it was.
+    fn innermost(err: &minijinja::Error) -> (&minijinja::Error, usize) {
+        let mut current = err;
+        let mut depth = 0;
+        while let Some(inner) =
+            std::error::Error::source(current).and_then(|s| s.downcast_ref::<minijinja::Error>())
+        {
+            current = inner;
+            depth += 1;
+        }
+        (current, depth)
+    }
+
+    fn problem(&self, err: &minijinja::Error) -> Problem {
+        let (inner, depth) = Self::innermost(err);
+        let kind = inner.kind();
+        let detail = inner.detail().map(|d| self.scrub(d));
+        let (message, help) = match kind {
+            minijinja::ErrorKind::UndefinedError => (
+                format!("undefined: {}", detail.unwrap_or_else(|| "a value is undefined".to_string())),
+                Some("check the name against the values; use `x | default(...)` or `{% if x is defined %}` for optional keys".to_string()),
+            ),
+            minijinja::ErrorKind::SyntaxError => (
+                format!("template syntax error: {}", detail.unwrap_or_default()),
+                None,
+            ),
+            minijinja::ErrorKind::TemplateNotFound => (
+                detail.unwrap_or_else(|| "template not found".to_string()).to_string(),
+                Some(format!("templates of this chart: {}", self.names())),
+            ),
+            minijinja::ErrorKind::OutOfFuel => (
+                "the template ran too long (an endless loop?)".to_string(),
+                None,
+            ),
+            _ if depth >= 40 || detail.as_deref().is_some_and(|d| d.contains("recursion")) => (
+                format!("include recursion: {}", detail.unwrap_or_else(|| kind.to_string())),
+                Some("a template includes itself, directly or through others".to_string()),
+            ),
+            _ => (detail.unwrap_or_else(|| kind.to_string()), None),
+        };
+        let location = self.location(inner.name(), inner.line(), inner.range());
+        let location = if location.is_known() {
+            location
+        } else {
+            self.location(err.name(), err.line(), err.range())
+        };
+        let mut problem = Problem::new(location, FieldPath::root(), message);
+        problem.help = help;
+        if depth > 0 && depth < 40 {
+            problem.help = Some(match problem.help {
+                Some(help) => format!(
+                    "{help} (reached through {depth} include{})",
+                    if depth == 1 { "" } else { "s" }
+                ),
+                None => format!(
+                    "reached through {depth} include{}",
+                    if depth == 1 { "" } else { "s" }
+                ),
+            });
+        }
+        problem
+    }
+
+    fn output_problem(
+        &self,
+        index: usize,
+        origin: Option<markers::Origin>,
+        output_line: u32,
+        message: &str,
+    ) -> Problem {
+        let (template, line) = origin.unwrap_or((index, output_line));
+        let file = self.files.get(template).or_else(|| self.files.get(index));
+        let location = match file {
+            Some(file) => Location {
+                source: self.ids[self
+                    .files
+                    .iter()
+                    .position(|f| f.name == file.name)
+                    .unwrap_or(index)],
+                line,
+                column: 1,
+            },
+            None => Location::UNKNOWN,
+        };
+        Problem::new(
+            location,
+            FieldPath::root(),
+            format!("the template's output is not valid YAML: {} (output line {output_line})", self.scrub(message)),
+        )
+        .with_help("this template line wrote the bad output; check indentation (`nindent`) and quoting (`quote`)")
+    }
+
+    fn names(&self) -> String {
+        self.files
+            .iter()
+            .map(|f| format!("`{}`", f.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn error(&self, sources: &SourceMap, err: &minijinja::Error) -> ChartError {
+        ChartError::Template {
+            problems: vec![self.problem(err)],
+            sources: sources.clone(),
+        }
+    }
+}
+
+fn canonical(path: &Path) -> Result<PathBuf, ChartError> {
+    path.canonicalize().map_err(|source| ChartError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn collect(dir: &Path, paths: &mut Vec<PathBuf>) -> Result<(), ChartError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| ChartError::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| ChartError::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, paths)?;
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml" || e == "tpl")
+        {
+            paths.push(path);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn context() -> TemplateContext {
+        TemplateContext {
+            values: json!({"name": "mnist", "replicas": 3, "extra": {"size": "10Gi"}, "secrets": {"k": {"value": "hunter2"}}}),
+            release: ReleaseInfo {
+                name: "prod".into(),
+                namespace: Some("ml".into()),
+                revision: 1,
+            },
+            chart: json!({"name": "demo", "version": "0.1.0"}),
+            kube_version: "1.37.0".into(),
+            secrets: vec!["hunter2".into()],
+        }
+    }
+
+    fn messages(templates: &Templates) -> Vec<String> {
+        match templates.render(&context()) {
+            Err(ChartError::Template { problems, sources }) => {
+                problems.iter().map(|p| p.describe(&sources)).collect()
+            }
+            other => panic!("expected template problems, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn renders_documents_with_variables_and_partials() {
+        let templates = Templates::from_sources([
+            (
+                "pvc.yaml",
+                "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {{ values.name }}-model\n  labels:{{ include('_labels.yaml') | nindent(4) }}\nspec:\n  resources: {requests: {storage: {{ values.extra.size }}}}\n---\n# empty\n",
+            ),
+            (
+                "_labels.yaml",
+                "app: {{ values.name }}\nrelease: {{ release.name }}\n",
+            ),
+        ]);
+        let docs = templates.render(&context()).unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].template, "pvc.yaml");
+        assert_eq!(
+            docs[0].value["metadata"],
+            json!({"name": "mnist-model", "labels": {"app": "mnist", "release": "prod"}})
+        );
+    }
+
+    #[test]
+    fn undefined_variables_name_the_template_line_and_variable() {
+        let templates =
+            Templates::from_sources([("cm.yaml", "a: 1\nb: {{ values.nope.deeper }}\n")]);
+        assert_eq!(
+            messages(&templates),
+            [
+                "templates/cm.yaml:2:13: undefined: `values.nope` is undefined (help: check the name against the values; use `x | default(...)` or `{% if x is defined %}` for optional keys)"
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_yaml_output_points_at_the_template_line() {
+        let templates = Templates::from_sources([(
+            "cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\n{% if true %}\ndata:\n  a: 1\n   b: {{ values.name }}\n{% endif %}\n",
+        )]);
+        let found = messages(&templates);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].starts_with("templates/cm.yaml:6:1: the template's output is not valid YAML"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn includes_that_escape_the_chart_are_refused() {
+        let templates = Templates::from_sources([("x.yaml", "{{ include('../../etc/passwd') }}")]);
+        let found = messages(&templates);
+        assert!(
+            found[0].contains("refused to include `../../etc/passwd`"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn include_recursion_is_bounded() {
+        let templates = Templates::from_sources([
+            ("x.yaml", "{{ include('_a.yaml') }}"),
+            ("_a.yaml", "{{ include('_a.yaml') }}"),
+        ]);
+        let found = messages(&templates);
+        assert!(found[0].contains("nested more than 32 deep"), "{found:?}");
+        let statements = Templates::from_sources([
+            ("y.yaml", "{% include '_b.yaml' %}"),
+            ("_b.yaml", "{% include '_b.yaml' %}"),
+        ]);
+        let found = messages(&statements);
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn secrets_are_scrubbed_from_messages() {
+        let templates = Templates::from_sources([(
+            "x.yaml",
+            "{{ fail('bad key ' ~ values.secrets.k.value) }}",
+        )]);
+        let found = messages(&templates);
+        assert!(!found[0].contains("hunter2"), "{found:?}");
+    }
+}
