@@ -247,6 +247,16 @@ impl Chart {
 
     /// Renders the release: the typed strategy objects and the chart's templates, in install
     /// order, with the newest supported Kubernetes version as `capabilities.kubeVersion`.
+    ///
+    /// ```
+    /// use tack::chart::{Chart, templates::ReleaseInfo};
+    /// let chart = Chart::load("charts/mnist-pipeline".as_ref())?;
+    /// let values = chart.finish_values(chart.values()?)?;
+    /// let release = ReleaseInfo { name: "prod".into(), namespace: Some("ml".into()), revision: 1 };
+    /// let manifests = chart.render(&values, &release)?;
+    /// assert!(manifests.iter().any(|m| m.kind() == "CronJob" && m.namespace() == Some("ml")));
+    /// # Ok::<(), tack::Error>(())
+    /// ```
     pub fn render(&self, values: &LoadedValues, release: &ReleaseInfo) -> Result<Manifests, Error> {
         self.render_for(values, release, DEFAULT_KUBE_VERSION)
     }
