@@ -12,6 +12,9 @@ pub enum Error {
     /// The values could not be read or have mistakes.
     #[error(transparent)]
     Values(#[from] ValuesError),
+    /// The releases file could not be read or has mistakes.
+    #[error("{0}")]
+    Releases(ValuesError),
     /// An app built in code has mistakes (reported by field path).
     #[error("{}", describe_app(problems))]
     App {

@@ -27,6 +27,7 @@ mod error;
 pub mod manifest;
 pub mod names;
 pub mod release;
+pub mod releases;
 pub mod render;
 pub mod source;
 pub mod strategy;

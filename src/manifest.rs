@@ -280,6 +280,12 @@ impl Manifests {
         *self = Manifests::new(items);
     }
 
+    /// Appends the objects of another release after these, keeping each release's order
+    /// (for several releases in one stream).
+    pub fn append(&mut self, other: Manifests) {
+        self.items.extend(other.items);
+    }
+
     /// All objects as multi-document YAML, as `kubectl apply -f -` reads it.
     pub fn to_yaml(&self) -> String {
         self.items.iter().map(Manifest::to_yaml).collect()

@@ -51,6 +51,11 @@ pub struct Rendered {
 /// ```
 pub fn render(request: &RenderRequest) -> Result<Rendered, Error> {
     let chart = Chart::load(&request.chart)?;
+    render_with_chart(&chart, request)
+}
+
+/// [`render`] with the chart already loaded (to render many releases of one chart).
+pub fn render_with_chart(chart: &Chart, request: &RenderRequest) -> Result<Rendered, Error> {
     let mut loader = chart.values()?;
     for file in &request.value_files {
         loader.add_file(file)?;

@@ -103,3 +103,23 @@ fn rendering_twice_is_byte_identical() {
         );
     }
 }
+
+#[test]
+fn the_releases_file_renders_every_example_release() {
+    let output = tack(&root(), &["render", "-r", "tack.yaml"]);
+    assert!(
+        output.status.success(),
+        "tack render -r tack.yaml failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).expect("YAML output is UTF-8");
+    if let Some(difference) = compare(&root().join("tests/golden/releases.yaml"), &text) {
+        panic!("{difference}");
+    }
+    let again = tack(&root(), &["render", "-r", "tack.yaml"]);
+    assert_eq!(
+        again.stdout,
+        text.as_bytes(),
+        "parallel rendering must not change the order"
+    );
+}

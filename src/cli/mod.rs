@@ -71,6 +71,17 @@ fn clap_exit(err: clap::Error) -> ExitCode {
 /// Prints a library error as diagnostics and returns its exit code.
 pub fn report(error: &Error, diagnostics: &Diagnostics) -> u8 {
     match error {
+        Error::Releases(ValuesError::Invalid { problems, sources }) => {
+            for problem in problems {
+                eprintln!("{}\n", diagnostics.problem(problem, sources));
+            }
+            eprintln!("{}", summary(problems.len(), "in the releases file"));
+            EXIT_INVALID
+        }
+        Error::Releases(inner) => {
+            eprintln!("{}", diagnostics.error(&inner.to_string(), None));
+            EXIT_USAGE
+        }
         Error::Values(ValuesError::Invalid { problems, sources }) => {
             for problem in problems {
                 eprintln!("{}\n", diagnostics.problem(problem, sources));
@@ -103,14 +114,11 @@ pub fn report(error: &Error, diagnostics: &Diagnostics) -> u8 {
             }
             EXIT_INVALID
         }
-        Error::Values(ValuesError::BadFlag { .. }) => {
-            eprintln!(
-                "{}",
-                diagnostics.error(
-                    &error.to_string(),
-                    Some("write `--set path.to.key=value`; escape dots in keys as `\\.`"),
-                )
-            );
+        Error::Values(ValuesError::BadFlag { flag, .. }) => {
+            let help = flag
+                .starts_with("--set")
+                .then_some("write `--set path.to.key=value`; escape dots in keys as `\\.`");
+            eprintln!("{}", diagnostics.error(&error.to_string(), help));
             EXIT_USAGE
         }
         Error::Chart(ChartError::NotFound(_) | ChartError::NotAFolder(_)) => {

@@ -20,7 +20,14 @@ pub const EXAMPLES: &str = "Examples:
 #[derive(Debug, Args)]
 pub struct RenderArgs {
     /// The chart folder (holding Chart.yaml and values.yaml).
-    chart: PathBuf,
+    #[arg(required_unless_present = "releases", conflicts_with = "releases")]
+    chart: Option<PathBuf>,
+    /// Render every release of a releases file (tack.yaml) instead of one chart.
+    #[arg(short = 'r', long = "releases", value_name = "FILE", conflicts_with_all = ["values", "set", "set_string", "set_file", "set_json", "release", "namespace"])]
+    releases: Option<PathBuf>,
+    /// With --releases: render only this release (`name` or `namespace/name`).
+    #[arg(long = "only", value_name = "NAME", requires = "releases")]
+    only: Option<String>,
     /// A value file merged over the chart's values.yaml; repeat to layer several, in order.
     #[arg(short = 'f', long = "values", value_name = "FILE")]
     values: Vec<PathBuf>,
@@ -89,8 +96,11 @@ fn ordered_sets(args: &RenderArgs, matches: Option<&ArgMatches>) -> Vec<SetFlag>
 
 /// Runs `tack render`.
 pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, diagnostics: &Diagnostics) -> u8 {
+    if let Some(file) = &args.releases {
+        return run_releases(&args, file, diagnostics);
+    }
     let request = RenderRequest {
-        chart: args.chart.clone(),
+        chart: args.chart.clone().unwrap_or_default(),
         value_files: args.values.clone(),
         sets: ordered_sets(&args, matches),
         release: args.release.clone(),
@@ -108,24 +118,108 @@ pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, diagnostics: &Diagnos
         eprintln!("{}", diagnostics.warning(warning));
     }
     if let Some(dir) = &args.output_dir {
-        return match rendered.manifests.write_dir(dir) {
-            Ok(files) => {
-                eprintln!("wrote {} files to {}", files.len(), dir.display());
-                EXIT_OK
-            }
-            Err(err) => {
-                eprintln!(
-                    "{}",
-                    diagnostics.error(&format!("cannot write to {}: {err}", dir.display()), None)
-                );
-                EXIT_USAGE
-            }
-        };
+        return write_dir(&rendered.manifests, dir, diagnostics);
     }
     let text = match args.format {
         Format::Yaml => rendered.manifests.to_yaml(),
         Format::Json => rendered.manifests.to_json(),
     };
+    print(&text, diagnostics)
+}
+
+fn write_dir(manifests: &tack::Manifests, dir: &std::path::Path, diagnostics: &Diagnostics) -> u8 {
+    match manifests.write_dir(dir) {
+        Ok(files) => {
+            eprintln!("wrote {} files to {}", files.len(), dir.display());
+            EXIT_OK
+        }
+        Err(err) => {
+            eprintln!(
+                "{}",
+                diagnostics.error(&format!("cannot write to {}: {err}", dir.display()), None)
+            );
+            EXIT_USAGE
+        }
+    }
+}
+
+/// `tack render -r tack.yaml`: every release, rendered in parallel, printed in file order.
+/// If any release fails, every failure is reported and nothing is printed.
+fn run_releases(args: &RenderArgs, file: &std::path::Path, diagnostics: &Diagnostics) -> u8 {
+    let releases = match tack::releases::Releases::load(file) {
+        Ok(releases) => releases,
+        Err(error) => return report(&tack::Error::Releases(error), diagnostics),
+    };
+    let selected = match releases.select(args.only.as_deref()) {
+        Ok(selected) => selected,
+        Err(error) => return report(&tack::Error::Releases(error), diagnostics),
+    };
+    let results = releases.render(&selected);
+    let mut worst = EXIT_OK;
+    let mut rendered = Vec::new();
+    for (index, result) in results {
+        match result {
+            Ok(output) => rendered.push((index, output)),
+            Err(error) => {
+                let entry = &releases.entries()[index];
+                eprintln!(
+                    "{}",
+                    diagnostics.error(
+                        &format!(
+                            "release `{}` ({}) failed:",
+                            entry.id(),
+                            releases.describe(index)
+                        ),
+                        None
+                    )
+                );
+                worst = worst.max(report(&error, diagnostics));
+            }
+        }
+    }
+    if worst != EXIT_OK {
+        return worst;
+    }
+    for (index, output) in &rendered {
+        let entry = &releases.entries()[*index];
+        for warning in &output.warnings {
+            eprintln!(
+                "{}",
+                diagnostics.warning(&format!("release `{}`: {warning}", entry.id()))
+            );
+        }
+    }
+    if let Some(dir) = &args.output_dir {
+        for (index, output) in &rendered {
+            let entry = &releases.entries()[*index];
+            let folder = match &entry.namespace {
+                Some(ns) => dir.join(ns).join(&entry.name),
+                None => dir.join(&entry.name),
+            };
+            let code = write_dir(&output.manifests, &folder, diagnostics);
+            if code != EXIT_OK {
+                return code;
+            }
+        }
+        return EXIT_OK;
+    }
+    let text = match args.format {
+        Format::Yaml => rendered
+            .iter()
+            .map(|(_, r)| r.manifests.to_yaml())
+            .collect(),
+        Format::Json => {
+            let mut all = tack::Manifests::default();
+            for (_, output) in &rendered {
+                all.append(output.manifests.clone());
+            }
+            all.to_json()
+        }
+    };
+    print(&text, diagnostics)
+}
+
+fn print(text: &str, diagnostics: &Diagnostics) -> u8 {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())

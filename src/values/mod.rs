@@ -32,6 +32,11 @@ pub use tree::{Entry, Node, NodeValue, Scalar, ScalarKind, merge};
 
 pub(crate) use de::from_tree;
 
+/// The candidate closest to `word`, if close enough to be a likely typo.
+pub fn closest_name<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    de::closest(word, candidates)
+}
+
 use crate::source::{Location, SourceMap};
 use std::path::{Path, PathBuf};
 
