@@ -31,7 +31,7 @@ pub struct Cli {
 enum Command {
     /// Render a chart into validated manifests (YAML on stdout, for `kubectl apply -f -`).
     #[command(after_help = render::EXAMPLES)]
-    Render(render::RenderArgs),
+    Render(Box<render::RenderArgs>),
     /// Print the JSON Schema of value files (draft 2020-12), for editors and CI.
     #[command(after_help = schema::EXAMPLES)]
     Schema(schema::SchemaArgs),
@@ -51,7 +51,7 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Render(args) => {
             let sub = matches.subcommand_matches("render");
-            render::run(args, sub, &diagnostics)
+            render::run(*args, sub, &diagnostics)
         }
         Command::Schema(args) => schema::run(args, &diagnostics),
     };
