@@ -23,7 +23,9 @@
 
 pub mod build;
 pub mod chart;
+pub mod diff;
 mod error;
+pub mod git;
 pub mod manifest;
 pub mod names;
 pub mod release;

@@ -2,8 +2,10 @@
 //! lives in the library; this layer parses, calls and prints.
 
 mod diagnostic;
+mod diff;
 mod render;
 mod schema;
+mod values_args;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use diagnostic::Diagnostics;
@@ -32,6 +34,9 @@ enum Command {
     /// Render a chart into validated manifests (YAML on stdout, for `kubectl apply -f -`).
     #[command(after_help = render::EXAMPLES)]
     Render(Box<render::RenderArgs>),
+    /// Show what a change of values, or of files since a git revision, does to the objects.
+    #[command(after_help = diff::EXAMPLES)]
+    Diff(Box<diff::DiffArgs>),
     /// Print the JSON Schema of value files (draft 2020-12), for editors and CI.
     #[command(after_help = schema::EXAMPLES)]
     Schema(schema::SchemaArgs),
@@ -54,6 +59,7 @@ pub fn run() -> ExitCode {
             render::run(*args, sub, &diagnostics)
         }
         Command::Schema(args) => schema::run(args, &diagnostics),
+        Command::Diff(args) => diff::run(*args, matches.subcommand_matches("diff"), &diagnostics),
     };
     ExitCode::from(code)
 }

@@ -1,12 +1,12 @@
 //! `tack render`: chart + values -> validated manifests on stdout (or in a folder).
 
 use super::diagnostic::Diagnostics;
+use super::values_args::{self, ValuesArgs};
 use super::{EXIT_OK, EXIT_USAGE, report};
 use clap::{ArgMatches, Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 use tack::RenderRequest;
-use tack::values::{SetFlag, SetKind};
 
 /// Examples shown by `tack render --help`.
 pub const EXAMPLES: &str = "Examples:
@@ -23,33 +23,13 @@ pub struct RenderArgs {
     #[arg(required_unless_present = "releases", conflicts_with = "releases")]
     chart: Option<PathBuf>,
     /// Render every release of a releases file (tack.yaml) instead of one chart.
-    #[arg(short = 'r', long = "releases", value_name = "FILE", conflicts_with_all = ["values", "set", "set_string", "set_file", "set_json", "release", "namespace"])]
+    #[arg(short = 'r', long = "releases", value_name = "FILE", conflicts_with_all = values_args::IDS)]
     releases: Option<PathBuf>,
     /// With --releases: render only this release (`name` or `namespace/name`).
     #[arg(long = "only", value_name = "NAME", requires = "releases")]
     only: Option<String>,
-    /// A value file merged over the chart's values.yaml; repeat to layer several, in order.
-    #[arg(short = 'f', long = "values", value_name = "FILE")]
-    values: Vec<PathBuf>,
-    /// Set a value: `path.to.key=value`, typed like YAML (`3`, `true`, `null` deletes);
-    /// `a=1,b=2` sets several; `list[0].key=x` indexes lists; `\.` escapes a dot in a key.
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    set: Vec<String>,
-    /// Set a value that is always a string: `image.tag=010`.
-    #[arg(long = "set-string", value_name = "PATH=VALUE")]
-    set_string: Vec<String>,
-    /// Set a value to the content of a file: `tlsSecrets.mnist-tls.cert=tls.crt`.
-    #[arg(long = "set-file", value_name = "PATH=FILE")]
-    set_file: Vec<String>,
-    /// Set a value from JSON: `nodeSelector={"gpu":"a100"}`.
-    #[arg(long = "set-json", value_name = "PATH=JSON")]
-    set_json: Vec<String>,
-    /// Release name, the `app.kubernetes.io/instance` label (default: the app's name).
-    #[arg(long = "release", value_name = "NAME")]
-    release: Option<String>,
-    /// Namespace of every object (default: none, so kubectl uses its current namespace).
-    #[arg(short = 'n', long = "namespace", value_name = "NS")]
-    namespace: Option<String>,
+    #[command(flatten)]
+    values: ValuesArgs,
     /// Output format.
     #[arg(long = "format", value_enum, default_value_t = Format::Yaml)]
     format: Format,
@@ -71,42 +51,14 @@ enum Format {
     Json,
 }
 
-/// The `--set` family flags in the order they were given on the command line.
-fn ordered_sets(args: &RenderArgs, matches: Option<&ArgMatches>) -> Vec<SetFlag> {
-    let groups = [
-        ("set", SetKind::Typed, &args.set),
-        ("set_string", SetKind::String, &args.set_string),
-        ("set_file", SetKind::File, &args.set_file),
-        ("set_json", SetKind::Json, &args.set_json),
-    ];
-    let mut flags: Vec<(usize, SetFlag)> = Vec::new();
-    for (id, kind, values) in groups {
-        let indices: Vec<usize> = matches
-            .and_then(|m| m.indices_of(id))
-            .map(Iterator::collect)
-            .unwrap_or_default();
-        for (i, value) in values.iter().enumerate() {
-            let position = indices.get(i).copied().unwrap_or(usize::MAX);
-            flags.push((position, SetFlag::new(kind, value.clone())));
-        }
-    }
-    flags.sort_by_key(|(position, _)| *position);
-    flags.into_iter().map(|(_, flag)| flag).collect()
-}
-
 /// Runs `tack render`.
 pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, diagnostics: &Diagnostics) -> u8 {
     if let Some(file) = &args.releases {
         return run_releases(&args, file, diagnostics);
     }
-    let request = RenderRequest {
-        chart: args.chart.clone().unwrap_or_default(),
-        value_files: args.values.clone(),
-        sets: ordered_sets(&args, matches),
-        release: args.release.clone(),
-        namespace: args.namespace.clone(),
-        cwd: PathBuf::from("."),
-    };
+    let request = args
+        .values
+        .request(args.chart.clone().unwrap_or_default(), matches);
     if args.debug {
         print_merged_values(&request);
     }

@@ -1,0 +1,81 @@
+//! The value flags `render` and `diff` share: `-f`, the `--set` family, release and namespace.
+
+use clap::{ArgMatches, Args};
+use std::path::PathBuf;
+use tack::RenderRequest;
+use tack::values::{SetFlag, SetKind};
+
+/// Value files, `--set` flags, release name and namespace.
+#[derive(Debug, Clone, Args)]
+pub struct ValuesArgs {
+    /// A value file merged over the chart's values.yaml; repeat to layer several, in order.
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+    /// Set a value: `path.to.key=value`, typed like YAML (`3`, `true`, `null` deletes);
+    /// `a=1,b=2` sets several; `list[0].key=x` indexes lists; `\.` escapes a dot in a key.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Set a value that is always a string: `image.tag=010`.
+    #[arg(long = "set-string", value_name = "PATH=VALUE")]
+    pub set_string: Vec<String>,
+    /// Set a value to the content of a file: `tlsSecrets.mnist-tls.cert=tls.crt`.
+    #[arg(long = "set-file", value_name = "PATH=FILE")]
+    pub set_file: Vec<String>,
+    /// Set a value from JSON: `nodeSelector={"gpu":"a100"}`.
+    #[arg(long = "set-json", value_name = "PATH=JSON")]
+    pub set_json: Vec<String>,
+    /// Release name, the `app.kubernetes.io/instance` label (default: the app's name).
+    #[arg(long = "release", value_name = "NAME")]
+    pub release: Option<String>,
+    /// Namespace of every object (default: none, so kubectl uses its current namespace).
+    #[arg(short = 'n', long = "namespace", value_name = "NS")]
+    pub namespace: Option<String>,
+}
+
+/// Ids of the arguments above, for `conflicts_with_all`.
+pub const IDS: [&str; 7] = [
+    "values",
+    "set",
+    "set_string",
+    "set_file",
+    "set_json",
+    "release",
+    "namespace",
+];
+
+impl ValuesArgs {
+    /// The `--set` family flags in the order they were given on the command line.
+    pub fn ordered_sets(&self, matches: Option<&ArgMatches>) -> Vec<SetFlag> {
+        let groups = [
+            ("set", SetKind::Typed, &self.set),
+            ("set_string", SetKind::String, &self.set_string),
+            ("set_file", SetKind::File, &self.set_file),
+            ("set_json", SetKind::Json, &self.set_json),
+        ];
+        let mut flags: Vec<(usize, SetFlag)> = Vec::new();
+        for (id, kind, values) in groups {
+            let indices: Vec<usize> = matches
+                .and_then(|m| m.indices_of(id))
+                .map(Iterator::collect)
+                .unwrap_or_default();
+            for (i, value) in values.iter().enumerate() {
+                let position = indices.get(i).copied().unwrap_or(usize::MAX);
+                flags.push((position, SetFlag::new(kind, value.clone())));
+            }
+        }
+        flags.sort_by_key(|(position, _)| *position);
+        flags.into_iter().map(|(_, flag)| flag).collect()
+    }
+
+    /// The render request for `chart` with these values.
+    pub fn request(&self, chart: PathBuf, matches: Option<&ArgMatches>) -> RenderRequest {
+        RenderRequest {
+            chart,
+            value_files: self.values.clone(),
+            sets: self.ordered_sets(matches),
+            release: self.release.clone(),
+            namespace: self.namespace.clone(),
+            cwd: PathBuf::from("."),
+        }
+    }
+}
