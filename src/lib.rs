@@ -31,6 +31,7 @@ pub mod names;
 pub mod release;
 pub mod releases;
 pub mod render;
+pub mod scaffold;
 pub mod source;
 pub mod strategy;
 pub mod validate;

@@ -1,8 +1,10 @@
 //! Command-line front end: clap definitions and dispatch. Everything that does real work
 //! lives in the library; this layer parses, calls and prints.
 
+mod completions;
 mod diagnostic;
 mod diff;
+mod new;
 mod render;
 mod schema;
 mod values_args;
@@ -37,6 +39,12 @@ enum Command {
     /// Show what a change of values, or of files since a git revision, does to the objects.
     #[command(after_help = diff::EXAMPLES)]
     Diff(Box<diff::DiffArgs>),
+    /// Create a chart that lints clean, with one value file per strategy.
+    #[command(after_help = new::EXAMPLES)]
+    New(new::NewArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = completions::EXAMPLES)]
+    Completions(completions::CompletionsArgs),
     /// Print the JSON Schema of value files (draft 2020-12), for editors and CI.
     #[command(after_help = schema::EXAMPLES)]
     Schema(schema::SchemaArgs),
@@ -59,6 +67,8 @@ pub fn run() -> ExitCode {
             render::run(*args, sub, &diagnostics)
         }
         Command::Schema(args) => schema::run(args, &diagnostics),
+        Command::New(args) => new::run(args, &diagnostics),
+        Command::Completions(args) => completions::run(args),
         Command::Diff(args) => diff::run(*args, matches.subcommand_matches("diff"), &diagnostics),
     };
     ExitCode::from(code)
