@@ -23,7 +23,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The content of a releases file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -198,40 +197,16 @@ impl Releases {
                 .entry(request.chart.clone())
                 .or_insert_with(|| Chart::load(&request.chart).ok());
         }
-        let next = AtomicUsize::new(0);
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(requests.len().max(1));
-        let mut results: Vec<(usize, Result<Rendered, Error>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut done = Vec::new();
-                        loop {
-                            let slot = next.fetch_add(1, Ordering::Relaxed);
-                            let Some((index, request)) = requests.get(slot) else {
-                                break;
-                            };
-                            let result = match charts.get(&request.chart).and_then(Option::as_ref) {
-                                Some(chart) => render_with_chart(chart, request),
-                                // Load again to get the error itself (errors are not shared).
-                                None => Chart::load(&request.chart)
-                                    .map_err(Error::from)
-                                    .and_then(|chart| render_with_chart(&chart, request)),
-                            };
-                            done.push((*index, result));
-                        }
-                        done
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-        results.sort_by_key(|(index, _)| *index);
-        results
+        crate::parallel::map_in_order(&requests, |(index, request)| {
+            let result = match charts.get(&request.chart).and_then(Option::as_ref) {
+                Some(chart) => render_with_chart(chart, request),
+                // Load again to get the error itself (errors are not shared).
+                None => Chart::load(&request.chart)
+                    .map_err(Error::from)
+                    .and_then(|chart| render_with_chart(&chart, request)),
+            };
+            (*index, result)
+        })
     }
 }
 

@@ -4,6 +4,7 @@
 mod completions;
 mod diagnostic;
 mod diff;
+mod lint;
 mod new;
 mod render;
 mod schema;
@@ -39,6 +40,9 @@ enum Command {
     /// Show what a change of values, or of files since a git revision, does to the objects.
     #[command(after_help = diff::EXAMPLES)]
     Diff(Box<diff::DiffArgs>),
+    /// Render and check every chart with every value file that targets it.
+    #[command(after_help = lint::EXAMPLES)]
+    Lint(lint::LintArgs),
     /// Create a chart that lints clean, with one value file per strategy.
     #[command(after_help = new::EXAMPLES)]
     New(new::NewArgs),
@@ -68,6 +72,7 @@ pub fn run() -> ExitCode {
         }
         Command::Schema(args) => schema::run(args, &diagnostics),
         Command::New(args) => new::run(args, &diagnostics),
+        Command::Lint(args) => lint::run(args, &diagnostics),
         Command::Completions(args) => completions::run(args),
         Command::Diff(args) => diff::run(*args, matches.subcommand_matches("diff"), &diagnostics),
     };
@@ -86,70 +91,79 @@ fn clap_exit(err: clap::Error) -> ExitCode {
 
 /// Prints a library error as diagnostics and returns its exit code.
 pub fn report(error: &Error, diagnostics: &Diagnostics) -> u8 {
+    let (text, code) = describe(error, diagnostics);
+    eprint!("{text}");
+    code
+}
+
+/// A library error as diagnostics text (ending in a newline), and its exit code.
+pub fn describe(error: &Error, diagnostics: &Diagnostics) -> (String, u8) {
+    use std::fmt::Write;
+    let mut out = String::new();
     match error {
         Error::Releases(ValuesError::Invalid { problems, sources }) => {
             for problem in problems {
-                eprintln!("{}\n", diagnostics.problem(problem, sources));
+                let _ = writeln!(out, "{}\n", diagnostics.problem(problem, sources));
             }
-            eprintln!("{}", summary(problems.len(), "in the releases file"));
-            EXIT_INVALID
+            let _ = writeln!(out, "{}", summary(problems.len(), "in the releases file"));
+            (out, EXIT_INVALID)
         }
         Error::Releases(inner) => {
-            eprintln!("{}", diagnostics.error(&inner.to_string(), None));
-            EXIT_USAGE
+            let _ = writeln!(out, "{}", diagnostics.error(&inner.to_string(), None));
+            (out, EXIT_USAGE)
         }
         Error::Values(ValuesError::Invalid { problems, sources }) => {
             for problem in problems {
-                eprintln!("{}\n", diagnostics.problem(problem, sources));
+                let _ = writeln!(out, "{}\n", diagnostics.problem(problem, sources));
             }
-            eprintln!("{}", summary(problems.len(), "in values"));
-            EXIT_INVALID
+            let _ = writeln!(out, "{}", summary(problems.len(), "in values"));
+            (out, EXIT_INVALID)
         }
         Error::Chart(ChartError::Invalid { problems, sources }) => {
             for problem in problems {
-                eprintln!("{}\n", diagnostics.problem(problem, sources));
+                let _ = writeln!(out, "{}\n", diagnostics.problem(problem, sources));
             }
-            eprintln!("{}", summary(problems.len(), "in Chart.yaml"));
-            EXIT_INVALID
+            let _ = writeln!(out, "{}", summary(problems.len(), "in Chart.yaml"));
+            (out, EXIT_INVALID)
         }
         Error::Chart(ChartError::Template { problems, sources }) => {
             for problem in problems {
-                eprintln!("{}\n", diagnostics.problem(problem, sources));
+                let _ = writeln!(out, "{}\n", diagnostics.problem(problem, sources));
             }
-            eprintln!("{}", summary(problems.len(), "in templates"));
-            EXIT_INVALID
+            let _ = writeln!(out, "{}", summary(problems.len(), "in templates"));
+            (out, EXIT_INVALID)
         }
         Error::Chart(ChartError::Refused { .. } | ChartError::BadSchema { .. }) => {
-            eprintln!("{}", diagnostics.error(&error.to_string(), None));
-            EXIT_INVALID
+            let _ = writeln!(out, "{}", diagnostics.error(&error.to_string(), None));
+            (out, EXIT_INVALID)
         }
         Error::App { problems } => {
             let sources = tack::source::SourceMap::new();
             for problem in problems {
-                eprintln!("{}\n", diagnostics.problem(problem, &sources));
+                let _ = writeln!(out, "{}\n", diagnostics.problem(problem, &sources));
             }
-            EXIT_INVALID
+            (out, EXIT_INVALID)
         }
         Error::Values(ValuesError::BadFlag { flag, .. }) => {
             let help = flag
                 .starts_with("--set")
                 .then_some("write `--set path.to.key=value`; escape dots in keys as `\\.`");
-            eprintln!("{}", diagnostics.error(&error.to_string(), help));
-            EXIT_USAGE
+            let _ = writeln!(out, "{}", diagnostics.error(&error.to_string(), help));
+            (out, EXIT_USAGE)
         }
         Error::Chart(ChartError::NotFound(_) | ChartError::NotAFolder(_)) => {
-            eprintln!(
+            let _ = writeln!(out, 
                 "{}",
                 diagnostics.error(
                     &error.to_string(),
                     Some("pass the folder that holds Chart.yaml, e.g. `tack render charts/model-serving`"),
                 )
             );
-            EXIT_USAGE
+            (out, EXIT_USAGE)
         }
         Error::Values(_) | Error::Chart(_) | Error::Write { .. } => {
-            eprintln!("{}", diagnostics.error(&error.to_string(), None));
-            EXIT_USAGE
+            let _ = writeln!(out, "{}", diagnostics.error(&error.to_string(), None));
+            (out, EXIT_USAGE)
         }
     }
 }

@@ -1,0 +1,149 @@
+//! Linting: render and check every chart with every value file that targets it.
+//!
+//! A chart is rendered with its `values.yaml` alone, with each file of its `values/` folder,
+//! and with each release of the releases file (`tack.yaml`) that uses it. Rendering runs
+//! every check tack has (values, templates, Kubernetes schemas, cross-object checks).
+
+use crate::error::Error;
+use crate::releases::Releases;
+use crate::render::{RenderRequest, Rendered, render};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// One combination to lint: a chart and the values layered over its defaults.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The chart folder.
+    pub chart: PathBuf,
+    /// What the values are, for the summary: `values.yaml`, `values/canary.yaml`,
+    /// `release ml/mnist`.
+    pub label: String,
+    /// The render request.
+    pub request: RenderRequest,
+}
+
+/// The outcome of one target.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The target.
+    pub target: Target,
+    /// The render, or why it failed.
+    pub result: Result<Rendered, Error>,
+}
+
+/// Finds the chart folders that `paths` belong to: a chart folder itself, or any file or
+/// folder inside one (as pre-commit passes changed files), or a value file or releases file
+/// that targets charts through `releases`. Sorted, without duplicates.
+pub fn charts_for(paths: &[PathBuf], releases: Option<&Releases>) -> Vec<PathBuf> {
+    let mut charts = BTreeSet::new();
+    for path in paths {
+        if let Some(chart) = enclosing_chart(path) {
+            charts.insert(chart);
+            continue;
+        }
+        let Some(releases) = releases else { continue };
+        let canonical = path.canonicalize().ok();
+        let is_releases_file =
+            canonical.is_some() && canonical == releases.path().canonicalize().ok();
+        for index in 0..releases.entries().len() {
+            let Some(request) = releases.request(index) else {
+                continue;
+            };
+            let uses = is_releases_file
+                || request
+                    .value_files
+                    .iter()
+                    .any(|f| canonical.is_some() && f.canonicalize().ok() == canonical);
+            if uses {
+                charts.insert(normalize(&request.chart));
+            }
+        }
+    }
+    charts.into_iter().collect()
+}
+
+/// The chart folder holding `path` (itself included), if any.
+fn enclosing_chart(path: &Path) -> Option<PathBuf> {
+    let mut current = Some(path);
+    while let Some(dir) = current {
+        if dir.join("Chart.yaml").is_file() {
+            return Some(normalize(dir));
+        }
+        current = dir.parent().filter(|p| !p.as_os_str().is_empty());
+    }
+    None
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    path.components().collect()
+}
+
+/// The lint targets of one chart, in a fixed order.
+pub fn targets(chart: &Path, releases: Option<&Releases>) -> Vec<Target> {
+    let base = RenderRequest {
+        chart: chart.to_path_buf(),
+        cwd: PathBuf::from("."),
+        ..RenderRequest::default()
+    };
+    let mut targets = vec![Target {
+        chart: chart.to_path_buf(),
+        label: "values.yaml".to_string(),
+        request: base.clone(),
+    }];
+    let mut files: Vec<PathBuf> = std::fs::read_dir(chart.join("values"))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    for file in files {
+        let label = file
+            .strip_prefix(chart)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        targets.push(Target {
+            chart: chart.to_path_buf(),
+            label,
+            request: RenderRequest {
+                value_files: vec![file],
+                ..base.clone()
+            },
+        });
+    }
+    if let Some(releases) = releases {
+        let canonical = chart.canonicalize().ok();
+        for (index, entry) in releases.entries().iter().enumerate() {
+            let Some(request) = releases.request(index) else {
+                continue;
+            };
+            if canonical.is_some() && request.chart.canonicalize().ok() == canonical {
+                let files = if entry.values.is_empty() {
+                    "values.yaml".to_string()
+                } else {
+                    entry.values.join(" + ")
+                };
+                targets.push(Target {
+                    chart: chart.to_path_buf(),
+                    label: format!("{files} (release {})", entry.id()),
+                    request,
+                });
+            }
+        }
+    }
+    targets
+}
+
+/// Renders every target on all cores; outcomes come back in target order.
+pub fn run(targets: Vec<Target>) -> Vec<Outcome> {
+    let results = crate::parallel::map_in_order(&targets, |target| render(&target.request));
+    targets
+        .into_iter()
+        .zip(results)
+        .map(|(target, result)| Outcome { target, result })
+        .collect()
+}
