@@ -152,7 +152,7 @@ pub fn describe(error: &Error, diagnostics: &Diagnostics) -> (String, u8) {
             (out, EXIT_USAGE)
         }
         Error::Chart(ChartError::NotFound(_) | ChartError::NotAFolder(_)) => {
-            let _ = writeln!(out, 
+            let _ = writeln!(out,
                 "{}",
                 diagnostics.error(
                     &error.to_string(),
