@@ -30,6 +30,8 @@ pub struct Chart {
     meta: ChartMeta,
     templates: Templates,
     extra_schema: Option<serde_json::Value>,
+    /// `values.yaml`, parsed on first use and reused by every release of the chart.
+    defaults: std::sync::OnceLock<values::ValuesLoader>,
 }
 
 /// Why a chart could not be loaded.
@@ -190,6 +192,7 @@ impl Chart {
             meta,
             templates,
             extra_schema,
+            defaults: std::sync::OnceLock::new(),
         })
     }
 
@@ -313,10 +316,14 @@ impl Chart {
         self.dir.join("values.yaml")
     }
 
-    /// Starts a values loader with the chart's defaults.
+    /// Starts a values loader with the chart's defaults (`values.yaml` is read and parsed
+    /// once per loaded chart).
     pub fn values(&self) -> Result<values::ValuesLoader, values::ValuesError> {
+        if let Some(defaults) = self.defaults.get() {
+            return Ok(defaults.clone());
+        }
         let mut loader = values::ValuesLoader::new();
         loader.add_file(&self.values_file())?;
-        Ok(loader)
+        Ok(self.defaults.get_or_init(|| loader).clone())
     }
 }
