@@ -1,5 +1,6 @@
 //! In-process render costs: the typed strategies alone, the whole chart pipeline (values,
 //! templates, validation), and YAML output. Whole-process figures: scripts/bench.sh.
+#![allow(missing_docs)] // `criterion_group!` generates an undocumented public function.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
