@@ -1,2 +1,9 @@
 //! Offline validation of Kubernetes objects: schema, removed APIs, API-server rules and
 //! cross-object checks.
+
+mod document;
+mod report;
+mod yaml;
+
+pub use document::Document;
+pub use report::{Check, CheckedObject, Checks, Problem, Report, Severity, Skipped, UnknownCheck};

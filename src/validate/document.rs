@@ -1,0 +1,207 @@
+//! Documents to validate, where they came from, and how to name the objects in them.
+
+use serde_json::Value;
+use std::sync::Arc;
+
+/// One Kubernetes object (or `List`) to validate, with where it came from.
+///
+/// The render pipeline builds these from its typed output (converted to `serde_json::Value`
+/// once); `tack validate` builds them while reading text.
+///
+/// ```
+/// use serde_json::json;
+/// use tack::validate::Document;
+/// let doc = Document::new(
+///     json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}),
+///     "model-serving/templates/configmap.yaml",
+///     1,
+/// );
+/// assert_eq!(doc.line, 1);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The object.
+    pub value: Value,
+    /// How to name its origin in messages: a file path or a chart template.
+    pub source: Arc<str>,
+    /// The 1-based line where the document starts in `source` (`0` when unknown).
+    pub line: u32,
+}
+
+impl Document {
+    /// A document from a value, a display name for its origin and its first line.
+    pub fn new(value: Value, source: impl Into<Arc<str>>, line: u32) -> Self {
+        Document {
+            value,
+            source: source.into(),
+            line,
+        }
+    }
+}
+
+/// `Kind/namespace/name` for an object, as used in every message (`Deployment/ml/mnist`;
+/// `Namespace/ml` without a namespace; `Job/ml/pi-*` for a `generateName`).
+pub(crate) fn object_name(value: &Value) -> String {
+    let kind = value
+        .get("kind")
+        .and_then(Value::as_str)
+        .filter(|k| !k.is_empty())
+        .unwrap_or("<no kind>");
+    let metadata = value.get("metadata");
+    let text = |key: &str| {
+        metadata
+            .and_then(|m| m.get(key))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    let name = match (text("name"), text("generateName")) {
+        (Some(name), _) => name.to_string(),
+        (None, Some(prefix)) => format!("{prefix}*"),
+        (None, None) => "<no name>".to_string(),
+    };
+    match text("namespace") {
+        Some(namespace) => format!("{kind}/{namespace}/{name}"),
+        None => format!("{kind}/{name}"),
+    }
+}
+
+/// Escapes one JSON Pointer segment (RFC 6901): `~` -> `~0`, `/` -> `~1`.
+pub(crate) fn escape_segment(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains(['~', '/']) {
+        std::borrow::Cow::Owned(segment.replace('~', "~0").replace('/', "~1"))
+    } else {
+        std::borrow::Cow::Borrowed(segment)
+    }
+}
+
+/// The segments of a JSON Pointer, unescaped.
+pub(crate) fn pointer_segments(pointer: &str) -> impl Iterator<Item = String> + '_ {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+}
+
+/// The hash of the root path.
+pub(crate) const ROOT_PATH: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// The hash of `parent`'s path extended by one segment (FNV-1a, with a separator so that
+/// `a/bc` and `ab/c` differ). Array indexes are hashed as their decimal text.
+pub(crate) fn child_path(parent: u64, segment: &[u8]) -> u64 {
+    let mut hash = (parent ^ 0xff).wrapping_mul(0x0100_0000_01b3);
+    for byte in segment {
+        hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// The hash of an array element's path.
+pub(crate) fn index_path(parent: u64, index: usize) -> u64 {
+    let mut buffer = itoa_buffer();
+    child_path(parent, format_index(&mut buffer, index))
+}
+
+fn itoa_buffer() -> [u8; 20] {
+    [0; 20]
+}
+
+fn format_index(buffer: &mut [u8; 20], mut index: usize) -> &[u8] {
+    let mut start = buffer.len();
+    loop {
+        start -= 1;
+        // `index % 10` is below 10, so the cast cannot truncate.
+        buffer[start] = b'0' + (index % 10) as u8;
+        index /= 10;
+        if index == 0 {
+            break;
+        }
+    }
+    &buffer[start..]
+}
+
+/// Lines of the nodes of one YAML document, by path, so that a problem at
+/// `/spec/template/spec/containers/0/image` can point at its line without parsing again.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LineIndex {
+    entries: Vec<(u64, u32)>,
+}
+
+impl LineIndex {
+    /// Records the line of the node at `path` (the first record of a path wins).
+    pub(crate) fn record(&mut self, path: u64, line: u32) {
+        self.entries.push((path, line));
+    }
+
+    fn find(&self, path: u64) -> Option<u32> {
+        self.entries
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, line)| *line)
+    }
+
+    /// The line of the deepest recorded node on `pointer` (relative to `base`, the path of
+    /// the object inside its document, e.g. the item of a `List`).
+    pub(crate) fn line_of(&self, base: u64, pointer: &str) -> Option<u32> {
+        let mut best = self.find(base);
+        let mut path = base;
+        for segment in pointer_segments(pointer) {
+            path = child_path(path, segment.as_bytes());
+            if let Some(line) = self.find(path) {
+                best = Some(line);
+            }
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_objects_like_kubectl() {
+        let deployment =
+            json!({"kind": "Deployment", "metadata": {"name": "mnist", "namespace": "ml"}});
+        assert_eq!(object_name(&deployment), "Deployment/ml/mnist");
+        let namespace = json!({"kind": "Namespace", "metadata": {"name": "ml"}});
+        assert_eq!(object_name(&namespace), "Namespace/ml");
+        let job = json!({"kind": "Job", "metadata": {"generateName": "pi-", "namespace": "ml"}});
+        assert_eq!(object_name(&job), "Job/ml/pi-*");
+        assert_eq!(object_name(&json!({})), "<no kind>/<no name>");
+    }
+
+    #[test]
+    fn pointers_escape_and_split() {
+        assert_eq!(
+            escape_segment("app.kubernetes.io/name"),
+            "app.kubernetes.io~1name"
+        );
+        assert_eq!(escape_segment("a~b"), "a~0b");
+        let segments: Vec<String> =
+            pointer_segments("/metadata/labels/app.kubernetes.io~1name").collect();
+        assert_eq!(segments, ["metadata", "labels", "app.kubernetes.io/name"]);
+    }
+
+    #[test]
+    fn index_paths_hash_like_their_decimal_text() {
+        assert_eq!(index_path(ROOT_PATH, 0), child_path(ROOT_PATH, b"0"));
+        assert_eq!(index_path(ROOT_PATH, 1234), child_path(ROOT_PATH, b"1234"));
+        assert_ne!(
+            child_path(child_path(ROOT_PATH, b"a"), b"bc"),
+            child_path(child_path(ROOT_PATH, b"ab"), b"c")
+        );
+    }
+
+    #[test]
+    fn lines_fall_back_to_the_deepest_known_ancestor() {
+        let mut index = LineIndex::default();
+        let spec = child_path(ROOT_PATH, b"spec");
+        index.record(ROOT_PATH, 1);
+        index.record(spec, 5);
+        index.record(child_path(spec, b"replicas"), 6);
+        assert_eq!(index.line_of(ROOT_PATH, "/spec/replicas"), Some(6));
+        assert_eq!(index.line_of(ROOT_PATH, "/spec/unknown/deeper"), Some(5));
+        assert_eq!(index.line_of(ROOT_PATH, ""), Some(1));
+    }
+}
