@@ -7,3 +7,6 @@ mod yaml;
 
 pub use document::Document;
 pub use report::{Check, CheckedObject, Checks, Problem, Report, Severity, Skipped, UnknownCheck};
+mod object;
+mod parse;
+mod split;

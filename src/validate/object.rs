@@ -1,0 +1,100 @@
+//! One object to check, with everything needed to say where a problem in it is.
+
+use super::document::{LineIndex, ROOT_PATH, object_name};
+use super::report::{Check, Problem, Severity};
+use serde_json::Value;
+use std::sync::Arc;
+
+/// An object read from the input (a document, or one item of a `List`).
+#[derive(Debug, Clone)]
+pub(crate) struct Object {
+    /// The object.
+    pub value: Value,
+    /// The input it came from.
+    pub file: Arc<str>,
+    /// The line of its document.
+    pub document_line: u32,
+    /// Lines of the document's nodes, when it was read from YAML text.
+    pub lines: Option<Arc<LineIndex>>,
+    /// The path of this object inside its document (the root, or `/items/3` of a `List`).
+    pub base: u64,
+    /// `Kind/namespace/name`.
+    pub name: String,
+}
+
+impl Object {
+    /// An object that is a whole document.
+    pub(crate) fn new(
+        value: Value,
+        file: Arc<str>,
+        document_line: u32,
+        lines: Option<Arc<LineIndex>>,
+    ) -> Self {
+        let name = object_name(&value);
+        Object {
+            value,
+            file,
+            document_line,
+            lines,
+            base: ROOT_PATH,
+            name,
+        }
+    }
+
+    /// The line of the node at `path` (a JSON Pointer), or of the object.
+    pub(crate) fn line_of(&self, path: &str) -> u32 {
+        self.lines
+            .as_ref()
+            .and_then(|lines| lines.line_of(self.base, path))
+            .unwrap_or(self.document_line)
+    }
+
+    /// The line where the object itself starts.
+    pub(crate) fn line(&self) -> u32 {
+        self.line_of("")
+    }
+
+    /// A problem in this object.
+    pub(crate) fn problem(
+        &self,
+        severity: Severity,
+        check: Check,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> Problem {
+        let path = path.into();
+        Problem {
+            severity,
+            check,
+            file: self.file.clone(),
+            document_line: self.line(),
+            line: self.line_of(&path),
+            object: Some(self.name.clone()),
+            path,
+            message: message.into(),
+            hint,
+        }
+    }
+
+    /// The object's `apiVersion`, or `""`.
+    pub(crate) fn api_version(&self) -> &str {
+        self.value
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+
+    /// The object's `kind`, or `""`.
+    pub(crate) fn kind(&self) -> &str {
+        self.value.get("kind").and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// A string under `metadata`.
+    pub(crate) fn metadata_str(&self, key: &str) -> Option<&str> {
+        self.value
+            .get("metadata")
+            .and_then(|m| m.get(key))
+            .and_then(Value::as_str)
+    }
+}
