@@ -10,3 +10,4 @@ pub use report::{Check, CheckedObject, Checks, Problem, Report, Severity, Skippe
 mod object;
 mod parse;
 mod split;
+mod schema;
