@@ -9,5 +9,7 @@ pub use document::Document;
 pub use report::{Check, CheckedObject, Checks, Problem, Report, Severity, Skipped, UnknownCheck};
 mod object;
 mod parse;
-mod split;
+mod removed;
+mod rules;
 mod schema;
+mod split;

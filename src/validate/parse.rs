@@ -45,8 +45,9 @@ pub(crate) fn read_text(text: &[u8], first_line: u32, file: &Arc<str>, out: &mut
         Ok(text) => text,
         Err(error) => {
             let valid = &text[..error.valid_up_to()];
-            let line = first_line
-                .saturating_add(u32::try_from(valid.iter().filter(|b| **b == b'\n').count()).unwrap_or(u32::MAX));
+            let line = first_line.saturating_add(
+                u32::try_from(valid.iter().filter(|b| **b == b'\n').count()).unwrap_or(u32::MAX),
+            );
             out.documents += 1;
             out.problems.push(syntax_problem(
                 file,
@@ -113,7 +114,9 @@ fn read_json(text: &str, line: u32, file: &Arc<str>, out: &mut Contents) -> bool
                 out.problems.push(syntax_problem(
                     file,
                     SyntaxError {
-                        line: line.saturating_add(u32::try_from(error.line()).unwrap_or(1).saturating_sub(1)),
+                        line: line.saturating_add(
+                            u32::try_from(error.line()).unwrap_or(1).saturating_sub(1),
+                        ),
                         column: u32::try_from(error.column()).unwrap_or(0),
                         message: strip_position(&error.to_string()),
                         hint: Some("remove or rename one of the two keys".into()),
@@ -175,7 +178,9 @@ pub(crate) fn add_document(
     let is_list = value
         .get("kind")
         .and_then(Value::as_str)
-        .is_some_and(|kind| kind == "List" || (kind.ends_with("List") && value.get("items").is_some()))
+        .is_some_and(|kind| {
+            kind == "List" || (kind.ends_with("List") && value.get("items").is_some())
+        })
         && value.get("apiVersion").is_some();
     if !is_list {
         out.objects
@@ -192,7 +197,9 @@ pub(crate) fn add_document(
                 Severity::Error,
                 Check::Schema,
                 format!("/{key}"),
-                format!("unknown field \"{key}\" in a List: expected apiVersion, kind, metadata, items"),
+                format!(
+                    "unknown field \"{key}\" in a List: expected apiVersion, kind, metadata, items"
+                ),
                 None,
             ));
         }
@@ -329,7 +336,9 @@ mod tests {
 
     #[test]
     fn json_documents_take_the_fast_path() {
-        let out = read("{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"a\", \"x\": null}}\n{\"kind\": \"Secret\"}");
+        let out = read(
+            "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"a\", \"x\": null}}\n{\"kind\": \"Secret\"}",
+        );
         assert_eq!(out.objects.len(), 2);
         assert_eq!(out.objects[0].value["metadata"], json!({"name": "a"}));
         assert!(out.objects[0].lines.is_none());
@@ -352,7 +361,9 @@ mod tests {
 
     #[test]
     fn lists_are_unpacked_with_item_lines() {
-        let out = read("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: b}\n");
+        let out = read(
+            "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: b}\n",
+        );
         assert_eq!(out.objects.len(), 2);
         assert_eq!(out.objects[1].name, "Secret/b");
         assert_eq!(out.objects[1].line(), 7);

@@ -44,8 +44,7 @@ static DEFINITION_TABLE: LazyLock<Vec<Definition>> = LazyLock::new(|| {
         .collect()
 });
 
-static KIND_TABLE: LazyLock<Vec<(&'static str, &'static str)>> =
-    LazyLock::new(|| entries(KINDS));
+static KIND_TABLE: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| entries(KINDS));
 
 /// The definition called `name` (`io.k8s.api.apps.v1.Deployment`), parsed on first use.
 /// `None` for an unknown name (or, impossibly, a corrupt embedded file).
@@ -79,7 +78,9 @@ pub(crate) struct BuiltinKind {
 pub(crate) fn kind(api_version: &str, kind: &str) -> Option<BuiltinKind> {
     let key = format!("{api_version}/{kind}");
     let table = &*KIND_TABLE;
-    let index = table.binary_search_by(|(k, _)| (*k).cmp(key.as_str())).ok()?;
+    let index = table
+        .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
+        .ok()?;
     let value: Value = serde_json::from_str(table[index].1).ok()?;
     Some(BuiltinKind {
         definition: value.get("definition")?.as_str()?.to_string(),
@@ -115,8 +116,8 @@ mod tests {
         }
         let mut count = 0;
         for (api_version, kind_name) in all_kinds() {
-            let found = kind(api_version, kind_name)
-                .unwrap_or_else(|| panic!("{api_version} {kind_name}"));
+            let found =
+                kind(api_version, kind_name).unwrap_or_else(|| panic!("{api_version} {kind_name}"));
             assert!(definition(&found.definition).is_some());
             count += 1;
         }

@@ -114,7 +114,9 @@ impl Emitter<'_> {
                     out.insert(key.clone(), Value::Array(branches));
                 }
                 "$ref" => {
-                    if let Some(name) = value.as_str().and_then(|r| r.strip_prefix("#/definitions/"))
+                    if let Some(name) = value
+                        .as_str()
+                        .and_then(|r| r.strip_prefix("#/definitions/"))
                         && let Some((name, _)) = builtin_name(name)
                     {
                         self.wanted.push(name);

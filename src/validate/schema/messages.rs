@@ -28,10 +28,14 @@ pub(crate) fn schema_problems(
                 for field in unexpected {
                     let hint = match known.as_deref().and_then(|known| closest(field, known)) {
                         Some(best) => format!("did you mean \"{best}\"?"),
-                        None => "remove it: in strict mode fields the schema does not define are errors".into(),
+                        None => {
+                            "remove it: in strict mode fields the schema does not define are errors"
+                                .into()
+                        }
                     };
                     let mut message = format!("unknown field \"{field}\"");
-                    if let Some(known) = known.as_deref().filter(|k| !k.is_empty() && k.len() <= 12) {
+                    if let Some(known) = known.as_deref().filter(|k| !k.is_empty() && k.len() <= 12)
+                    {
                         message.push_str(&format!("; expected one of: {}", known.join(", ")));
                     }
                     problems.push(problem(
@@ -57,14 +61,23 @@ pub(crate) fn schema_problems(
                 let names: Vec<&str> = expected.iter().map(|t| type_name(*t)).collect();
                 problems.push(problem(
                     path,
-                    format!("expected {}, found {}", names.join(" or "), describe(instance)),
+                    format!(
+                        "expected {}, found {}",
+                        names.join(" or "),
+                        describe(instance)
+                    ),
                     type_hint(&expected, instance),
                 ));
             }
             ValidationErrorKind::Enum { options } => {
                 let allowed: Vec<&str> = options
                     .as_array()
-                    .map(|o| o.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).collect())
+                    .map(|o| {
+                        o.iter()
+                            .filter_map(Value::as_str)
+                            .filter(|s| !s.is_empty())
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let quoted: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
                 let hint = instance.as_str().and_then(|found| {
@@ -72,7 +85,9 @@ pub(crate) fn schema_problems(
                         .iter()
                         .find(|a| a.eq_ignore_ascii_case(found))
                         .map(|a| format!("values are case-sensitive: \"{a}\""))
-                        .or_else(|| closest(found, &allowed).map(|b| format!("did you mean \"{b}\"?")))
+                        .or_else(|| {
+                            closest(found, &allowed).map(|b| format!("did you mean \"{b}\"?"))
+                        })
                 });
                 problems.push(problem(
                     path,
@@ -161,7 +176,10 @@ fn type_hint(expected: &[JsonType], found: &Value) -> Option<String> {
             if (wants(JsonType::Integer) && s.trim().parse::<i64>().is_ok())
                 || (wants(JsonType::Number) && s.trim().parse::<f64>().is_ok()) =>
         {
-            Some(format!("remove the quotes: write {}, not \"{s}\"", s.trim()))
+            Some(format!(
+                "remove the quotes: write {}, not \"{s}\"",
+                s.trim()
+            ))
         }
         Value::Bool(b) if wants(JsonType::String) => Some(format!(
             "quote it (\"{b}\"): YAML reads unquoted yes/no/on/off/true/false as booleans"
@@ -184,7 +202,12 @@ pub(crate) fn closest<'a, S: AsRef<str>>(found: &str, known: &'a [S]) -> Option<
     known
         .iter()
         .map(AsRef::as_ref)
-        .map(|k| (strsim::jaro_winkler(&found.to_ascii_lowercase(), &k.to_ascii_lowercase()), k))
+        .map(|k| {
+            (
+                strsim::jaro_winkler(&found.to_ascii_lowercase(), &k.to_ascii_lowercase()),
+                k,
+            )
+        })
         .filter(|(score, _)| *score >= 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
@@ -222,7 +245,11 @@ fn walk<'a>(
         let next = current
             .get("properties")
             .and_then(|p| p.get(&segment))
-            .or_else(|| current.get("additionalProperties").filter(|a| a.is_object()))
+            .or_else(|| {
+                current
+                    .get("additionalProperties")
+                    .filter(|a| a.is_object())
+            })
             .or_else(|| current.get("items"))?;
         current = follow(next)?;
     }
@@ -253,7 +280,10 @@ mod tests {
     #[test]
     fn hints_for_yaml_pitfalls() {
         let hint = type_hint(&[JsonType::Integer], &json!("80"));
-        assert_eq!(hint.as_deref(), Some("remove the quotes: write 80, not \"80\""));
+        assert_eq!(
+            hint.as_deref(),
+            Some("remove the quotes: write 80, not \"80\"")
+        );
         let hint = type_hint(&[JsonType::String], &json!(true)).unwrap_or_default();
         assert!(hint.contains("yes/no/on/off"));
         let hint = type_hint(&[JsonType::String], &json!(1.1)).unwrap_or_default();
@@ -265,8 +295,12 @@ mod tests {
         let Some(definition) = builtin::definition("io.k8s.api.apps.v1.Deployment") else {
             panic!("Deployment is built in")
         };
-        let source = SchemaSource::Builtin { definition, namespaced: true };
-        let known = known_properties(&source, "/spec/template/spec/containers/0").unwrap_or_default();
+        let source = SchemaSource::Builtin {
+            definition,
+            namespaced: true,
+        };
+        let known =
+            known_properties(&source, "/spec/template/spec/containers/0").unwrap_or_default();
         assert!(known.iter().any(|k| k == "imagePullPolicy"), "{known:?}");
         assert!(known_properties(&source, "/spec/nope").is_none());
     }

@@ -8,7 +8,7 @@ mod emit;
 mod messages;
 
 pub(crate) use emit::Usage;
-pub(crate) use messages::schema_problems;
+pub(crate) use messages::{closest, describe, schema_problems};
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -135,7 +135,10 @@ fn is_base64(text: &str) -> bool {
 ///
 /// # Errors
 /// The schema is not a valid JSON Schema (only possible for custom schemas).
-pub(crate) fn compile(schema: &Value, draft: jsonschema::Draft) -> Result<jsonschema::Validator, String> {
+pub(crate) fn compile(
+    schema: &Value,
+    draft: jsonschema::Draft,
+) -> Result<jsonschema::Validator, String> {
     jsonschema::options()
         .with_draft(draft)
         .should_validate_formats(true)
@@ -175,9 +178,11 @@ pub(crate) fn compile_kind(
             let schema = emit::kind_schema(definition, usage.as_ref(), strict, api_version, kind);
             compile(&schema, DRAFT)
         }
-        SchemaSource::Custom { schema, draft, file } => {
-            compile(schema, *draft).map_err(|e| format!("{}: {e}", file.display()))
-        }
+        SchemaSource::Custom {
+            schema,
+            draft,
+            file,
+        } => compile(schema, *draft).map_err(|e| format!("{}: {e}", file.display())),
     }
 }
 
@@ -205,13 +210,22 @@ mod tests {
                 PathBuf::from("certificate_v1.json")
             ]
         );
-        assert_eq!(custom_file_names("v1", "Thing"), [PathBuf::from("thing_v1.json")]);
+        assert_eq!(
+            custom_file_names("v1", "Thing"),
+            [PathBuf::from("thing_v1.json")]
+        );
     }
 
     #[test]
     fn drafts_follow_the_declared_schema() {
-        assert_eq!(draft_of(&json!({"$schema": "http://json-schema.org/draft-07/schema#"})), jsonschema::Draft::Draft7);
-        assert_eq!(draft_of(&json!({"$schema": "http://json-schema.org/schema#"})), jsonschema::Draft::Draft4);
+        assert_eq!(
+            draft_of(&json!({"$schema": "http://json-schema.org/draft-07/schema#"})),
+            jsonschema::Draft::Draft7
+        );
+        assert_eq!(
+            draft_of(&json!({"$schema": "http://json-schema.org/schema#"})),
+            jsonschema::Draft::Draft4
+        );
         assert_eq!(draft_of(&json!({})), jsonschema::Draft::Draft4);
     }
 
@@ -226,8 +240,10 @@ mod tests {
 
     #[test]
     fn a_cut_down_schema_gives_the_same_errors_as_the_full_one() {
-        let Some(SchemaSource::Builtin { definition, namespaced }) =
-            find("apps/v1", "Deployment", &[], true).unwrap_or(None)
+        let Some(SchemaSource::Builtin {
+            definition,
+            namespaced,
+        }) = find("apps/v1", "Deployment", &[], true).unwrap_or(None)
         else {
             panic!("Deployment has a built-in schema")
         };
@@ -245,10 +261,28 @@ mod tests {
                 }
             }
         });
-        let full = compile_kind(&SchemaSource::Builtin { definition, namespaced }, None, true, "apps/v1", "Deployment")
-            .unwrap_or_else(|e| panic!("{e}"));
-        let cut = compile_kind(&SchemaSource::Builtin { definition, namespaced }, Some(&[&deployment]), true, "apps/v1", "Deployment")
-            .unwrap_or_else(|e| panic!("{e}"));
+        let full = compile_kind(
+            &SchemaSource::Builtin {
+                definition,
+                namespaced,
+            },
+            None,
+            true,
+            "apps/v1",
+            "Deployment",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let cut = compile_kind(
+            &SchemaSource::Builtin {
+                definition,
+                namespaced,
+            },
+            Some(&[&deployment]),
+            true,
+            "apps/v1",
+            "Deployment",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let expected = errors(&full, &deployment);
         assert_eq!(expected.len(), 5, "{expected:#?}");
         assert_eq!(errors(&cut, &deployment), expected);
@@ -259,11 +293,14 @@ mod tests {
         let Some(source) = find("v1", "ConfigMap", &[], true).unwrap_or(None) else {
             panic!("ConfigMap has a built-in schema")
         };
-        let strict = compile_kind(&source, None, true, "v1", "ConfigMap").unwrap_or_else(|e| panic!("{e}"));
-        let lax = compile_kind(&source, None, false, "v1", "ConfigMap").unwrap_or_else(|e| panic!("{e}"));
+        let strict =
+            compile_kind(&source, None, true, "v1", "ConfigMap").unwrap_or_else(|e| panic!("{e}"));
+        let lax =
+            compile_kind(&source, None, false, "v1", "ConfigMap").unwrap_or_else(|e| panic!("{e}"));
         let map = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"any key": "v"}});
         assert!(strict.is_valid(&map));
-        let extra = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "dat": {}});
+        let extra =
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "dat": {}});
         assert!(!strict.is_valid(&extra));
         assert!(lax.is_valid(&extra));
         let pinned = json!({"apiVersion": "v2", "kind": "ConfigMap"});

@@ -1,0 +1,145 @@
+//! Resource quantities (`250m`, `1Gi`, `1e3`), parsed exactly so they can be compared.
+
+use serde_json::Value;
+use std::cmp::Ordering;
+
+/// A quantity as `numerator / 10^scale`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Quantity {
+    numerator: i128,
+    scale: u32,
+}
+
+impl Quantity {
+    /// Reads a quantity from a manifest value: a string in Kubernetes' syntax, or a number.
+    pub(crate) fn from_value(value: &Value) -> Option<Quantity> {
+        match value {
+            Value::String(s) => Quantity::parse(s),
+            Value::Number(n) => Quantity::parse(&n.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Parses `<signedNumber><suffix>` where the suffix is a binary SI (`Ki`..`Ei`), decimal
+    /// SI (`n`, `u`, `m`, ``, `k`, `M`..`E`) or `e<int>` exponent.
+    pub(crate) fn parse(text: &str) -> Option<Quantity> {
+        let bytes = text.as_bytes();
+        let (negative, start) = match bytes.first()? {
+            b'-' => (true, 1),
+            b'+' => (false, 1),
+            _ => (false, 0),
+        };
+        let number_end = bytes[start..]
+            .iter()
+            .position(|b| !(b.is_ascii_digit() || *b == b'.'))
+            .map_or(bytes.len(), |i| start + i);
+        let number = &text[start..number_end];
+        let suffix = &text[number_end..];
+        let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+        if whole.is_empty() && fraction.is_empty() || fraction.contains('.') {
+            return None;
+        }
+        let digits = format!("{whole}{fraction}");
+        let mut numerator: i128 = if digits.is_empty() {
+            0
+        } else {
+            digits.parse().ok()?
+        };
+        let mut scale = u32::try_from(fraction.len()).ok()?;
+        let mut times_ten = |power: i32, numerator: &mut i128, scale: &mut u32| -> Option<()> {
+            if power >= 0 {
+                *numerator = numerator.checked_mul(10i128.checked_pow(power.unsigned_abs())?)?;
+            } else {
+                *scale = scale.checked_add(power.unsigned_abs())?;
+            }
+            Some(())
+        };
+        match suffix {
+            "" => {}
+            "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" => {
+                let power = 10 * (1 + "KMGTPE".find(&suffix[..1])?);
+                numerator = numerator.checked_mul(1i128 << power)?;
+            }
+            "n" => times_ten(-9, &mut numerator, &mut scale)?,
+            "u" => times_ten(-6, &mut numerator, &mut scale)?,
+            "m" => times_ten(-3, &mut numerator, &mut scale)?,
+            "k" => times_ten(3, &mut numerator, &mut scale)?,
+            "M" => times_ten(6, &mut numerator, &mut scale)?,
+            "G" => times_ten(9, &mut numerator, &mut scale)?,
+            "T" => times_ten(12, &mut numerator, &mut scale)?,
+            "P" => times_ten(15, &mut numerator, &mut scale)?,
+            "E" => times_ten(18, &mut numerator, &mut scale)?,
+            _ => {
+                let exponent = suffix.strip_prefix(['e', 'E'])?;
+                let valid = exponent
+                    .strip_prefix(['+', '-'])
+                    .unwrap_or(exponent)
+                    .bytes()
+                    .all(|b| b.is_ascii_digit());
+                if exponent.is_empty() || !valid {
+                    return None;
+                }
+                let power: i32 = exponent.parse().ok()?;
+                if power.unsigned_abs() > 30 {
+                    return None;
+                }
+                times_ten(power, &mut numerator, &mut scale)?;
+            }
+        }
+        if negative {
+            numerator = -numerator;
+        }
+        Some(Quantity { numerator, scale })
+    }
+
+    fn scaled(&self, scale: u32) -> Option<i128> {
+        self.numerator
+            .checked_mul(10i128.checked_pow(scale.checked_sub(self.scale)?)?)
+    }
+}
+
+impl PartialOrd for Quantity {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        let scale = self.scale.max(other.scale);
+        Some(self.scaled(scale)?.cmp(&other.scaled(scale)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn q(s: &str) -> Quantity {
+        Quantity::parse(s).unwrap_or_else(|| panic!("{s} is a quantity"))
+    }
+
+    #[test]
+    fn parses_kubernetes_quantities() {
+        for good in [
+            "1", "250m", "0.5", ".5", "1.", "1Gi", "512Mi", "1e3", "1E-3", "+2", "-1k", "100n",
+        ] {
+            assert!(Quantity::parse(good).is_some(), "{good}");
+        }
+        for bad in [
+            "", "1 Gi", "1K", "1GB", "500mb", "1.2.3", "abc", "1e", "e3", "1Gi2",
+        ] {
+            assert!(Quantity::parse(bad).is_none(), "{bad}");
+        }
+        assert!(Quantity::from_value(&json!(2)).is_some());
+        assert!(Quantity::from_value(&json!(true)).is_none());
+    }
+
+    #[test]
+    fn compares_exactly_across_suffixes() {
+        assert!(q("100m") == q("0.1") || q("100m").partial_cmp(&q("0.1")) == Some(Ordering::Equal));
+        assert_eq!(q("100m").partial_cmp(&q("0.1")), Some(Ordering::Equal));
+        assert!(q("1Gi") > q("1G"));
+        assert!(
+            q("1024Mi") == q("1Gi") || q("1024Mi").partial_cmp(&q("1Gi")) == Some(Ordering::Equal)
+        );
+        assert!(q("2") > q("1500m"));
+        assert!(q("1e3") > q("999"));
+        assert!(q("250m") < q("1"));
+    }
+}
