@@ -589,6 +589,11 @@ mod tests {
             Err(KubeVersionError::TooNew(_))
         ));
         assert_eq!(KubeVersion::default(), KubeVersion::LATEST);
+        // The built-in schemas are those of the newest version.
+        assert_eq!(
+            crate::validate::schema::builtin::kubernetes_version(),
+            KubeVersion::LATEST.to_string()
+        );
     }
 
     #[test]

@@ -46,7 +46,7 @@ impl Quantity {
             digits.parse().ok()?
         };
         let mut scale = u32::try_from(fraction.len()).ok()?;
-        let mut times_ten = |power: i32, numerator: &mut i128, scale: &mut u32| -> Option<()> {
+        let times_ten = |power: i32, numerator: &mut i128, scale: &mut u32| -> Option<()> {
             if power >= 0 {
                 *numerator = numerator.checked_mul(10i128.checked_pow(power.unsigned_abs())?)?;
             } else {

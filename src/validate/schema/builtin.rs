@@ -96,6 +96,7 @@ pub(crate) fn all_kinds() -> impl Iterator<Item = (&'static str, &'static str)> 
 }
 
 /// The Kubernetes version the built-in schemas describe (`1.37`).
+#[cfg(test)]
 pub(crate) fn kubernetes_version() -> &'static str {
     KINDS
         .lines()

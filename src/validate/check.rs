@@ -1,0 +1,231 @@
+//! The checks of one object, in order: apiVersion and kind, removed APIs, schema, rules,
+//! and the facts the cross-object checks need.
+
+use super::cross::Facts;
+use super::object::Object;
+use super::removed::{introduced_in, removed_api};
+use super::report::{Check, Problem, Severity, Skipped};
+use super::schema::{SchemaSource, builtin, closest, schema_problems};
+use super::{Config, rules};
+use std::collections::BTreeSet;
+use std::sync::{Arc, LazyLock};
+
+/// A kind's compiled validator.
+pub(crate) struct Compiled {
+    /// The validator.
+    pub validator: jsonschema::Validator,
+    /// Where its schema came from.
+    pub source: SchemaSource,
+}
+
+/// What is known about a kind's schema.
+#[derive(Clone)]
+pub(crate) enum Lookup {
+    /// A compiled validator.
+    Found(Arc<Compiled>),
+    /// No schema: a custom resource (or an API removed before the built-in version).
+    NoSchema,
+    /// A custom schema that could not be loaded.
+    Failed(String),
+}
+
+/// What checking one object found.
+#[derive(Default)]
+pub(crate) struct Outcome {
+    pub problems: Vec<Problem>,
+    pub facts: Option<Facts>,
+    pub skipped: Option<Skipped>,
+}
+
+/// The API groups Kubernetes itself serves: an unknown kind there is a mistake, not a
+/// custom resource.
+static BUILTIN_GROUPS: LazyLock<BTreeSet<&'static str>> = LazyLock::new(|| {
+    builtin::all_kinds()
+        .map(|(api_version, _)| group(api_version))
+        .chain(
+            super::removed::REMOVED_APIS
+                .iter()
+                .map(|r| group(r.api_version)),
+        )
+        .collect()
+});
+
+fn group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(group, _)| group)
+}
+
+/// Checks one object. `lookup` gives the compiled validator of a kind.
+pub(crate) fn check_object(
+    config: &Config,
+    object: &Object,
+    lookup: &dyn Fn(&str, &str) -> Lookup,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    let api_version = object.api_version();
+    let kind = object.kind();
+    let missing = match (api_version.is_empty(), kind.is_empty()) {
+        (true, true) => Some("apiVersion and kind"),
+        (true, false) => Some("apiVersion"),
+        (false, true) => Some("kind"),
+        (false, false) => None,
+    };
+    if let Some(missing) = missing {
+        let path = if kind.is_empty() {
+            "/kind"
+        } else {
+            "/apiVersion"
+        };
+        let hint = (!kind.is_empty())
+            .then(|| {
+                builtin::all_kinds()
+                    .find(|(_, k)| *k == kind)
+                    .map(|(a, _)| format!("write apiVersion: {a} (the version that serves {kind})"))
+            })
+            .flatten();
+        outcome.problems.push(object.problem(
+            Severity::Error,
+            Check::Syntax,
+            path,
+            format!("missing {missing}: every Kubernetes object names its apiVersion and kind"),
+            hint,
+        ));
+        return outcome;
+    }
+    let mut namespaced = None;
+    if config.checks.removed_apis {
+        removed_apis(config, object, &mut outcome.problems);
+    }
+    if config.checks.schema {
+        match lookup(api_version, kind) {
+            Lookup::Found(compiled) => {
+                if let SchemaSource::Builtin { namespaced: n, .. } = compiled.source {
+                    namespaced = Some(n);
+                }
+                outcome.problems.extend(schema_problems(
+                    &compiled.validator,
+                    object,
+                    &compiled.source,
+                ));
+            }
+            Lookup::Failed(message) => outcome.problems.push(object.problem(
+                Severity::Error,
+                Check::Schema,
+                "",
+                message,
+                None,
+            )),
+            Lookup::NoSchema => no_schema(config, object, &mut outcome),
+        }
+    } else if let Some(found) = builtin::kind(api_version, kind) {
+        namespaced = Some(found.namespaced);
+    }
+    if config.checks.rules {
+        outcome
+            .problems
+            .extend(rules::rule_problems(object, namespaced));
+    }
+    if config.checks.rules || config.checks.references {
+        outcome.facts = Some(Facts::of(object, namespaced));
+    }
+    outcome
+}
+
+fn removed_apis(config: &Config, object: &Object, problems: &mut Vec<Problem>) {
+    let (api_version, kind) = (object.api_version(), object.kind());
+    let target = config.kube_version;
+    if let Some(removed) = removed_api(api_version, kind) {
+        let replacement = removed
+            .replacement
+            .map_or("it has no replacement".to_string(), |r| format!("use {r}"));
+        if target >= removed.removed_in {
+            problems.push(object.problem(
+                Severity::Error,
+                Check::RemovedApi,
+                "/apiVersion",
+                format!(
+                    "{kind} {api_version} was removed in Kubernetes {} (deprecated since {}); the target is {target}: {replacement}",
+                    removed.removed_in, removed.deprecated_in
+                ),
+                Some(format!("what changes: {}", removed.changes)),
+            ));
+        } else if target >= removed.deprecated_in {
+            problems.push(object.problem(
+                Severity::Warning,
+                Check::RemovedApi,
+                "/apiVersion",
+                format!(
+                    "{kind} {api_version} is deprecated since Kubernetes {} and removed in {}: {replacement}",
+                    removed.deprecated_in, removed.removed_in
+                ),
+                Some(format!("what changes: {}", removed.changes)),
+            ));
+        }
+    }
+    if let Some(introduced) = introduced_in(api_version, kind)
+        && target < introduced
+    {
+        let older = super::removed::REMOVED_APIS
+            .iter()
+            .find(|r| r.kind == kind && r.replacement == Some(api_version) && r.removed_in > target)
+            .map(|r| format!("for Kubernetes {target} use {}", r.api_version));
+        problems.push(object.problem(
+            Severity::Error,
+            Check::RemovedApi,
+            "/apiVersion",
+            format!("{kind} {api_version} is only served from Kubernetes {introduced}; the target is {target}"),
+            older.or(Some("raise --kube-version if the cluster is newer".into())),
+        ));
+    }
+}
+
+fn no_schema(config: &Config, object: &Object, outcome: &mut Outcome) {
+    let (api_version, kind) = (object.api_version(), object.kind());
+    let removed = removed_api(api_version, kind).is_some();
+    if !removed && BUILTIN_GROUPS.contains(group(api_version)) {
+        // A Kubernetes group: a typo in the kind or the version, not a custom resource.
+        let versions: Vec<&str> = builtin::all_kinds()
+            .filter(|(_, k)| *k == kind)
+            .map(|(a, _)| a)
+            .collect();
+        let (message, hint) = if versions.is_empty() {
+            let kinds: Vec<&str> = builtin::all_kinds()
+                .filter(|(a, _)| group(a) == group(api_version))
+                .map(|(_, k)| k)
+                .collect();
+            (
+                format!("unknown kind {kind} in {api_version}"),
+                closest(kind, &kinds).map(|k| format!("did you mean {k}?")),
+            )
+        } else {
+            (
+                format!("{api_version} does not serve {kind}"),
+                Some(format!("{kind} is served as {}", versions.join(", "))),
+            )
+        };
+        outcome.problems.push(object.problem(
+            Severity::Error,
+            Check::Schema,
+            "/apiVersion",
+            message,
+            hint,
+        ));
+        return;
+    }
+    if config.reject_unknown_kinds {
+        outcome.problems.push(object.problem(
+            Severity::Error,
+            Check::Schema,
+            "/kind",
+            format!("no schema for {kind} {api_version}"),
+            Some("add its JSON Schema to a --schema-dir as <kind>_<version>.json, or drop --reject-unknown-kinds".into()),
+        ));
+    } else {
+        outcome.skipped = Some(Skipped {
+            file: object.file.clone(),
+            line: object.line(),
+            object: object.name.clone(),
+            api_version: api_version.to_string(),
+            kind: kind.to_string(),
+        });
+    }
+}

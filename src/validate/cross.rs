@@ -1,0 +1,638 @@
+//! Checks across objects: duplicates, Services that select no pods, target ports no
+//! container declares, Ingress backends that name no Service port, and Secrets or ConfigMaps
+//! that are referenced but not defined.
+//!
+//! Each object is reduced to a few [`Facts`] while it is checked (on whichever core read
+//! it), so a stream of any length never keeps its documents, only these.
+
+use super::object::Object;
+use super::report::{Check, Problem, Severity};
+use super::rules::{containers, pod_template};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// A reference from one object to a Secret or ConfigMap.
+#[derive(Debug, Clone)]
+struct Reference {
+    kind: &'static str,
+    name: String,
+    key: Option<String>,
+    path: String,
+}
+
+#[derive(Debug, Clone)]
+struct ContainerPort {
+    name: Option<String>,
+    number: i64,
+}
+
+#[derive(Debug, Clone)]
+struct ServicePort {
+    path: String,
+    name: Option<String>,
+    port: i64,
+    target: Option<Value>,
+}
+
+#[derive(Debug, Clone)]
+struct Backend {
+    path: String,
+    service: String,
+    port: Option<Value>,
+}
+
+/// What the cross-object checks need to know about one object.
+#[derive(Debug, Clone)]
+pub(crate) struct Facts {
+    /// Where it is (its value is dropped).
+    site: Object,
+    kind: String,
+    namespace: Option<String>,
+    name: Option<String>,
+    namespaced: bool,
+    pod_labels: Option<Map<String, Value>>,
+    ports: Vec<ContainerPort>,
+    selector: Option<Map<String, Value>>,
+    service_ports: Vec<ServicePort>,
+    backends: Vec<Backend>,
+    references: Vec<Reference>,
+    keys: Vec<String>,
+}
+
+fn text(value: Option<&Value>) -> Option<String> {
+    value.and_then(Value::as_str).map(str::to_string)
+}
+
+fn optional(value: &Value) -> bool {
+    value.get("optional") == Some(&Value::Bool(true))
+}
+
+impl Facts {
+    /// Reads the facts of `object`; `namespaced` is its kind's scope when known.
+    pub(crate) fn of(object: &Object, namespaced: Option<bool>) -> Facts {
+        let value = &object.value;
+        let kind = object.kind().to_string();
+        let mut facts = Facts {
+            site: Object {
+                value: Value::Null,
+                ..Object::new(
+                    Value::Null,
+                    object.file.clone(),
+                    object.document_line,
+                    object.lines.clone(),
+                )
+            },
+            namespace: text(value.pointer("/metadata/namespace")),
+            name: text(value.pointer("/metadata/name")),
+            namespaced: namespaced.unwrap_or(true),
+            pod_labels: None,
+            ports: Vec::new(),
+            selector: None,
+            service_ports: Vec::new(),
+            backends: Vec::new(),
+            references: Vec::new(),
+            keys: Vec::new(),
+            kind,
+        };
+        facts.site.base = object.base;
+        facts.site.name = object.name.clone();
+        if let Some((metadata_path, spec_path)) = pod_template(&facts.kind) {
+            facts.pod_labels = Some(
+                value
+                    .pointer(&format!("{metadata_path}/labels"))
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+            if let Some(spec) = value.pointer(spec_path) {
+                facts.pod(spec, spec_path);
+            }
+        }
+        match facts.kind.as_str() {
+            "Service" => facts.service(value),
+            "Ingress" => facts.ingress(value),
+            "Secret" | "ConfigMap" => {
+                for section in ["data", "stringData", "binaryData"] {
+                    if let Some(Value::Object(map)) = value.get(section) {
+                        facts.keys.extend(map.keys().cloned());
+                    }
+                }
+            }
+            _ => {}
+        }
+        facts
+    }
+
+    fn reference(
+        &mut self,
+        kind: &'static str,
+        name: Option<&Value>,
+        key: Option<&Value>,
+        path: String,
+    ) {
+        if let Some(name) = name.and_then(Value::as_str).filter(|n| !n.is_empty()) {
+            self.references.push(Reference {
+                kind,
+                name: name.to_string(),
+                key: text(key),
+                path,
+            });
+        }
+    }
+
+    fn pod(&mut self, spec: &Value, spec_path: &str) {
+        for (path, container) in containers(spec, spec_path) {
+            if let Some(Value::Array(ports)) = container.get("ports") {
+                for port in ports {
+                    if let Some(number) = port.get("containerPort").and_then(Value::as_i64) {
+                        self.ports.push(ContainerPort {
+                            name: text(port.get("name")),
+                            number,
+                        });
+                    }
+                }
+            }
+            if let Some(Value::Array(env)) = container.get("env") {
+                for (i, var) in env.iter().enumerate() {
+                    for (field, kind) in
+                        [("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")]
+                    {
+                        if let Some(selector) = var.pointer(&format!("/valueFrom/{field}"))
+                            && !optional(selector)
+                        {
+                            self.reference(
+                                kind,
+                                selector.get("name"),
+                                selector.get("key"),
+                                format!("{path}/env/{i}/valueFrom/{field}/name"),
+                            );
+                        }
+                    }
+                }
+            }
+            if let Some(Value::Array(sources)) = container.get("envFrom") {
+                for (i, source) in sources.iter().enumerate() {
+                    for (field, kind) in [("secretRef", "Secret"), ("configMapRef", "ConfigMap")] {
+                        if let Some(reference) = source.get(field)
+                            && !optional(reference)
+                        {
+                            self.reference(
+                                kind,
+                                reference.get("name"),
+                                None,
+                                format!("{path}/envFrom/{i}/{field}/name"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(Value::Array(volumes)) = spec.get("volumes") {
+            for (i, volume) in volumes.iter().enumerate() {
+                let path = format!("{spec_path}/volumes/{i}");
+                if let Some(secret) = volume.get("secret")
+                    && !optional(secret)
+                {
+                    self.reference(
+                        "Secret",
+                        secret.get("secretName"),
+                        None,
+                        format!("{path}/secret/secretName"),
+                    );
+                }
+                if let Some(config_map) = volume.get("configMap")
+                    && !optional(config_map)
+                {
+                    self.reference(
+                        "ConfigMap",
+                        config_map.get("name"),
+                        None,
+                        format!("{path}/configMap/name"),
+                    );
+                }
+                if let Some(Value::Array(sources)) = volume.pointer("/projected/sources") {
+                    for (j, source) in sources.iter().enumerate() {
+                        for (field, kind) in [("secret", "Secret"), ("configMap", "ConfigMap")] {
+                            if let Some(reference) = source.get(field)
+                                && !optional(reference)
+                            {
+                                self.reference(
+                                    kind,
+                                    reference.get("name"),
+                                    None,
+                                    format!("{path}/projected/sources/{j}/{field}/name"),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(Value::Array(secrets)) = spec.get("imagePullSecrets") {
+            for (i, secret) in secrets.iter().enumerate() {
+                self.reference(
+                    "Secret",
+                    secret.get("name"),
+                    None,
+                    format!("{spec_path}/imagePullSecrets/{i}/name"),
+                );
+            }
+        }
+    }
+
+    fn service(&mut self, value: &Value) {
+        let Some(spec) = value.get("spec") else {
+            return;
+        };
+        if spec.get("type").and_then(Value::as_str) == Some("ExternalName") {
+            return;
+        }
+        self.selector = spec
+            .get("selector")
+            .and_then(Value::as_object)
+            .filter(|s| !s.is_empty())
+            .cloned();
+        if let Some(Value::Array(ports)) = spec.get("ports") {
+            for (i, port) in ports.iter().enumerate() {
+                if let Some(number) = port.get("port").and_then(Value::as_i64) {
+                    self.service_ports.push(ServicePort {
+                        path: format!("/spec/ports/{i}"),
+                        name: text(port.get("name")),
+                        port: number,
+                        target: port.get("targetPort").cloned(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn ingress(&mut self, value: &Value) {
+        let mut backend = |backend: &Value, path: String| {
+            if let Some(service) = backend.get("service")
+                && let Some(name) = text(service.get("name"))
+            {
+                let port = service
+                    .get("port")
+                    .and_then(|p| p.get("number").or_else(|| p.get("name")))
+                    .cloned();
+                self.backends.push(Backend {
+                    path: format!("{path}/service"),
+                    service: name,
+                    port,
+                });
+            }
+        };
+        if let Some(default) = value.pointer("/spec/defaultBackend") {
+            backend(default, "/spec/defaultBackend".into());
+        }
+        if let Some(Value::Array(rules)) = value.pointer("/spec/rules") {
+            for (i, rule) in rules.iter().enumerate() {
+                if let Some(Value::Array(paths)) = rule.pointer("/http/paths") {
+                    for (j, path) in paths.iter().enumerate() {
+                        if let Some(b) = path.get("backend") {
+                            backend(b, format!("/spec/rules/{i}/http/paths/{j}/backend"));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(Value::Array(tls)) = value.pointer("/spec/tls") {
+            for (i, entry) in tls.iter().enumerate() {
+                self.reference(
+                    "Secret",
+                    entry.get("secretName"),
+                    None,
+                    format!("/spec/tls/{i}/secretName"),
+                );
+            }
+        }
+    }
+
+    fn same_namespace(&self, other: &Facts) -> bool {
+        match (&self.namespace, &other.namespace) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
+    }
+}
+
+/// Options of the cross-object checks.
+pub(crate) struct CrossOptions<'a> {
+    /// The input is the whole app: missing references are errors, not warnings.
+    pub complete: bool,
+    /// Names (`NAME` or `Kind/NAME`) that exist outside the input.
+    pub externals: &'a [String],
+    /// Report duplicates (a rule).
+    pub rules: bool,
+    /// Report references.
+    pub references: bool,
+}
+
+fn is_external(externals: &[String], kind: &str, name: &str) -> bool {
+    externals
+        .iter()
+        .any(|external| match external.split_once('/') {
+            Some((k, n)) => k.eq_ignore_ascii_case(kind) && n == name,
+            None => external == name,
+        })
+}
+
+fn selector_text(selector: &Map<String, Value>) -> String {
+    selector
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Every cross-object problem of a set of objects.
+pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let severity = if options.complete {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let hint_outside = |what: &str| {
+        Some(if options.complete {
+            format!(
+                "add the {what} to the input, or declare it with --external if it is created elsewhere"
+            )
+        } else {
+            format!(
+                "if the {what} is created elsewhere this is fine; pass --complete to make this an error, or --external to silence it"
+            )
+        })
+    };
+    if options.rules {
+        let mut seen: HashMap<(String, String, String), &Facts> = HashMap::new();
+        for facts in all {
+            let Some(name) = &facts.name else { continue };
+            let namespace = if facts.namespaced {
+                facts.namespace.clone().unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let key = (facts.kind.clone(), namespace, name.clone());
+            if let Some(first) = seen.get(&key) {
+                problems.push(facts.site.problem(
+                    Severity::Error,
+                    Check::Rules,
+                    "/metadata/name",
+                    format!(
+                        "duplicate {}: also defined at {}:{}",
+                        facts.site.name,
+                        first.site.file,
+                        first.site.line()
+                    ),
+                    Some("one of them would silently replace the other when applied".into()),
+                ));
+            } else {
+                seen.insert(key, facts);
+            }
+        }
+    }
+    if !options.references {
+        return problems;
+    }
+    let find = |kind: &str, name: &str, from: &Facts| {
+        all.iter()
+            .find(|f| f.kind == kind && f.name.as_deref() == Some(name) && f.same_namespace(from))
+    };
+    for facts in all {
+        if let Some(selector) = &facts.selector {
+            let pods: Vec<&Facts> = all
+                .iter()
+                .filter(|p| {
+                    p.same_namespace(facts)
+                        && p.pod_labels.as_ref().is_some_and(|labels| {
+                            selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+                        })
+                })
+                .collect();
+            if pods.is_empty() {
+                problems.push(facts.site.problem(
+                    severity,
+                    Check::References,
+                    "/spec/selector",
+                    format!(
+                        "the selector {} matches no pod template in the input",
+                        selector_text(selector)
+                    ),
+                    hint_outside("workload"),
+                ));
+            } else {
+                for port in &facts.service_ports {
+                    let target = port.target.clone().unwrap_or(Value::from(port.port));
+                    let declared = pods.iter().flat_map(|p| &p.ports).any(|c| match &target {
+                        Value::String(name) => c.name.as_deref() == Some(name.as_str()),
+                        other => other.as_i64() == Some(c.number),
+                    });
+                    if !declared {
+                        let shown = match &target {
+                            Value::String(name) => format!("\"{name}\""),
+                            other => other.to_string(),
+                        };
+                        problems.push(facts.site.problem(
+                            severity,
+                            Check::References,
+                            format!("{}/targetPort", port.path),
+                            format!("targetPort {shown} is not a port of the containers this Service selects"),
+                            Some("declare it under the container's ports (by name or number), or fix the targetPort".into()),
+                        ));
+                    }
+                }
+            }
+        }
+        for backend in &facts.backends {
+            match find("Service", &backend.service, facts) {
+                None => problems.push(facts.site.problem(
+                    severity,
+                    Check::References,
+                    format!("{}/name", backend.path),
+                    format!(
+                        "the backend Service \"{}\" is not in the input",
+                        backend.service
+                    ),
+                    hint_outside("Service"),
+                )),
+                Some(service) => {
+                    let matches = |p: &ServicePort| match &backend.port {
+                        Some(Value::String(name)) => p.name.as_deref() == Some(name.as_str()),
+                        Some(number) => number.as_i64() == Some(p.port),
+                        None => true,
+                    };
+                    if !service.service_ports.iter().any(matches) {
+                        let ports: Vec<String> = service
+                            .service_ports
+                            .iter()
+                            .map(|p| {
+                                p.name
+                                    .as_ref()
+                                    .map_or(p.port.to_string(), |n| format!("{} ({n})", p.port))
+                            })
+                            .collect();
+                        let shown = backend
+                            .port
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default();
+                        problems.push(facts.site.problem(
+                            Severity::Error,
+                            Check::References,
+                            format!("{}/port", backend.path),
+                            format!(
+                                "Service \"{}\" has no port {shown}; it has: {}",
+                                backend.service,
+                                ports.join(", ")
+                            ),
+                            None,
+                        ));
+                    }
+                }
+            }
+        }
+        for reference in &facts.references {
+            if is_external(options.externals, reference.kind, &reference.name) {
+                continue;
+            }
+            match find(reference.kind, &reference.name, facts) {
+                None => problems.push(facts.site.problem(
+                    severity,
+                    Check::References,
+                    reference.path.clone(),
+                    format!(
+                        "{} \"{}\" is not in the input",
+                        reference.kind, reference.name
+                    ),
+                    hint_outside(reference.kind),
+                )),
+                Some(target) => {
+                    if let Some(key) = &reference.key
+                        && !target.keys.contains(key)
+                    {
+                        problems.push(
+                            facts.site.problem(
+                                Severity::Error,
+                                Check::References,
+                                reference.path.replace("/name", "/key"),
+                                format!(
+                                    "{} \"{}\" has no key \"{key}\"; it has: {}",
+                                    reference.kind,
+                                    reference.name,
+                                    target.keys.join(", ")
+                                ),
+                                super::schema::closest(key, &target.keys)
+                                    .map(|k| format!("did you mean \"{k}\"?")),
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::sync::Arc;
+
+    fn facts(values: &[Value]) -> Vec<Facts> {
+        values
+            .iter()
+            .map(|v| {
+                Facts::of(
+                    &Object::new(v.clone(), Arc::from("t.yaml"), 1, None),
+                    Some(true),
+                )
+            })
+            .collect()
+    }
+
+    fn problems(values: &[Value], complete: bool, externals: &[String]) -> Vec<Problem> {
+        let options = CrossOptions {
+            complete,
+            externals,
+            rules: true,
+            references: true,
+        };
+        cross_problems(&facts(values), &options)
+    }
+
+    fn app() -> Vec<Value> {
+        vec![
+            json!({"kind": "Deployment", "metadata": {"name": "mnist", "namespace": "ml"}, "spec": {"template": {
+                "metadata": {"labels": {"app": "mnist"}},
+                "spec": {"containers": [{"name": "a", "ports": [{"name": "http", "containerPort": 5000}],
+                    "env": [{"name": "K", "valueFrom": {"secretKeyRef": {"name": "keys", "key": "apiKey"}}}],
+                    "envFrom": [{"configMapRef": {"name": "settings", "optional": true}}]}]}}}}),
+            json!({"kind": "Service", "metadata": {"name": "mnist", "namespace": "ml"}, "spec": {"selector": {"app": "mnist"},
+                "ports": [{"name": "web", "port": 80, "targetPort": "http"}]}}),
+            json!({"kind": "Ingress", "metadata": {"name": "mnist", "namespace": "ml"}, "spec": {
+                "tls": [{"secretName": "tls"}],
+                "rules": [{"http": {"paths": [{"path": "/", "backend": {"service": {"name": "mnist", "port": {"number": 80}}}}]}}]}}),
+            json!({"kind": "Secret", "metadata": {"name": "keys", "namespace": "ml"}, "data": {"apiKey": "eA=="}}),
+            json!({"kind": "Secret", "metadata": {"name": "tls"}}),
+        ]
+    }
+
+    #[test]
+    fn a_consistent_app_has_no_problem() {
+        let found = problems(&app(), true, &[]);
+        assert!(found.is_empty(), "{found:#?}");
+    }
+
+    #[test]
+    fn missing_references_are_warnings_unless_complete() {
+        let mut objects = app();
+        objects.truncate(3);
+        let found = problems(&objects, false, &[]);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found.iter().all(|p| p.severity == Severity::Warning));
+        let found = problems(&objects, true, &[]);
+        assert!(found.iter().all(|p| p.severity == Severity::Error));
+        let found = problems(&objects, true, &["keys".into(), "secret/tls".into()]);
+        assert!(found.is_empty(), "{found:#?}");
+    }
+
+    #[test]
+    fn services_ports_and_backends_must_line_up() {
+        let mut objects = app();
+        objects[1]["spec"]["ports"][0]["targetPort"] = json!(8080);
+        objects[2]["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["port"] =
+            json!({"name": "grpc"});
+        objects[3]["data"] = json!({"apikey": "eA=="});
+        let found = problems(&objects, true, &[]);
+        let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(found.len(), 3, "{messages:#?}");
+        // In object order: the Deployment's reference, the Service, the Ingress.
+        assert!(messages[0].contains("has no key \"apiKey\""));
+        assert_eq!(found[0].hint.as_deref(), Some("did you mean \"apikey\"?"));
+        assert!(messages[1].contains("targetPort 8080"));
+        assert!(messages[2].contains("has no port \"grpc\""));
+    }
+
+    #[test]
+    fn a_service_must_select_something() {
+        let mut objects = app();
+        objects[1]["spec"]["selector"] = json!({"app": "other"});
+        let found = problems(&objects, false, &[]);
+        assert!(
+            found[0].message.contains("matches no pod template"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn duplicates_are_errors() {
+        let mut objects = app();
+        objects.push(objects[3].clone());
+        let found = problems(&objects, false, &[]);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].message.starts_with("duplicate Secret/ml/keys"));
+        assert_eq!(found[0].severity, Severity::Error);
+    }
+}

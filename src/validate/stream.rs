@@ -1,0 +1,235 @@
+//! Validating streams on every core in bounded memory.
+//!
+//! One thread reads the inputs and cuts them into documents ([`Splitter`]) without parsing;
+//! batches of documents go through a bounded queue to one worker per core, which parses
+//! (once) and checks them; results come back numbered and are put in input order. Only the
+//! problems and each object's small [`Facts`] are kept, so memory does not grow with the
+//! documents of a long stream.
+
+use super::check::{self, Outcome};
+use super::cross::Facts;
+use super::parse::{self, Contents};
+use super::report::{Check, CheckedObject, Problem, Report, Severity};
+use super::split::{Chunk, Splitter};
+use super::{Input, Validator};
+use std::collections::BTreeMap;
+use std::io::{BufReader, Read};
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+
+/// Documents per batch, and bytes per batch: enough to make queueing cheap.
+const BATCH_DOCUMENTS: usize = 64;
+const BATCH_BYTES: usize = 256 * 1024;
+
+/// One input of a stream.
+pub(crate) enum Source<'a> {
+    /// A reader, with its name.
+    Reader(Arc<str>, Box<dyn Read + Send + 'a>),
+    /// A file, opened by the reading thread.
+    Path(PathBuf),
+    /// Standard input.
+    Stdin,
+}
+
+impl<'a> Source<'a> {
+    pub(crate) fn reader(name: &str, reader: impl Read + Send + 'a) -> Self {
+        Source::Reader(Arc::from(name), Box::new(reader))
+    }
+}
+
+impl From<Input> for Source<'_> {
+    fn from(input: Input) -> Self {
+        match input {
+            Input::Path(path) => Source::Path(path),
+            Input::Stdin => Source::Stdin,
+            Input::Text { name, text } => Source::reader(&name, std::io::Cursor::new(text)),
+        }
+    }
+}
+
+enum Job {
+    Documents {
+        seq: u64,
+        file: Arc<str>,
+        chunks: Vec<Chunk>,
+    },
+    Failed {
+        seq: u64,
+        problem: Problem,
+    },
+}
+
+#[derive(Default)]
+struct BatchOutcome {
+    report: Report,
+    facts: Vec<Facts>,
+}
+
+fn input_problem(file: &Arc<str>, message: String) -> Problem {
+    Problem {
+        severity: Severity::Error,
+        check: Check::Input,
+        file: file.clone(),
+        document_line: 0,
+        line: 0,
+        object: None,
+        path: String::new(),
+        message,
+        hint: None,
+    }
+}
+
+/// Reads every source, cutting documents apart, and queues them in batches.
+fn read_all(sources: Vec<Source<'_>>, jobs: SyncSender<Job>) {
+    let mut seq = 0u64;
+    let send = |job: Job| jobs.send(job).is_ok();
+    for source in sources {
+        let (file, reader): (Arc<str>, Box<dyn Read + Send + '_>) = match source {
+            Source::Reader(name, reader) => (name, reader),
+            Source::Stdin => (Arc::from("<stdin>"), Box::new(std::io::stdin())),
+            Source::Path(path) => {
+                let file: Arc<str> = Arc::from(path.display().to_string());
+                match std::fs::File::open(&path) {
+                    Ok(opened) => (file, Box::new(opened)),
+                    Err(error) => {
+                        let problem = input_problem(&file, format!("cannot read {file}: {error}"));
+                        if !send(Job::Failed { seq, problem }) {
+                            return;
+                        }
+                        seq += 1;
+                        continue;
+                    }
+                }
+            }
+        };
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        for chunk in Splitter::new(BufReader::with_capacity(64 * 1024, reader)) {
+            match chunk {
+                Ok(chunk) => {
+                    bytes += chunk.text.len();
+                    batch.push(chunk);
+                    if batch.len() >= BATCH_DOCUMENTS || bytes >= BATCH_BYTES {
+                        let chunks = std::mem::take(&mut batch);
+                        bytes = 0;
+                        if !send(Job::Documents {
+                            seq,
+                            file: file.clone(),
+                            chunks,
+                        }) {
+                            return;
+                        }
+                        seq += 1;
+                    }
+                }
+                Err(error) => {
+                    let problem = input_problem(&file, format!("cannot read {file}: {error}"));
+                    if !send(Job::Failed { seq, problem }) {
+                        return;
+                    }
+                    seq += 1;
+                    break;
+                }
+            }
+        }
+        if !batch.is_empty() {
+            if !send(Job::Documents {
+                seq,
+                file,
+                chunks: batch,
+            }) {
+                return;
+            }
+            seq += 1;
+        }
+    }
+}
+
+/// Parses and checks batches until the queue closes.
+fn work(
+    validator: &Validator,
+    jobs: &Mutex<Receiver<Job>>,
+    results: SyncSender<(u64, BatchOutcome)>,
+) {
+    let lookup = |api_version: &str, kind: &str| validator.full_lookup(api_version, kind);
+    loop {
+        let job = {
+            let Ok(queue) = jobs.lock() else { return };
+            match queue.recv() {
+                Ok(job) => job,
+                Err(_) => return,
+            }
+        };
+        let (seq, outcome) = match job {
+            Job::Failed { seq, problem } => {
+                let mut outcome = BatchOutcome::default();
+                outcome.report.problems.push(problem);
+                (seq, outcome)
+            }
+            Job::Documents { seq, file, chunks } => {
+                let mut outcome = BatchOutcome::default();
+                for chunk in chunks {
+                    let mut contents = Contents::default();
+                    parse::read_text(&chunk.text, chunk.first_line, &file, &mut contents);
+                    outcome.report.documents += contents.documents;
+                    outcome.report.problems.extend(contents.problems);
+                    for object in &contents.objects {
+                        let Outcome {
+                            problems,
+                            facts,
+                            skipped,
+                        } = check::check_object(&validator.config, object, &lookup);
+                        outcome.report.objects += 1;
+                        outcome.report.problems.extend(problems);
+                        outcome.report.skipped.extend(skipped);
+                        outcome.facts.extend(facts);
+                        if validator.config.record_objects {
+                            outcome.report.checked.push(CheckedObject {
+                                file: object.file.clone(),
+                                line: object.line(),
+                                object: object.name.clone(),
+                            });
+                        }
+                    }
+                }
+                (seq, outcome)
+            }
+        };
+        if results.send((seq, outcome)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Validates the sources in order, on `validator`'s threads.
+pub(crate) fn run(validator: &Validator, sources: Vec<Source<'_>>) -> Report {
+    let threads = validator.config.threads.max(1);
+    let (job_sender, job_receiver) = sync_channel::<Job>(threads * 2);
+    let (result_sender, result_receiver) = sync_channel::<(u64, BatchOutcome)>(threads * 2);
+    let job_receiver = Mutex::new(job_receiver);
+    let mut report = Report::default();
+    let mut facts = Vec::new();
+    std::thread::scope(|scope| {
+        scope.spawn(move || read_all(sources, job_sender));
+        for _ in 0..threads {
+            let results = result_sender.clone();
+            let jobs = &job_receiver;
+            scope.spawn(move || work(validator, jobs, results));
+        }
+        drop(result_sender);
+        // Results arrive in any order; put them back in input order.
+        let mut pending = BTreeMap::new();
+        let mut next = 0u64;
+        for (seq, outcome) in result_receiver {
+            pending.insert(seq, outcome);
+            while let Some(outcome) = pending.remove(&next) {
+                report.merge(outcome.report);
+                facts.extend(outcome.facts);
+                next += 1;
+            }
+        }
+    });
+    validator.finish(&mut report, &facts);
+    report
+}
