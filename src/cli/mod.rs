@@ -8,6 +8,7 @@ mod lint;
 mod new;
 mod render;
 mod schema;
+mod validate;
 mod values_args;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -52,6 +53,9 @@ enum Command {
     /// Print the JSON Schema of value files (draft 2020-12), for editors and CI.
     #[command(after_help = schema::EXAMPLES)]
     Schema(schema::SchemaArgs),
+    /// Validate manifests offline: schema, removed APIs, API-server rules, cross-object checks.
+    #[command(after_help = validate::EXAMPLES)]
+    Validate(validate::ValidateArgs),
 }
 
 /// Parses the command line, runs the command and returns its exit code.
@@ -75,6 +79,7 @@ pub fn run() -> ExitCode {
         Command::Lint(args) => lint::run(args, &diagnostics),
         Command::Completions(args) => completions::run(args),
         Command::Diff(args) => diff::run(*args, matches.subcommand_matches("diff"), &diagnostics),
+        Command::Validate(args) => validate::run(args),
     };
     ExitCode::from(code)
 }
