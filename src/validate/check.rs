@@ -101,11 +101,14 @@ pub(crate) fn check_object(
                 if let SchemaSource::Builtin { namespaced: n, .. } = compiled.source {
                     namespaced = Some(n);
                 }
-                outcome.problems.extend(schema_problems(
-                    &compiled.validator,
-                    object,
-                    &compiled.source,
-                ));
+                // The fast yes/no first: collecting errors is slower, and most objects are valid.
+                if !compiled.validator.is_valid(&object.value) {
+                    outcome.problems.extend(schema_problems(
+                        &compiled.validator,
+                        object,
+                        &compiled.source,
+                    ));
+                }
             }
             Lookup::Failed(message) => outcome.problems.push(object.problem(
                 Severity::Error,

@@ -395,14 +395,24 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<P
     if !options.references {
         return problems;
     }
+    // Objects by kind and name, so that a long stream's references resolve in constant time.
+    let mut by_name: HashMap<(&str, &str), Vec<&Facts>> = HashMap::new();
+    for facts in all {
+        if let Some(name) = &facts.name {
+            by_name.entry((facts.kind.as_str(), name.as_str())).or_default().push(facts);
+        }
+    }
     let find = |kind: &str, name: &str, from: &Facts| {
-        all.iter()
-            .find(|f| f.kind == kind && f.name.as_deref() == Some(name) && f.same_namespace(from))
+        by_name
+            .get(&(kind, name))
+            .and_then(|found| found.iter().copied().find(|f| f.same_namespace(from)))
     };
+    let pods: Vec<&Facts> = all.iter().filter(|f| f.pod_labels.is_some()).collect();
     for facts in all {
         if let Some(selector) = &facts.selector {
-            let pods: Vec<&Facts> = all
+            let pods: Vec<&Facts> = pods
                 .iter()
+                .copied()
                 .filter(|p| {
                     p.same_namespace(facts)
                         && p.pod_labels.as_ref().is_some_and(|labels| {

@@ -227,7 +227,7 @@ impl Rules<'_> {
 
     fn port(
         &mut self,
-        path: String,
+        path: impl FnOnce() -> String,
         value: Option<&Value>,
         what: &str,
         named: bool,
@@ -238,7 +238,7 @@ impl Rules<'_> {
                 let port = n.as_i64().unwrap_or(-1);
                 if !(1..=65535).contains(&port) && !(zero_ok && port == 0) {
                     self.error(
-                        path,
+                        path(),
                         format!("{what} {n} is not a valid port: it must be between 1 and 65535"),
                         None,
                     );
@@ -251,7 +251,7 @@ impl Rules<'_> {
                         .is_ok()
                         .then_some("a port number must not be quoted");
                     self.error(
-                        path,
+                        path(),
                         format!("{what} \"{name}\" is not a valid port name: at most 15 lower-case letters, digits and '-', with at least one letter"),
                         hint,
                     );
@@ -352,23 +352,24 @@ impl Rules<'_> {
             for (i, port) in ports.iter().enumerate() {
                 let port_path = format!("{path}/ports/{i}");
                 self.port(
-                    format!("{port_path}/containerPort"),
+                    || format!("{port_path}/containerPort"),
                     port.get("containerPort"),
                     "containerPort",
                     false,
                     false,
                 );
                 self.port(
-                    format!("{port_path}/hostPort"),
+                    || format!("{port_path}/hostPort"),
                     port.get("hostPort"),
                     "hostPort",
                     false,
                     true,
                 );
                 if let Some(name) = port.get("name").and_then(Value::as_str) {
+                    let name = Value::String(name.into());
                     self.port(
-                        format!("{port_path}/name"),
-                        Some(&Value::String(name.into())),
+                        || format!("{port_path}/name"),
+                        Some(&name),
                         "port name",
                         true,
                         false,
@@ -378,10 +379,13 @@ impl Rules<'_> {
         }
         for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
             for action in ["httpGet", "tcpSocket", "grpc"] {
-                let pointer = format!("/{probe}/{action}/port");
-                if let Some(port) = container.pointer(&pointer) {
+                let port = container
+                    .get(probe)
+                    .and_then(|p| p.get(action))
+                    .and_then(|a| a.get("port"));
+                if let Some(port) = port {
                     self.port(
-                        format!("{path}{pointer}"),
+                        || format!("{path}/{probe}/{action}/port"),
                         Some(port),
                         "probe port",
                         action != "grpc",
@@ -561,21 +565,21 @@ impl Rules<'_> {
         for (i, port) in ports.iter().enumerate() {
             let path = format!("/spec/ports/{i}");
             self.port(
-                format!("{path}/port"),
+                || format!("{path}/port"),
                 port.get("port"),
                 "port",
                 false,
                 false,
             );
             self.port(
-                format!("{path}/targetPort"),
+                || format!("{path}/targetPort"),
                 port.get("targetPort"),
                 "targetPort",
                 true,
                 false,
             );
             self.port(
-                format!("{path}/nodePort"),
+                || format!("{path}/nodePort"),
                 port.get("nodePort"),
                 "nodePort",
                 false,
