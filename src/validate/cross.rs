@@ -73,15 +73,7 @@ impl Facts {
         let value = &object.value;
         let kind = object.kind().to_string();
         let mut facts = Facts {
-            site: Object {
-                value: Value::Null,
-                ..Object::new(
-                    Value::Null,
-                    object.file.clone(),
-                    object.document_line,
-                    object.lines.clone(),
-                )
-            },
+            site: Object::new(Value::Null, object.file.clone(), 0, None),
             namespace: text(value.pointer("/metadata/namespace")),
             name: text(value.pointer("/metadata/name")),
             namespaced: namespaced.unwrap_or(true),
@@ -94,8 +86,6 @@ impl Facts {
             keys: Vec::new(),
             kind,
         };
-        facts.site.base = object.base;
-        facts.site.name = object.name.clone();
         if let Some((metadata_path, spec_path)) = pod_template(&facts.kind) {
             facts.pod_labels = Some(
                 value
@@ -120,6 +110,20 @@ impl Facts {
             }
             _ => {}
         }
+        let mut pointers: Vec<String> = vec!["/metadata/name".into(), "/spec/selector".into()];
+        for port in &facts.service_ports {
+            pointers.push(format!("{}/targetPort", port.path));
+        }
+        for backend in &facts.backends {
+            pointers.push(format!("{}/name", backend.path));
+            pointers.push(format!("{}/port", backend.path));
+        }
+        for reference in &facts.references {
+            pointers.push(reference.path.replace("/name", "/key"));
+            pointers.push(reference.path.clone());
+        }
+        let pointers: Vec<&str> = pointers.iter().map(String::as_str).collect();
+        facts.site = object.site(&pointers);
         facts
     }
 

@@ -119,6 +119,11 @@ fn format_index(buffer: &mut [u8; 20], mut index: usize) -> &[u8] {
     &buffer[start..]
 }
 
+/// The hash of `pointer`'s path below `base`.
+pub(crate) fn pointer_path(base: u64, pointer: &str) -> u64 {
+    pointer_segments(pointer).fold(base, |path, segment| child_path(path, segment.as_bytes()))
+}
+
 /// Lines of the nodes of one YAML document, by path, so that a problem at
 /// `/spec/template/spec/containers/0/image` can point at its line without parsing again.
 #[derive(Debug, Clone, Default)]

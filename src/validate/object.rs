@@ -1,6 +1,6 @@
 //! One object to check, with everything needed to say where a problem in it is.
 
-use super::document::{LineIndex, ROOT_PATH, object_name};
+use super::document::{LineIndex, ROOT_PATH, object_name, pointer_path};
 use super::report::{Check, Problem, Severity};
 use serde_json::Value;
 use std::sync::Arc;
@@ -47,6 +47,27 @@ impl Object {
             .as_ref()
             .and_then(|lines| lines.line_of(self.base, path))
             .unwrap_or(self.document_line)
+    }
+
+    /// A copy without the value, that remembers only the lines of `pointers` (so that a
+    /// long stream does not keep every document's line index alive).
+    pub(crate) fn site(&self, pointers: &[&str]) -> Object {
+        let lines = self.lines.as_ref().map(|_| {
+            let mut kept = LineIndex::default();
+            kept.record(self.base, self.line());
+            for pointer in pointers {
+                kept.record(pointer_path(self.base, pointer), self.line_of(pointer));
+            }
+            Arc::new(kept)
+        });
+        Object {
+            value: Value::Null,
+            file: self.file.clone(),
+            document_line: self.document_line,
+            lines,
+            base: self.base,
+            name: self.name.clone(),
+        }
     }
 
     /// The line where the object itself starts.

@@ -131,24 +131,27 @@ struct Key {
     line: u32,
 }
 
+/// An open collection. Its children wait on the builder's shared stacks (`items`,
+/// `entries`) from `start` on, so that each collection is allocated once, at its exact size.
 enum Frame {
     Sequence {
-        items: Vec<Value>,
+        start: usize,
         anchor: usize,
         path: u64,
     },
     Mapping {
-        map: Map<String, Value>,
+        start: usize,
         anchor: usize,
         path: u64,
         key: Option<Key>,
         merges: Vec<(Value, u32)>,
-        nulls: Vec<String>,
     },
 }
 
 struct Builder {
     stack: Vec<Frame>,
+    items: Vec<Value>,
+    entries: Vec<(String, Value, u32)>,
     root: Option<Value>,
     root_line: u32,
     anchors: HashMap<usize, (Value, u64)>,
@@ -169,6 +172,8 @@ impl Builder {
     fn new(offset: u32) -> Self {
         Builder {
             stack: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
             root: None,
             root_line: 0,
             anchors: HashMap::new(),
@@ -206,8 +211,8 @@ impl Builder {
                 self.lines.record(ROOT_PATH, line);
                 Position::Value(ROOT_PATH)
             }
-            Some(Frame::Sequence { items, path, .. }) => {
-                let path = index_path(*path, items.len());
+            Some(Frame::Sequence { start, path, .. }) => {
+                let path = index_path(*path, self.items.len() - start);
                 self.lines.record(path, line);
                 Position::Value(path)
             }
@@ -281,7 +286,7 @@ impl Builder {
                 Position::Key => Err(self.complex_key(line, column)),
                 Position::Value(path) => {
                     self.stack.push(Frame::Sequence {
-                        items: Vec::new(),
+                        start: self.items.len(),
                         anchor,
                         path,
                     });
@@ -292,30 +297,51 @@ impl Builder {
                 Position::Key => Err(self.complex_key(line, column)),
                 Position::Value(path) => {
                     self.stack.push(Frame::Mapping {
-                        map: Map::new(),
+                        start: self.entries.len(),
                         anchor,
                         path,
                         key: None,
                         merges: Vec::new(),
-                        nulls: Vec::new(),
                     });
                     Ok(())
                 }
             },
             Event::SequenceEnd => match self.stack.pop() {
-                Some(Frame::Sequence { items, anchor, .. }) => {
+                Some(Frame::Sequence { start, anchor, .. }) => {
+                    let items: Vec<Value> = self.items.drain(start..).collect();
                     self.push_value(Value::Array(items), anchor, line, column)
                 }
                 _ => Err(self.error(line, column, "unbalanced sequence end".into(), None)),
             },
             Event::MappingEnd => match self.stack.pop() {
                 Some(Frame::Mapping {
-                    mut map,
+                    start,
                     anchor,
                     merges,
-                    nulls,
                     ..
                 }) => {
+                    let mut map = Map::with_capacity(self.entries.len() - start);
+                    let mut nulls: Vec<String> = Vec::new();
+                    for (name, value, key_line) in self.entries.drain(start..) {
+                        let duplicate = if value.is_null() {
+                            let seen = map.contains_key(&name) || nulls.contains(&name);
+                            nulls.push(name.clone());
+                            seen
+                        } else {
+                            !nulls.is_empty() && nulls.contains(&name)
+                                || map.insert(name.clone(), value).is_some()
+                        };
+                        if duplicate {
+                            return Err(SyntaxError {
+                                line: key_line,
+                                column: 0,
+                                message: format!(
+                                    "duplicate key \"{name}\": Kubernetes would silently keep only one of them"
+                                ),
+                                hint: Some("remove or rename one of the two keys".into()),
+                            });
+                        }
+                    }
                     for (source, merge_line) in merges {
                         merge_into(&mut map, &nulls, source).map_err(|message| {
                             self.error(
@@ -368,41 +394,18 @@ impl Builder {
                 self.root = Some(value);
                 Ok(())
             }
-            Some(Frame::Sequence { items, .. }) => {
-                items.push(value);
+            Some(Frame::Sequence { .. }) => {
+                self.items.push(value);
                 Ok(())
             }
-            Some(Frame::Mapping {
-                map,
-                key,
-                merges,
-                nulls,
-                ..
-            }) => {
+            Some(Frame::Mapping { key, merges, .. }) => {
                 let Some(key) = key.take() else {
                     return Err(self.error(line, column, "a value without a key".into(), None));
                 };
                 if key.merge {
                     merges.push((value, key.line));
-                    return Ok(());
-                }
-                let duplicate = if value.is_null() {
-                    let seen = map.contains_key(&key.name) || nulls.contains(&key.name);
-                    nulls.push(key.name.clone());
-                    seen
                 } else {
-                    nulls.contains(&key.name) || map.insert(key.name.clone(), value).is_some()
-                };
-                if duplicate {
-                    return Err(SyntaxError {
-                        line: key.line,
-                        column: 0,
-                        message: format!(
-                            "duplicate key \"{}\": Kubernetes would silently keep only one of them",
-                            key.name
-                        ),
-                        hint: Some("remove or rename one of the two keys".into()),
-                    });
+                    self.entries.push((key.name, value, key.line));
                 }
                 Ok(())
             }
