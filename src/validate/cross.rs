@@ -50,7 +50,8 @@ pub(crate) struct Facts {
     namespace: Option<String>,
     name: Option<String>,
     namespaced: bool,
-    pod_labels: Option<Map<String, Value>>,
+    /// The pod template's labels (text values only: others cannot match a selector).
+    pod_labels: Option<Vec<(String, String)>>,
     ports: Vec<ContainerPort>,
     selector: Option<Map<String, Value>>,
     service_ports: Vec<ServicePort>,
@@ -87,12 +88,16 @@ impl Facts {
             kind,
         };
         if let Some((metadata_path, spec_path)) = pod_template(&facts.kind) {
+            let labels = value
+                .pointer(metadata_path)
+                .and_then(|m| m.get("labels"))
+                .and_then(Value::as_object);
             facts.pod_labels = Some(
-                value
-                    .pointer(&format!("{metadata_path}/labels"))
-                    .and_then(Value::as_object)
-                    .cloned()
-                    .unwrap_or_default(),
+                labels
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                    .collect(),
             );
             if let Some(spec) = value.pointer(spec_path) {
                 facts.pod(spec, spec_path);
@@ -124,6 +129,12 @@ impl Facts {
         }
         let pointers: Vec<&str> = pointers.iter().map(String::as_str).collect();
         facts.site = object.site(&pointers);
+        // A long stream keeps these for every object: no spare capacity.
+        facts.ports.shrink_to_fit();
+        facts.service_ports.shrink_to_fit();
+        facts.backends.shrink_to_fit();
+        facts.references.shrink_to_fit();
+        facts.keys.shrink_to_fit();
         facts
     }
 
@@ -420,7 +431,11 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<P
                 .filter(|p| {
                     p.same_namespace(facts)
                         && p.pod_labels.as_ref().is_some_and(|labels| {
-                            selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+                            selector.iter().all(|(k, v)| {
+                                labels
+                                    .iter()
+                                    .any(|(lk, lv)| lk == k && v.as_str() == Some(lv.as_str()))
+                            })
                         })
                 })
                 .collect();

@@ -132,6 +132,13 @@ pub(crate) struct LineIndex {
 }
 
 impl LineIndex {
+    /// An empty index with room for `capacity` lines.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        LineIndex {
+            entries: Vec::with_capacity(capacity),
+        }
+    }
+
     /// Records the line of the node at `path` (the first record of a path wins).
     pub(crate) fn record(&mut self, path: u64, line: u32) {
         self.entries.push((path, line));

@@ -53,7 +53,7 @@ impl Object {
     /// long stream does not keep every document's line index alive).
     pub(crate) fn site(&self, pointers: &[&str]) -> Object {
         let lines = self.lines.as_ref().map(|_| {
-            let mut kept = LineIndex::default();
+            let mut kept = LineIndex::with_capacity(pointers.len() + 1);
             kept.record(self.base, self.line());
             for pointer in pointers {
                 kept.record(pointer_path(self.base, pointer), self.line_of(pointer));
