@@ -23,6 +23,8 @@ pub(crate) struct Splitter<R> {
     pending: Vec<u8>,
     pending_first_line: u32,
     pending_has_content: bool,
+    /// The pending document is JSON (its first content starts with `{` or `[`).
+    pending_json: bool,
     line: Vec<u8>,
     done: bool,
 }
@@ -48,6 +50,7 @@ impl<R: BufRead> Splitter<R> {
             pending: Vec::new(),
             pending_first_line: 1,
             pending_has_content: false,
+            pending_json: false,
             line: Vec::new(),
             done: false,
         }
@@ -59,6 +62,7 @@ impl<R: BufRead> Splitter<R> {
         let first_line = self.pending_first_line;
         self.pending_first_line = self.next_line;
         self.pending_has_content = false;
+        self.pending_json = false;
         has_content.then_some(Chunk { text, first_line })
     }
 
@@ -110,8 +114,23 @@ impl<R: BufRead> Iterator for Splitter<R> {
                 if let Some(chunk) = self.take_pending() {
                     return Some(Ok(chunk));
                 }
+            } else if self.pending_json && matches!(self.line.first(), Some(b'{' | b'[')) {
+                // A JSON stream (`kubectl get -o json` output, one object per line...): a
+                // value that starts at column 0 is a new document, as nested lines of a
+                // pretty-printed value are indented.
+                let finished = self.take_pending();
+                self.pending_has_content = true;
+                self.pending_json = true;
+                self.push_line();
+                if finished.is_some() {
+                    return finished.map(Ok);
+                }
             } else {
-                self.pending_has_content |= has_content(&self.line);
+                if !self.pending_has_content && has_content(&self.line) {
+                    let first = self.line.iter().find(|b| !b.is_ascii_whitespace());
+                    self.pending_json = matches!(first, Some(b'{' | b'['));
+                    self.pending_has_content = true;
+                }
                 self.push_line();
             }
         }
@@ -167,6 +186,22 @@ mod tests {
                 (3, "%YAML 1.1\n---\nb: 2\n".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn json_streams_are_cut_at_each_top_level_value() {
+        let chunks = split("{\"a\": 1}\n{\"b\": 2}\n{\n  \"c\": {\n    \"d\": 3\n  }\n}\n[1]\n");
+        assert_eq!(
+            chunks,
+            [
+                (1, "{\"a\": 1}\n".to_string()),
+                (2, "{\"b\": 2}\n".to_string()),
+                (3, "{\n  \"c\": {\n    \"d\": 3\n  }\n}\n".to_string()),
+                (8, "[1]\n".to_string()),
+            ]
+        );
+        // YAML is not cut at a `{` line (a flow mapping continues over lines).
+        assert_eq!(split("a:\n{b: 1}\n").len(), 1);
     }
 
     #[test]
