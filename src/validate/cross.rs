@@ -5,6 +5,7 @@
 //! Each object is reduced to a few [`Facts`] while it is checked (on whichever core read
 //! it), so a stream of any length never keeps its documents, only these.
 
+use super::document::at;
 use super::object::Object;
 use super::report::{Check, Problem, Severity};
 use super::rules::{containers, pod_template};
@@ -75,8 +76,8 @@ impl Facts {
         let kind = object.kind().to_string();
         let mut facts = Facts {
             site: Object::new(Value::Null, object.file.clone(), 0, None),
-            namespace: text(value.pointer("/metadata/namespace")),
-            name: text(value.pointer("/metadata/name")),
+            namespace: text(at(value, "/metadata/namespace")),
+            name: text(at(value, "/metadata/name")),
             namespaced: namespaced.unwrap_or(true),
             pod_labels: None,
             ports: Vec::new(),
@@ -88,8 +89,7 @@ impl Facts {
             kind,
         };
         if let Some((metadata_path, spec_path)) = pod_template(&facts.kind) {
-            let labels = value
-                .pointer(metadata_path)
+            let labels = at(value, metadata_path)
                 .and_then(|m| m.get("labels"))
                 .and_then(Value::as_object);
             facts.pod_labels = Some(
@@ -99,7 +99,7 @@ impl Facts {
                     .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
                     .collect(),
             );
-            if let Some(spec) = value.pointer(spec_path) {
+            if let Some(spec) = at(value, spec_path) {
                 facts.pod(spec, spec_path);
             }
         }
@@ -225,7 +225,7 @@ impl Facts {
                         format!("{path}/configMap/name"),
                     );
                 }
-                if let Some(Value::Array(sources)) = volume.pointer("/projected/sources") {
+                if let Some(Value::Array(sources)) = at(volume, "/projected/sources") {
                     for (j, source) in sources.iter().enumerate() {
                         for (field, kind) in [("secret", "Secret"), ("configMap", "ConfigMap")] {
                             if let Some(reference) = source.get(field)
@@ -297,12 +297,12 @@ impl Facts {
                 });
             }
         };
-        if let Some(default) = value.pointer("/spec/defaultBackend") {
+        if let Some(default) = at(value, "/spec/defaultBackend") {
             backend(default, "/spec/defaultBackend".into());
         }
-        if let Some(Value::Array(rules)) = value.pointer("/spec/rules") {
+        if let Some(Value::Array(rules)) = at(value, "/spec/rules") {
             for (i, rule) in rules.iter().enumerate() {
-                if let Some(Value::Array(paths)) = rule.pointer("/http/paths") {
+                if let Some(Value::Array(paths)) = at(rule, "/http/paths") {
                     for (j, path) in paths.iter().enumerate() {
                         if let Some(b) = path.get("backend") {
                             backend(b, format!("/spec/rules/{i}/http/paths/{j}/backend"));
@@ -311,7 +311,7 @@ impl Facts {
                 }
             }
         }
-        if let Some(Value::Array(tls)) = value.pointer("/spec/tls") {
+        if let Some(Value::Array(tls)) = at(value, "/spec/tls") {
             for (i, entry) in tls.iter().enumerate() {
                 self.reference(
                     "Secret",

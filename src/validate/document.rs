@@ -74,12 +74,23 @@ pub(crate) fn escape_segment(segment: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The segments of a JSON Pointer, unescaped.
-pub(crate) fn pointer_segments(pointer: &str) -> impl Iterator<Item = String> + '_ {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+/// The segments of a JSON Pointer, unescaped (allocating only for escaped ones).
+pub(crate) fn pointer_segments(
+    pointer: &str,
+) -> impl Iterator<Item = std::borrow::Cow<'_, str>> + '_ {
+    pointer.split('/').skip(1).map(|s| {
+        if s.contains('~') {
+            std::borrow::Cow::Owned(s.replace("~1", "/").replace("~0", "~"))
+        } else {
+            std::borrow::Cow::Borrowed(s)
+        }
+    })
+}
+
+/// The member at a fixed path of object keys (`/spec/template/spec`): like
+/// `Value::pointer`, without parsing escapes or array indexes, and without allocating.
+pub(crate) fn at<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('/').skip(1).try_fold(value, |v, key| v.get(key))
 }
 
 /// The hash of the root path.
@@ -140,14 +151,22 @@ impl LineIndex {
     }
 
     /// Records the line of the node at `path` (the first record of a path wins).
+    /// Call [`LineIndex::seal`] once everything is recorded.
     pub(crate) fn record(&mut self, path: u64, line: u32) {
         self.entries.push((path, line));
     }
 
+    /// Sorts the records for lookups (stable: the first record of a path stays first).
+    pub(crate) fn seal(&mut self) {
+        self.entries.sort_by_key(|(path, _)| *path);
+        self.entries.shrink_to_fit();
+    }
+
     fn find(&self, path: u64) -> Option<u32> {
+        let index = self.entries.partition_point(|(p, _)| *p < path);
         self.entries
-            .iter()
-            .find(|(p, _)| *p == path)
+            .get(index)
+            .filter(|(p, _)| *p == path)
             .map(|(_, line)| *line)
     }
 
@@ -190,7 +209,7 @@ mod tests {
             "app.kubernetes.io~1name"
         );
         assert_eq!(escape_segment("a~b"), "a~0b");
-        let segments: Vec<String> =
+        let segments: Vec<std::borrow::Cow<str>> =
             pointer_segments("/metadata/labels/app.kubernetes.io~1name").collect();
         assert_eq!(segments, ["metadata", "labels", "app.kubernetes.io/name"]);
     }
@@ -212,6 +231,8 @@ mod tests {
         index.record(ROOT_PATH, 1);
         index.record(spec, 5);
         index.record(child_path(spec, b"replicas"), 6);
+        index.record(spec, 9);
+        index.seal();
         assert_eq!(index.line_of(ROOT_PATH, "/spec/replicas"), Some(6));
         assert_eq!(index.line_of(ROOT_PATH, "/spec/unknown/deeper"), Some(5));
         assert_eq!(index.line_of(ROOT_PATH, ""), Some(1));

@@ -58,6 +58,7 @@ impl Object {
             for pointer in pointers {
                 kept.record(pointer_path(self.base, pointer), self.line_of(pointer));
             }
+            kept.seal();
             Arc::new(kept)
         });
         Object {

@@ -186,11 +186,15 @@ impl Builder {
     fn finish(self) -> Parsed {
         match self.root {
             None | Some(Value::Null) => Parsed::Empty,
-            Some(value) => Parsed::Document(YamlDocument {
-                value,
-                line: self.root_line,
-                lines: self.lines,
-            }),
+            Some(value) => {
+                let mut lines = self.lines;
+                lines.seal();
+                Parsed::Document(YamlDocument {
+                    value,
+                    line: self.root_line,
+                    lines,
+                })
+            }
         }
     }
 

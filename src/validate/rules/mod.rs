@@ -10,7 +10,7 @@ use names::{
 pub(crate) use names::{is_dns1123_label, is_dns1123_subdomain};
 pub(crate) use quantity::Quantity;
 
-use super::document::escape_segment;
+use super::document::{at, escape_segment};
 use super::object::Object;
 use super::report::{Check, Problem, Severity};
 use serde_json::{Map, Value};
@@ -263,7 +263,7 @@ impl Rules<'_> {
 
     fn pod(&mut self, kind: &str, metadata_path: &str, spec_path: &str) {
         let value = &self.object.value;
-        let Some(spec) = value.pointer(spec_path) else {
+        let Some(spec) = at(value, spec_path) else {
             if kind != "Pod" && kind != "PodTemplate" {
                 self.error(
                     spec_path
@@ -302,7 +302,7 @@ impl Rules<'_> {
                 ),
             );
         }
-        self.labels(metadata_path, value.pointer(metadata_path));
+        self.labels(metadata_path, at(value, metadata_path));
 
         let volumes: Vec<&str> = spec
             .get("volumes")
@@ -465,9 +465,9 @@ impl Rules<'_> {
 
     fn selector(&mut self, kind: &str, metadata_path: &str) {
         let value = &self.object.value;
-        let selector = value.pointer("/spec/selector");
-        let labels = value
-            .pointer(&format!("{metadata_path}/labels"))
+        let selector = at(value, "/spec/selector");
+        let labels = at(value, metadata_path)
+            .and_then(|m| m.get("labels"))
             .and_then(Value::as_object);
         let empty = Map::new();
         let labels = labels.unwrap_or(&empty);
@@ -518,7 +518,7 @@ impl Rules<'_> {
                 }
             }
             "Job" => {
-                let manual = value.pointer("/spec/manualSelector") == Some(&Value::Bool(true));
+                let manual = at(value, "/spec/manualSelector") == Some(&Value::Bool(true));
                 if manual
                     && let Some(selector) = selector
                     && !selector_matches(selector, labels)
@@ -614,11 +614,11 @@ impl Rules<'_> {
     }
 
     fn ingress(&mut self) {
-        let Some(Value::Array(rules)) = self.object.value.pointer("/spec/rules") else {
+        let Some(Value::Array(rules)) = at(&self.object.value, "/spec/rules") else {
             return;
         };
         for (i, rule) in rules.iter().enumerate() {
-            let Some(Value::Array(paths)) = rule.pointer("/http/paths") else {
+            let Some(Value::Array(paths)) = at(rule, "/http/paths") else {
                 continue;
             };
             for (j, path) in paths.iter().enumerate() {

@@ -244,7 +244,7 @@ fn walk<'a>(
     for segment in crate::validate::document::pointer_segments(pointer) {
         let next = current
             .get("properties")
-            .and_then(|p| p.get(&segment))
+            .and_then(|p| p.get(segment.as_ref()))
             .or_else(|| {
                 current
                     .get("additionalProperties")
