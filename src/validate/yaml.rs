@@ -234,17 +234,16 @@ impl Builder {
         let column = to_u32(span.start.col()).saturating_add(1);
         match event {
             Event::Scalar(text, style, anchor, tag) => {
-                let value = resolve_scalar(&text, style, tag.as_deref())
+                let merge = style == ScalarStyle::Plain && tag.is_none() && text == "<<";
+                let value = resolve_scalar(text, style, tag.as_deref())
                     .map_err(|(message, hint)| self.error(line, column, message, hint))?;
                 match self.position(line) {
                     Position::Key => {
-                        let merge = style == ScalarStyle::Plain && tag.is_none() && text == "<<";
-                        let name =
-                            key_text(&value).ok_or_else(|| self.complex_key(line, column))?;
                         if anchor != 0 {
-                            self.anchors
-                                .insert(anchor, (Value::String(name.clone()), weight(&value)));
+                            self.anchors.insert(anchor, (value.clone(), weight(&value)));
                         }
+                        let name = into_key_text(value)
+                            .ok_or_else(|| self.complex_key(line, column))?;
                         self.set_key(Key { name, merge, line });
                         Ok(())
                     }
@@ -457,6 +456,14 @@ fn weight(value: &Value) -> u64 {
 }
 
 /// A key as `sigs.k8s.io/yaml` writes it into JSON; `None` for a list or mapping.
+/// [`key_text`], moving a string instead of copying it.
+fn into_key_text(value: Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s),
+        other => key_text(&other),
+    }
+}
+
 fn key_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
@@ -470,14 +477,18 @@ fn key_text(value: &Value) -> Option<String> {
 type ScalarError = (String, Option<&'static str>);
 
 /// A scalar as go-yaml v2 resolves it: its tag first, then quoted = text, then plain rules.
-fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, ScalarError> {
+fn resolve_scalar(
+    text: std::borrow::Cow<'_, str>,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+) -> Result<Value, ScalarError> {
     if let Some(tag) = tag {
-        return resolve_tagged(text, tag);
+        return resolve_tagged(&text, tag);
     }
     if style != ScalarStyle::Plain {
-        return Ok(Value::String(text.to_string()));
+        return Ok(Value::String(text.into_owned()));
     }
-    resolve_plain(text)
+    resolve_plain(&text)
 }
 
 fn resolve_tagged(text: &str, tag: &Tag) -> Result<Value, ScalarError> {
