@@ -414,7 +414,10 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<P
     let mut by_name: HashMap<(&str, &str), Vec<&Facts>> = HashMap::new();
     for facts in all {
         if let Some(name) = &facts.name {
-            by_name.entry((facts.kind.as_str(), name.as_str())).or_default().push(facts);
+            by_name
+                .entry((facts.kind.as_str(), name.as_str()))
+                .or_default()
+                .push(facts);
         }
     }
     let find = |kind: &str, name: &str, from: &Facts| {

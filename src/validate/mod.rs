@@ -423,14 +423,29 @@ impl Validator {
         if to_compile.is_empty() {
             return lookups;
         }
+        // The kind with a pod template is by far the biggest schema: it is prepared and
+        // compiled here while a second thread builds the meta-schema validator (once per
+        // process) and then compiles the other kinds.
+        to_compile.sort_by_key(|(key, _)| rules::pod_template(&key.1).is_none());
+        let mut rest = to_compile.split_off(1);
         std::thread::scope(|scope| {
-            static WARM: OnceLock<()> = OnceLock::new();
-            if WARM.get().is_none() {
-                scope.spawn(|| WARM.get_or_init(schema::warm_up));
-            }
+            let helper = scope.spawn(|| {
+                WARM.get_or_init(schema::warm_up);
+                rest.drain(..)
+                    .map(|(key, values)| {
+                        let found = self.compile(&key.0, &key.1, Some(&values));
+                        (key, found)
+                    })
+                    .collect::<Vec<_>>()
+            });
             for (key, values) in to_compile {
                 let found = self.compile(&key.0, &key.1, Some(&values));
                 lookups.insert(key, found);
+            }
+            // A panic in `jsonschema` would be a bug there; the kinds it did not compile
+            // then fall back to the cached full validators.
+            if let Ok(found) = helper.join() {
+                lookups.extend(found);
             }
         });
         lookups
@@ -488,6 +503,41 @@ impl Validator {
     pub fn validate_inputs(&self, inputs: Vec<Input>) -> Report {
         stream::run(self, inputs.into_iter().map(stream::Source::from).collect())
     }
+}
+
+/// Set once `jsonschema`'s meta-schema validator is built (see [`warm_up`]).
+static WARM: OnceLock<()> = OnceLock::new();
+
+/// Starts the one-time setup of schema compilation on a background thread, and returns at
+/// once: `jsonschema` builds its own meta-schema validator on first use (about 0.5 ms), and
+/// the built-in schemas of the kinds a release is made of (Deployment, Service, Ingress,
+/// Secret...) are parsed (about as long again).
+///
+/// A program that will validate soon, such as `tack render`, calls this first thing, so the
+/// setup overlaps its other work instead of adding to it. Calling it again does nothing;
+/// validating without calling it is fine too (the setup then runs on a second core while
+/// the schemas are prepared).
+///
+/// ```
+/// tack::validate::warm_up();
+/// ```
+pub fn warm_up() {
+    static STARTED: OnceLock<()> = OnceLock::new();
+    STARTED.get_or_init(|| {
+        let _ = std::thread::Builder::new()
+            .name("tack-warm-up".into())
+            .spawn(|| {
+                WARM.get_or_init(schema::warm_up);
+                // Parse the schemas of the kinds a release is made of.
+                schema::builtin::preload(&[
+                    "io.k8s.api.apps.v1.Deployment",
+                    "io.k8s.api.core.v1.Service",
+                    "io.k8s.api.networking.v1.Ingress",
+                    "io.k8s.api.core.v1.Secret",
+                    "io.k8s.api.core.v1.ConfigMap",
+                ]);
+            });
+    });
 }
 
 /// A copy of a value without `null` members (the API server treats them as unset).

@@ -242,8 +242,8 @@ impl Builder {
                         if anchor != 0 {
                             self.anchors.insert(anchor, (value.clone(), weight(&value)));
                         }
-                        let name = into_key_text(value)
-                            .ok_or_else(|| self.complex_key(line, column))?;
+                        let name =
+                            into_key_text(value).ok_or_else(|| self.complex_key(line, column))?;
                         self.set_key(Key { name, merge, line });
                         Ok(())
                     }

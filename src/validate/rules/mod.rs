@@ -236,7 +236,7 @@ impl Rules<'_> {
         match value {
             Some(Value::Number(n)) => {
                 let port = n.as_i64().unwrap_or(-1);
-                if !(1..=65535).contains(&port) && !(zero_ok && port == 0) {
+                if !((1..=65535).contains(&port) || zero_ok && port == 0) {
                     self.error(
                         path(),
                         format!("{what} {n} is not a valid port: it must be between 1 and 65535"),
@@ -244,18 +244,16 @@ impl Rules<'_> {
                     );
                 }
             }
-            Some(Value::String(name)) if named => {
-                if !is_port_name(name) {
-                    let hint = name
-                        .parse::<u16>()
-                        .is_ok()
-                        .then_some("a port number must not be quoted");
-                    self.error(
-                        path(),
-                        format!("{what} \"{name}\" is not a valid port name: at most 15 lower-case letters, digits and '-', with at least one letter"),
-                        hint,
-                    );
-                }
+            Some(Value::String(name)) if named && !is_port_name(name) => {
+                let hint = name
+                    .parse::<u16>()
+                    .is_ok()
+                    .then_some("a port number must not be quoted");
+                self.error(
+                    path(),
+                    format!("{what} \"{name}\" is not a valid port name: at most 15 lower-case letters, digits and '-', with at least one letter"),
+                    hint,
+                );
             }
             _ => {}
         }

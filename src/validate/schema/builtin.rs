@@ -65,6 +65,39 @@ pub(crate) fn definition_name(name: &str) -> Option<&'static str> {
     Some(table[index].name)
 }
 
+/// Parses `roots` and every definition they reach, so that later lookups find them ready.
+pub(crate) fn preload(roots: &[&str]) {
+    fn references(value: &Value, out: &mut Vec<&'static str>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    if key == "$ref"
+                        && let Some(name) = child
+                            .as_str()
+                            .and_then(|r| r.strip_prefix("#/definitions/"))
+                            .and_then(definition_name)
+                    {
+                        out.push(name);
+                    } else {
+                        references(child, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| references(item, out)),
+            _ => {}
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut todo: Vec<&'static str> = roots.iter().filter_map(|r| definition_name(r)).collect();
+    while let Some(name) = todo.pop() {
+        if seen.insert(name)
+            && let Some(value) = definition(name)
+        {
+            references(value, &mut todo);
+        }
+    }
+}
+
 /// A kind with a built-in schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BuiltinKind {
@@ -123,6 +156,19 @@ mod tests {
             count += 1;
         }
         assert!(count >= 100, "{count}");
+    }
+
+    #[test]
+    fn preloading_parses_everything_reachable() {
+        preload(&["io.k8s.api.core.v1.Secret", "io.k8s.nope"]);
+        let secret = DEFINITION_TABLE
+            .iter()
+            .find(|d| d.name == "io.k8s.api.core.v1.Secret");
+        assert!(secret.is_some_and(|d| d.parsed.get().is_some()));
+        let meta = DEFINITION_TABLE
+            .iter()
+            .find(|d| d.name == "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
+        assert!(meta.is_some_and(|d| d.parsed.get().is_some()));
     }
 
     #[test]

@@ -128,7 +128,7 @@ fn is_base64(text: &str) -> bool {
         }
         length += 1;
     }
-    length % 4 == 0 && padding <= 2
+    length.is_multiple_of(4) && padding <= 2
 }
 
 /// Compiles a schema with the options every tack validator uses.
