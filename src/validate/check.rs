@@ -117,7 +117,12 @@ pub(crate) fn check_object(
                 message,
                 None,
             )),
-            Lookup::NoSchema => no_schema(config, object, &mut outcome),
+            Lookup::NoSchema => {
+                if no_schema(config, object, &mut outcome) {
+                    // Not a Kubernetes object at all: its rules would only add noise.
+                    return outcome;
+                }
+            }
         }
     } else if let Some(found) = builtin::kind(api_version, kind) {
         namespaced = Some(found.namespaced);
@@ -181,7 +186,9 @@ fn removed_apis(config: &Config, object: &Object, problems: &mut Vec<Problem>) {
     }
 }
 
-fn no_schema(config: &Config, object: &Object, outcome: &mut Outcome) {
+/// Reports an object without a schema; returns `true` when its apiVersion/kind is a mistake
+/// in a Kubernetes API group (rather than a custom resource).
+fn no_schema(config: &Config, object: &Object, outcome: &mut Outcome) -> bool {
     let (api_version, kind) = (object.api_version(), object.kind());
     let removed = removed_api(api_version, kind).is_some();
     if !removed && BUILTIN_GROUPS.contains(group(api_version)) {
@@ -212,7 +219,7 @@ fn no_schema(config: &Config, object: &Object, outcome: &mut Outcome) {
             message,
             hint,
         ));
-        return;
+        return true;
     }
     if config.reject_unknown_kinds {
         outcome.problems.push(object.problem(
@@ -231,4 +238,5 @@ fn no_schema(config: &Config, object: &Object, outcome: &mut Outcome) {
             kind: kind.to_string(),
         });
     }
+    false
 }
