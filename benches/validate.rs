@@ -95,7 +95,11 @@ fn from_values(c: &mut Criterion) {
     });
     let value: Value = serde_saphyr::from_str(DEPLOYMENT).unwrap_or_default();
     let many: Vec<Document> = (0..1000)
-        .map(|_| Document::new(value.clone(), "d", 1))
+        .map(|i| {
+            let mut value = value.clone();
+            value["metadata"]["name"] = Value::from(format!("mnist-{i}"));
+            Document::new(value, "d", 1)
+        })
         .collect();
     group.throughput(Throughput::Elements(many.len() as u64));
     group.bench_function("deployments_1000", |b| {

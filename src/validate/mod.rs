@@ -382,7 +382,10 @@ impl Validator {
     /// Compiles the validators `objects` need: cached full ones where there are, else cut
     /// down to these objects. The first compilation of a process also builds `jsonschema`'s
     /// meta-schema validator, which happens on a second thread while this one prepares.
-    fn prepare(&self, objects: &[Object]) -> HashMap<KindKey, Lookup> {
+    fn prepare<'o>(
+        &self,
+        objects: impl IntoIterator<Item = &'o Object>,
+    ) -> HashMap<KindKey, Lookup> {
         let mut lookups = HashMap::new();
         if !self.config.checks.schema {
             return lookups;

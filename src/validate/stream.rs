@@ -152,7 +152,6 @@ fn work(
     jobs: &Mutex<Receiver<Job>>,
     results: SyncSender<(u64, BatchOutcome)>,
 ) {
-    let lookup = |api_version: &str, kind: &str| validator.full_lookup(api_version, kind);
     loop {
         let job = {
             let Ok(queue) = jobs.lock() else { return };
@@ -169,9 +168,18 @@ fn work(
             }
             Job::Documents { seq, file, chunks } => {
                 let mut outcome = BatchOutcome::default();
-                for chunk in chunks {
+                for chunk in &chunks {
                     let mut contents = Contents::default();
                     parse::read_text(&chunk.text, chunk.first_line, &file, &mut contents);
+                    // A kind's first few objects get a validator cut down to them (cheap to
+                    // compile); after that its full validator is compiled once and shared.
+                    let lookups = validator.prepare(&contents.objects);
+                    let lookup = |api_version: &str, kind: &str| {
+                        lookups
+                            .get(&(api_version.to_string(), kind.to_string()))
+                            .cloned()
+                            .unwrap_or_else(|| validator.full_lookup(api_version, kind))
+                    };
                     outcome.report.documents += contents.documents;
                     outcome.report.problems.extend(contents.problems);
                     for object in &contents.objects {
