@@ -15,6 +15,13 @@ pub enum Error {
     /// The releases file could not be read or has mistakes.
     #[error("{0}")]
     Releases(ValuesError),
+    /// The rendered objects are not valid Kubernetes objects (a schema, API-server rule or
+    /// cross-object check failed); nothing should be applied.
+    #[error("{}", describe_report(report))]
+    Invalid {
+        /// Every problem found, errors and warnings.
+        report: crate::validate::Report,
+    },
     /// An app built in code has mistakes (reported by field path).
     #[error("{}", describe_app(problems))]
     App {
@@ -46,6 +53,19 @@ fn describe_app(problems: &[Problem]) -> String {
         if let Some(help) = &problem.help {
             text.push_str(&format!(" (help: {help})"));
         }
+    }
+    text
+}
+
+fn describe_report(report: &crate::validate::Report) -> String {
+    let mut text = format!(
+        "the rendered objects are not valid: {} error{}",
+        report.error_count(),
+        if report.error_count() == 1 { "" } else { "s" }
+    );
+    for problem in &report.problems {
+        text.push_str("\n  ");
+        text.push_str(&problem.to_string());
     }
     text
 }

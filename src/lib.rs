@@ -16,8 +16,9 @@
 //! let release = Release::new("prod", app)
 //!     .namespace("ml")
 //!     .strategy(Strategy::canary().weight(10).image("ghcr.io/acme/mnist-serving:2.0.0"));
-//! let manifests = release.render()?; // typed k8s-openapi objects, in install order
-//! print!("{}", manifests.to_yaml()); // deterministic multi-document YAML
+//! let manifests = release.render()?;      // typed k8s-openapi objects, in install order
+//! manifests.validate(&tack::Validator::default())?; // schema + cross-object checks
+//! print!("{}", manifests.to_yaml());       // deterministic multi-document YAML
 //! # Ok::<(), tack::Error>(())
 //! ```
 
@@ -43,4 +44,5 @@ pub use error::Error;
 pub use manifest::{Manifest, Manifests, Object};
 pub use release::Release;
 pub use render::{RenderRequest, Rendered, render};
+pub use validate::Validator;
 pub use values::{App, Strategy};

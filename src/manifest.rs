@@ -286,6 +286,34 @@ impl Manifests {
         self.items.extend(other.items);
     }
 
+    /// Validates the set as one release (schemas, removed APIs, API-server rules and
+    /// cross-object checks; see [`crate::validate`]). Returns the report when there is no
+    /// error (it may hold warnings), [`crate::Error::Invalid`] otherwise.
+    ///
+    /// ```
+    /// use tack::{App, Release, validate::Validator};
+    /// let manifests = Release::new("prod", App::new("mnist", "mnist:1")).render()?;
+    /// let report = manifests.validate(&Validator::default().complete(true))?;
+    /// assert!(report.is_valid());
+    /// # Ok::<(), tack::Error>(())
+    /// ```
+    pub fn validate(
+        &self,
+        validator: &crate::validate::Validator,
+    ) -> Result<crate::validate::Report, crate::Error> {
+        let documents: Vec<crate::validate::Document> = self
+            .items
+            .iter()
+            .map(|m| crate::validate::Document::new(m.json.clone(), m.source.as_str(), 0))
+            .collect();
+        let report = validator.validate_objects(&documents);
+        if report.has_errors() {
+            Err(crate::Error::Invalid { report })
+        } else {
+            Ok(report)
+        }
+    }
+
     /// All objects as multi-document YAML, as `kubectl apply -f -` reads it.
     pub fn to_yaml(&self) -> String {
         self.items.iter().map(Manifest::to_yaml).collect()

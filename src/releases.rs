@@ -16,6 +16,7 @@ use crate::chart::Chart;
 use crate::error::Error;
 use crate::render::{RenderRequest, Rendered, render_with_chart};
 use crate::source::SourceMap;
+use crate::validate::Validator;
 use crate::values::{
     FieldPath, Node, Problem, SetFlag, SetKind, ValuesError, from_tree, parse_yaml,
 };
@@ -173,6 +174,7 @@ impl Releases {
             release: Some(entry.name.clone()),
             namespace: entry.namespace.clone(),
             cwd: self.dir.clone(),
+            kube_version: None,
         })
     }
 
@@ -197,13 +199,15 @@ impl Releases {
                 .entry(request.chart.clone())
                 .or_insert_with(|| Chart::load(&request.chart).ok());
         }
+        crate::validate::warm_up();
+        let validator = Validator::default();
         crate::parallel::map_in_order(&requests, |(index, request)| {
             let result = match charts.get(&request.chart).and_then(Option::as_ref) {
-                Some(chart) => render_with_chart(chart, request),
+                Some(chart) => render_with_chart(chart, request, &validator),
                 // Load again to get the error itself (errors are not shared).
                 None => Chart::load(&request.chart)
                     .map_err(Error::from)
-                    .and_then(|chart| render_with_chart(&chart, request)),
+                    .and_then(|chart| render_with_chart(&chart, request, &validator)),
             };
             (*index, result)
         })

@@ -93,6 +93,18 @@ pub(super) fn parse(name: &str, text: &str) -> Result<ChartMeta, ChartError> {
                 .with_help("use lowercase letters, digits and `-`"),
             );
         }
+        if let Some(range) = &meta.kube_version
+            && let Err(message) = super::kube_version_satisfies(range, 0)
+        {
+            problems.push(
+                Problem::new(
+                    tree.locate(&FieldPath::parse("kubeVersion"), false),
+                    FieldPath::parse("kubeVersion"),
+                    format!("kubeVersion is not a version range: {message}"),
+                )
+                .with_help("write it like `>=1.29.0` or `>= 1.27, < 1.36`"),
+            );
+        }
         if !is_semver(&meta.version) {
             problems.push(
                 Problem::new(

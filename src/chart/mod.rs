@@ -1,8 +1,10 @@
 //! Charts: a folder with `Chart.yaml` (what the chart is) and `values.yaml` (its defaults).
 
+mod kube_range;
 mod meta;
 pub mod templates;
 
+pub use kube_range::kube_version_satisfies;
 pub use meta::ChartMeta;
 
 use crate::error::Error;
@@ -53,6 +55,16 @@ pub enum ChartError {
         path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
+    },
+    /// The chart does not support the Kubernetes version rendered for.
+    #[error("chart {chart} needs Kubernetes {range} (Chart.yaml kubeVersion), not {target}")]
+    KubeVersion {
+        /// The chart's name.
+        chart: String,
+        /// Its `kubeVersion`.
+        range: String,
+        /// The version rendered for.
+        target: String,
     },
     /// A file was refused (e.g. a template that is a symlink out of the chart).
     #[error("refused {}: {reason}", path.display())]
@@ -246,6 +258,22 @@ impl Chart {
                     .with_help("the chart's values.schema.json describes the `extra` values")
             })
             .collect()
+    }
+
+    /// Checks the chart's `kubeVersion` range against Kubernetes `1.<minor>`.
+    pub fn check_kube_version(&self, minor: u32) -> Result<(), ChartError> {
+        let Some(range) = &self.meta.kube_version else {
+            return Ok(());
+        };
+        // The range's syntax was checked when Chart.yaml was loaded.
+        match kube_version_satisfies(range, minor) {
+            Ok(true) => Ok(()),
+            Ok(false) | Err(_) => Err(ChartError::KubeVersion {
+                chart: self.meta.name.clone(),
+                range: range.clone(),
+                target: format!("1.{minor}"),
+            }),
+        }
     }
 
     /// Renders the release: the typed strategy objects and the chart's templates, in install

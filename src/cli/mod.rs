@@ -138,8 +138,20 @@ pub fn describe(error: &Error, diagnostics: &Diagnostics) -> (String, u8) {
             let _ = writeln!(out, "{}", summary(problems.len(), "in templates"));
             (out, EXIT_INVALID)
         }
-        Error::Chart(ChartError::Refused { .. } | ChartError::BadSchema { .. }) => {
+        Error::Chart(
+            ChartError::Refused { .. }
+            | ChartError::BadSchema { .. }
+            | ChartError::KubeVersion { .. },
+        ) => {
             let _ = writeln!(out, "{}", diagnostics.error(&error.to_string(), None));
+            (out, EXIT_INVALID)
+        }
+        Error::Invalid { report } => {
+            out.push_str(&validate::human(report, false, validate::colour()));
+            let _ = writeln!(
+                out,
+                "error: the rendered objects are not valid; nothing was rendered"
+            );
             (out, EXIT_INVALID)
         }
         Error::App { problems } => {

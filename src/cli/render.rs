@@ -69,6 +69,7 @@ pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, diagnostics: &Diagnos
     for warning in &rendered.warnings {
         eprintln!("{}", diagnostics.warning(warning));
     }
+    print_report_notes(&rendered.report);
     if let Some(dir) = &args.output_dir {
         return write_dir(&rendered.manifests, dir, diagnostics);
     }
@@ -77,6 +78,16 @@ pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, diagnostics: &Diagnos
         Format::Json => rendered.manifests.to_json(),
     };
     print(&text, diagnostics)
+}
+
+/// Validation warnings and skipped kinds of a valid render, on stderr.
+fn print_report_notes(report: &tack::validate::Report) {
+    if !report.problems.is_empty() || !report.skipped.is_empty() {
+        eprint!(
+            "{}",
+            super::validate::human(report, false, super::validate::colour())
+        );
+    }
 }
 
 fn write_dir(manifests: &tack::Manifests, dir: &std::path::Path, diagnostics: &Diagnostics) -> u8 {

@@ -68,6 +68,11 @@ pub struct ValidateArgs {
     /// layout, optionally under <group>/); repeatable.
     #[arg(long, value_name = "DIR")]
     schema_dir: Vec<PathBuf>,
+    /// Skip documents that are not Kubernetes objects (neither kind nor metadata: value files,
+    /// Chart.yaml, CI configs) instead of reporting them; for checking every YAML file of a
+    /// repository, as the pre-commit hook does.
+    #[arg(long)]
+    skip_non_objects: bool,
 }
 
 impl ValidateArgs {
@@ -77,6 +82,7 @@ impl ValidateArgs {
             .complete(self.complete)
             .checks(self.checks)
             .reject_unknown_kinds(self.reject_unknown_kinds)
+            .skip_non_objects(self.skip_non_objects)
             .record_objects(self.format == Format::Junit);
         if let Some(version) = self.kube_version {
             validator = validator.kube_version(version);
@@ -128,7 +134,7 @@ fn exit_code(report: &Report) -> u8 {
     }
 }
 
-fn colour() -> bool {
+pub(crate) fn colour() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
@@ -158,7 +164,7 @@ fn totals(report: &Report) -> String {
 }
 
 /// Human output: a compiler-style block per problem, then the totals.
-fn human(report: &Report, summary_only: bool, colour: bool) -> String {
+pub(crate) fn human(report: &Report, summary_only: bool, colour: bool) -> String {
     let paint = |code: &str, text: &str| {
         if colour {
             format!("\x1b[{code}m{text}\x1b[0m")

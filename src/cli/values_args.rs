@@ -30,6 +30,10 @@ pub struct ValuesArgs {
     /// Namespace of every object (default: none, so kubectl uses its current namespace).
     #[arg(short = 'n', long = "namespace", value_name = "NS")]
     pub namespace: Option<String>,
+    /// Kubernetes version to render and validate for, e.g. 1.33 [default: the newest
+    /// supported]; templates see it as capabilities.kubeVersion.
+    #[arg(long = "kube-version", value_name = "VERSION")]
+    pub kube_version: Option<tack::validate::KubeVersion>,
 }
 
 /// Ids of the arguments above, for `conflicts_with_all`.
@@ -76,6 +80,7 @@ impl ValuesArgs {
             release: self.release.clone(),
             namespace: self.namespace.clone(),
             cwd: PathBuf::from("."),
+            kube_version: self.kube_version,
         }
     }
 }

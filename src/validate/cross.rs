@@ -341,6 +341,9 @@ pub(crate) struct CrossOptions<'a> {
     pub rules: bool,
     /// Report references.
     pub references: bool,
+    /// The input was rendered from values: hints name the values keys that declare
+    /// external objects instead of `--external`.
+    pub values_hints: bool,
 }
 
 fn is_external(externals: &[String], kind: &str, name: &str) -> bool {
@@ -369,7 +372,13 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<P
         Severity::Warning
     };
     let hint_outside = |what: &str| {
-        Some(if options.complete {
+        Some(if options.values_hints {
+            match what {
+                "Secret" => "render the Secret too (`secrets`, `tlsSecrets` or a template), or list it under `externalSecrets` in the values if it is created elsewhere".to_string(),
+                "ConfigMap" => "render the ConfigMap too (a template), or list it under `externalConfigMaps` in the values if it is created elsewhere".to_string(),
+                _ => format!("render the {what} too, from the chart's values or a template"),
+            }
+        } else if options.complete {
             format!(
                 "add the {what} to the input, or declare it with --external if it is created elsewhere"
             )
@@ -590,6 +599,7 @@ mod tests {
             externals,
             rules: true,
             references: true,
+            values_hints: false,
         };
         cross_problems(&facts(values), &options)
     }

@@ -164,6 +164,8 @@ pub(crate) struct Config {
     pub schema_dirs: Vec<PathBuf>,
     pub threads: usize,
     pub record_objects: bool,
+    pub skip_non_objects: bool,
+    pub values_hints: bool,
 }
 
 impl Default for Config {
@@ -178,6 +180,8 @@ impl Default for Config {
             schema_dirs: Vec::new(),
             threads: std::thread::available_parallelism().map_or(2, usize::from),
             record_objects: false,
+            skip_non_objects: false,
+            values_hints: false,
         }
     }
 }
@@ -250,17 +254,39 @@ impl Validator {
         self.with(|c| c.kube_version = version)
     }
 
+    /// Changes an option that compiled schemas do not depend on: the cache is kept, so a
+    /// render pipeline can set these per release on one shared validator.
+    fn keeping_cache(mut self, change: impl FnOnce(&mut Config)) -> Self {
+        change(Arc::make_mut(&mut self.config));
+        self
+    }
+
     /// Says the input is the whole app, so a reference to something not in it is an error
     /// rather than a warning. The render pipeline sets this.
     pub fn complete(self, complete: bool) -> Self {
-        self.with(|c| c.complete = complete)
+        self.keeping_cache(|c| c.complete = complete)
     }
 
     /// Declares an object that exists outside the input (`NAME`, or `Kind/NAME` such as
     /// `Secret/registry-credentials`), so references to it are fine.
     pub fn external(self, name: impl Into<String>) -> Self {
         let name = name.into();
-        self.with(|c| c.externals.push(name))
+        self.keeping_cache(|c| c.externals.push(name))
+    }
+
+    /// Says the input was rendered from chart values, so hints about missing Secrets and
+    /// ConfigMaps name the values that declare them (`externalSecrets`,
+    /// `externalConfigMaps`) rather than `--external`. The render pipeline sets this.
+    pub fn values_hints(self, yes: bool) -> Self {
+        self.keeping_cache(|c| c.values_hints = yes)
+    }
+
+    /// Skips documents that are not Kubernetes objects (not a mapping, or with neither `kind`
+    /// nor `metadata`) instead of reporting them, as the pre-commit hook does for every YAML
+    /// file of a repository (value files, `Chart.yaml`, CI configs). A document with
+    /// `metadata` but no `kind` is still an error: it looks like a broken manifest.
+    pub fn skip_non_objects(self, skip: bool) -> Self {
+        self.keeping_cache(|c| c.skip_non_objects = skip)
     }
 
     /// Which checks run (reading the input always does).
@@ -347,7 +373,10 @@ impl Validator {
     /// objects use (a cold Deployment validator then costs a fraction of a millisecond);
     /// after a few calls a kind's full validator is compiled once and cached.
     pub fn validate_objects(&self, documents: &[Document]) -> Report {
-        let mut contents = parse::Contents::default();
+        let mut contents = parse::Contents {
+            skip_non_objects: self.config.skip_non_objects,
+            ..parse::Contents::default()
+        };
         for document in documents {
             contents.documents += 1;
             parse::add_document(
@@ -480,6 +509,7 @@ impl Validator {
             externals: &self.config.externals,
             rules: self.config.checks.rules,
             references: self.config.checks.references,
+            values_hints: self.config.values_hints,
         };
         report
             .problems

@@ -19,6 +19,10 @@ pub(crate) struct Contents {
     pub problems: Vec<Problem>,
     /// Non-empty documents seen.
     pub documents: usize,
+    /// Drop documents that are not Kubernetes objects (not a mapping, or with neither `kind`
+    /// nor `metadata`) instead of reporting them: for checking every YAML file of a
+    /// repository.
+    pub skip_non_objects: bool,
 }
 
 fn syntax_problem(file: &Arc<str>, error: SyntaxError) -> Problem {
@@ -151,6 +155,11 @@ pub(crate) fn add_document(
     lines: Option<Arc<LineIndex>>,
     out: &mut Contents,
 ) {
+    if out.skip_non_objects
+        && (!value.is_object() || (value.get("kind").is_none() && value.get("metadata").is_none()))
+    {
+        return;
+    }
     let found = match &value {
         Value::Object(_) => None,
         Value::Array(_) => Some("a list"),

@@ -169,7 +169,10 @@ fn work(
             Job::Documents { seq, file, chunks } => {
                 let mut outcome = BatchOutcome::default();
                 for chunk in &chunks {
-                    let mut contents = Contents::default();
+                    let mut contents = Contents {
+                        skip_non_objects: validator.config.skip_non_objects,
+                        ..Contents::default()
+                    };
                     parse::read_text(&chunk.text, chunk.first_line, &file, &mut contents);
                     // A kind's first few objects get a validator cut down to them (cheap to
                     // compile); after that its full validator is compiled once and shared.
