@@ -120,7 +120,7 @@ fn hooks_fail_on_broken_files_and_pass_once_fixed() {
         "a non-Kubernetes file was checked:\n{output}"
     );
 
-    std::fs::write(dir.join("k8s/broken.yaml"), GOOD).expect("fix");
+    std::fs::write(dir.join("k8s/broken.yaml"), &other).expect("fix");
     git(&dir, &["add", "."]);
     let (passed, output) = try_hook(&dir, "tack-validate", &files);
     assert!(passed, "tack-validate failed on fixed manifests:\n{output}");
