@@ -92,9 +92,10 @@ fn hooks_fail_on_broken_files_and_pass_once_fixed() {
     std::fs::create_dir_all(dir.join("k8s")).expect("temp repo");
     git(&dir, &["init", "-q"]);
     std::fs::write(dir.join("k8s/good.yaml"), GOOD).expect("write");
+    let other = GOOD.replace("web", "api");
     std::fs::write(
         dir.join("k8s/broken.yaml"),
-        GOOD.replace("replicas: 2", "replicaz: 2"),
+        other.replace("replicas: 2", "replicaz: 2"),
     )
     .expect("write");
     std::fs::write(
