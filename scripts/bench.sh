@@ -30,6 +30,8 @@ PY
 
 peak_kb() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
 
+echo "== process start alone (tack --version), for reference"
+echo "  $(median_ms $tack --version)"
 echo "== render of the example chart (whole process, validation on)"
 for file in values/canary.yaml values/blue-green.yaml; do
   echo "  $file: $(median_ms $tack render charts/model-serving -f $file)"
@@ -61,7 +63,11 @@ $tack render charts/model-serving -f values/rolling-update.yaml --format yaml \
 import sys
 text = sys.stdin.read()
 docs = [d for d in text.split('---\n') if 'kind: Deployment' in d]
-sys.stdout.write(('---\n' + docs[0]) * 20000)" > "$work/deployments.yaml"
+doc = docs[0]
+out = []
+for i in range(20000):
+    out.append('---\n' + doc.replace('  name: mnist\n', '  name: mnist-%d\n' % i, 1))
+sys.stdout.write(''.join(out))" > "$work/deployments.yaml"
 if $tack validate --help >/dev/null 2>&1; then
   runs_saved=$runs; runs=5
   echo "  $(median_ms $tack validate "$work/deployments.yaml")"

@@ -43,6 +43,6 @@ pub mod values;
 pub use error::Error;
 pub use manifest::{Manifest, Manifests, Object};
 pub use release::Release;
-pub use render::{RenderRequest, Rendered, render};
+pub use render::{RenderRequest, RenderValidators, Rendered, render};
 pub use validate::Validator;
 pub use values::{App, Strategy};

@@ -117,6 +117,17 @@ impl Manifest {
         &self.json
     }
 
+    /// True for objects tack built from k8s-openapi types (not written by a template):
+    /// their structure is that of the Kubernetes schema by construction.
+    pub fn is_typed(&self) -> bool {
+        !matches!(self.object, Object::Other(_))
+    }
+
+    /// The object as a document for the validator.
+    pub fn document(&self) -> crate::validate::Document {
+        crate::validate::Document::new(self.json.clone(), self.source.as_str(), 0)
+    }
+
     /// The object's `kind`.
     pub fn kind(&self) -> &str {
         self.json.get("kind").and_then(Value::as_str).unwrap_or("")
@@ -301,11 +312,8 @@ impl Manifests {
         &self,
         validator: &crate::validate::Validator,
     ) -> Result<crate::validate::Report, crate::Error> {
-        let documents: Vec<crate::validate::Document> = self
-            .items
-            .iter()
-            .map(|m| crate::validate::Document::new(m.json.clone(), m.source.as_str(), 0))
-            .collect();
+        let documents: Vec<crate::validate::Document> =
+            self.items.iter().map(Manifest::document).collect();
         let report = validator.validate_objects(&documents);
         if report.has_errors() {
             Err(crate::Error::Invalid { report })

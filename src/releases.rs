@@ -14,9 +14,9 @@
 
 use crate::chart::Chart;
 use crate::error::Error;
-use crate::render::{RenderRequest, Rendered, render_with_chart};
+use crate::render::{RenderRequest, RenderValidators, Rendered, render_with_chart};
 use crate::source::SourceMap;
-use crate::validate::Validator;
+use crate::validate::KubeVersion;
 use crate::values::{
     FieldPath, Node, Problem, SetFlag, SetKind, ValuesError, from_tree, parse_yaml,
 };
@@ -199,15 +199,14 @@ impl Releases {
                 .entry(request.chart.clone())
                 .or_insert_with(|| Chart::load(&request.chart).ok());
         }
-        crate::validate::warm_up();
-        let validator = Validator::default();
+        let validators = RenderValidators::new(KubeVersion::default());
         crate::parallel::map_in_order(&requests, |(index, request)| {
             let result = match charts.get(&request.chart).and_then(Option::as_ref) {
-                Some(chart) => render_with_chart(chart, request, &validator),
+                Some(chart) => render_with_chart(chart, request, &validators),
                 // Load again to get the error itself (errors are not shared).
                 None => Chart::load(&request.chart)
                     .map_err(Error::from)
-                    .and_then(|chart| render_with_chart(&chart, request, &validator)),
+                    .and_then(|chart| render_with_chart(&chart, request, &validators)),
             };
             (*index, result)
         })

@@ -162,6 +162,8 @@ pub(crate) struct Config {
     pub checks: Checks,
     pub reject_unknown_kinds: bool,
     pub schema_dirs: Vec<PathBuf>,
+    /// Threads for streams; 0: one per core (asked when a stream starts, as the question
+    /// costs a few system calls).
     pub threads: usize,
     pub record_objects: bool,
     pub skip_non_objects: bool,
@@ -178,7 +180,7 @@ impl Default for Config {
             checks: Checks::all(),
             reject_unknown_kinds: false,
             schema_dirs: Vec::new(),
-            threads: std::thread::available_parallelism().map_or(2, usize::from),
+            threads: 0,
             record_objects: false,
             skip_non_objects: false,
             values_hints: false,

@@ -215,7 +215,10 @@ fn work(
 
 /// Validates the sources in order, on `validator`'s threads.
 pub(crate) fn run(validator: &Validator, sources: Vec<Source<'_>>) -> Report {
-    let threads = validator.config.threads.max(1);
+    let threads = match validator.config.threads {
+        0 => std::thread::available_parallelism().map_or(2, usize::from),
+        n => n,
+    };
     let (job_sender, job_receiver) = sync_channel::<Job>(threads * 2);
     let (result_sender, result_receiver) = sync_channel::<(u64, BatchOutcome)>(threads * 2);
     let job_receiver = Mutex::new(job_receiver);
