@@ -50,6 +50,43 @@ pub fn is_port_name(name: &str) -> bool {
         && !name.contains("--")
 }
 
+/// A name that is only a path segment (RBAC objects: `system:controller:foo` is fine).
+pub fn is_path_segment_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '%'])
+}
+
+/// The name part of a label key, or a non-empty label value: at most 63 letters, digits,
+/// `-`, `_` and `.`, alphanumeric at both ends.
+fn is_label_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+}
+
+/// A label or annotation key: an optional DNS subdomain prefix and `/`, then a name
+/// (`app.kubernetes.io/name`, `team`).
+pub fn is_qualified_name(key: &str) -> bool {
+    match key.split_once('/') {
+        Some((prefix, name)) => is_dns1123_subdomain(prefix) && is_label_name(name),
+        None => is_label_name(key),
+    }
+}
+
+/// A label value: empty, or up to 63 letters, digits, `-`, `_` and `.`, alphanumeric at
+/// both ends.
+///
+/// ```
+/// assert!(tack::names::is_label_value("1.9.1"));
+/// assert!(!tack::names::is_label_value("-x"));
+/// ```
+pub fn is_label_value(value: &str) -> bool {
+    value.is_empty() || is_label_name(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +114,38 @@ mod tests {
         assert!(!is_port_name("1234"));
         assert!(!is_port_name("a--b"));
         assert!(!is_port_name("sixteen-chars-xx"));
+    }
+
+    #[test]
+    fn dns_names() {
+        assert!(is_dns1123_label("mnist-v2"));
+        assert!(!is_dns1123_label("Mnist"));
+        assert!(!is_dns1123_label("-a"));
+        assert!(!is_dns1123_label(&"a".repeat(64)));
+        assert!(is_dns1123_subdomain("mnist.example.com"));
+        assert!(!is_dns1123_subdomain("a..b"));
+        assert!(!is_dns1123_subdomain("a_b"));
+        assert!(is_dns1035_label("web"));
+        assert!(!is_dns1035_label("1web"));
+        assert!(is_path_segment_name("system:controller:x"));
+        assert!(!is_path_segment_name("a/b"));
+    }
+
+    #[test]
+    fn labels_and_ports() {
+        assert!(is_qualified_name("app.kubernetes.io/name"));
+        assert!(is_qualified_name("Track_1"));
+        assert!(!is_qualified_name("app.kubernetes.io/"));
+        assert!(!is_qualified_name("UPPER.case/name"));
+        assert!(!is_qualified_name("a/b/c"));
+        assert!(is_label_value(""));
+        assert!(is_label_value("1.9.1"));
+        assert!(!is_label_value("has space"));
+        assert!(!is_label_value(&"v".repeat(64)));
+        assert!(is_port_name("http"));
+        assert!(is_port_name("grpc-web"));
+        assert!(!is_port_name("8080"));
+        assert!(!is_port_name("http--alt"));
+        assert!(!is_port_name("metrics-endpoint1"));
     }
 }

@@ -102,3 +102,16 @@ fn schema_rejects_unknown_keys_and_offers_closed_choices() {
     let weight = &schema["$defs"]["Canary"]["properties"]["weight"];
     assert_eq!(weight["maximum"], 100, "{weight}");
 }
+
+#[test]
+fn schema_of_a_chart_includes_its_extra_values_schema() {
+    let output = tack(&root(), &["schema", "charts/mnist-pipeline"]);
+    assert!(output.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let training = &schema["properties"]["extra"]["properties"]["training"];
+    assert_eq!(training["properties"]["epochs"]["minimum"], 1, "{training}");
+    assert!(
+        training.get("required").is_none(),
+        "editor schemas drop `required`"
+    );
+}

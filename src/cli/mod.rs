@@ -185,6 +185,27 @@ pub fn describe(error: &Error, diagnostics: &Diagnostics) -> (String, u8) {
     }
 }
 
+/// Writes command output to stdout; a closed pipe (`| head`) is not an error worth a
+/// message.
+pub fn write_stdout(text: &str, diagnostics: &Diagnostics) -> u8 {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => EXIT_OK,
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(err) => {
+            eprintln!(
+                "{}",
+                diagnostics.error(&format!("cannot write output: {err}"), None)
+            );
+            EXIT_USAGE
+        }
+    }
+}
+
 fn summary(count: usize, place: &str) -> String {
     format!(
         "error: {count} problem{} {place}; nothing was rendered",

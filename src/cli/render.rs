@@ -4,7 +4,6 @@ use super::diagnostic::Diagnostics;
 use super::values_args::{self, ValuesArgs};
 use super::{EXIT_OK, EXIT_USAGE, report};
 use clap::{ArgMatches, Args, ValueEnum};
-use std::io::Write;
 use std::path::PathBuf;
 use tack::RenderRequest;
 
@@ -77,7 +76,7 @@ pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, diagnostics: &Diagnos
         Format::Yaml => rendered.manifests.to_yaml(),
         Format::Json => rendered.manifests.to_json(),
     };
-    print(&text, diagnostics)
+    super::write_stdout(&text, diagnostics)
 }
 
 /// Validation warnings and skipped kinds of a valid render, on stderr.
@@ -179,26 +178,7 @@ fn run_releases(args: &RenderArgs, file: &std::path::Path, diagnostics: &Diagnos
             all.to_json()
         }
     };
-    print(&text, diagnostics)
-}
-
-fn print(text: &str, diagnostics: &Diagnostics) -> u8 {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => EXIT_OK,
-        // A closed pipe (e.g. `| head`) is not an error worth a message.
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(err) => {
-            eprintln!(
-                "{}",
-                diagnostics.error(&format!("cannot write output: {err}"), None)
-            );
-            EXIT_USAGE
-        }
-    }
+    super::write_stdout(&text, diagnostics)
 }
 
 /// `--debug`: every merged value and where it was set last.

@@ -1,9 +1,7 @@
 //! `tack schema`: the JSON Schema of value files, for editors (`yaml-language-server`).
 
 use super::diagnostic::Diagnostics;
-use super::{EXIT_OK, EXIT_USAGE};
 use clap::Args;
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Examples shown by `tack schema --help`.
@@ -24,22 +22,18 @@ pub struct SchemaArgs {
 
 /// Runs `tack schema`.
 pub fn run(args: SchemaArgs, diagnostics: &Diagnostics) -> u8 {
-    if let Some(chart) = &args.chart
-        && let Err(error) = tack::chart::Chart::load(chart)
-    {
-        return super::report(&tack::Error::Chart(error), diagnostics);
-    }
-    let text = tack::values::values_schema_text();
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()) {
-        Ok(()) => EXIT_OK,
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(err) => {
-            eprintln!(
-                "{}",
-                diagnostics.error(&format!("cannot write output: {err}"), None)
-            );
-            EXIT_USAGE
+    let mut schema = tack::values::values_schema();
+    if let Some(chart) = &args.chart {
+        match tack::chart::Chart::load(chart) {
+            Ok(chart) => {
+                if let Some(extra) = chart.extra_schema() {
+                    tack::values::embed_extra_schema(&mut schema, extra);
+                }
+            }
+            Err(error) => return super::report(&tack::Error::Chart(error), diagnostics),
         }
     }
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    super::write_stdout(&text, diagnostics)
 }

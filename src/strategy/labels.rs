@@ -33,7 +33,7 @@ impl<'a> ReleaseLabels<'a> {
                 "tack".to_string(),
             ),
         ]);
-        if let Some(version) = tag.filter(|t| is_label_value(t)) {
+        if let Some(version) = tag.filter(|t| !t.is_empty() && crate::names::is_label_value(t)) {
             labels.insert("app.kubernetes.io/version".to_string(), version.to_string());
         }
         labels
@@ -46,34 +46,5 @@ impl<'a> ReleaseLabels<'a> {
             labels.insert(key.to_string(), value.to_string());
         }
         labels
-    }
-}
-
-/// True for a valid label value: up to 63 of `[A-Za-z0-9_.-]`, alphanumeric at both ends.
-/// Image tags longer than that are left out of the version label.
-fn is_label_value(value: &str) -> bool {
-    value.len() <= 63
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
-        && value
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-        && value
-            .chars()
-            .last()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn label_values() {
-        assert!(is_label_value("1.9.1"));
-        assert!(!is_label_value("-x"));
-        assert!(!is_label_value(&"a".repeat(64)));
     }
 }

@@ -83,6 +83,18 @@ fn is_quoted(text: &str) -> bool {
     text.starts_with('"') || text.starts_with('\'')
 }
 
+/// A serde-saphyr error's message without the "at line L, column C" serde-saphyr appends
+/// (positions are reported separately).
+pub(crate) fn yaml_error_message(err: &serde_saphyr::Error) -> String {
+    let plain = err.without_snippet().to_string();
+    plain
+        .split(" at line ")
+        .next()
+        .unwrap_or(&plain)
+        .trim()
+        .to_string()
+}
+
 /// Turns a serde-saphyr error into a problem at its position, in words a user can act on.
 fn syntax_problem(id: SourceId, err: &serde_saphyr::Error) -> Problem {
     let location = err
@@ -97,14 +109,7 @@ fn syntax_problem(id: SourceId, err: &serde_saphyr::Error) -> Problem {
             line: 0,
             column: 0,
         });
-    let plain = err.without_snippet().to_string();
-    // serde-saphyr appends "at line L, column C"; the location is reported separately.
-    let message = plain
-        .split(" at line ")
-        .next()
-        .unwrap_or(&plain)
-        .trim()
-        .to_string();
+    let message = yaml_error_message(err);
     let (message, help) = if let serde_saphyr::Error::DuplicateMappingKey { key, .. } =
         err.without_snippet()
     {

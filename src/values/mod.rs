@@ -23,6 +23,7 @@ mod tree;
 
 pub use check::check;
 pub use error::{Problem, ValuesError, is_sensitive};
+pub(crate) use load::yaml_error_message;
 pub use load::{MAX_VALUES_FILE_BYTES, parse_yaml};
 pub use model::*;
 pub use path::{FieldPath, Segment};

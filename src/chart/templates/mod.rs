@@ -302,14 +302,7 @@ fn parse_documents(output: &str) -> Result<Vec<(u32, serde_json::Value)>, (u32, 
             let line = err
                 .location()
                 .map_or(1, |l| u32::try_from(l.line()).unwrap_or(u32::MAX));
-            let plain = err.without_snippet().to_string();
-            let message = plain
-                .split(" at line ")
-                .next()
-                .unwrap_or(&plain)
-                .trim()
-                .to_string();
-            (line, message)
+            (line, crate::values::yaml_error_message(&err))
         })?;
     Ok(documents
         .into_iter()

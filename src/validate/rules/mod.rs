@@ -1,13 +1,12 @@
 //! Rules the API server enforces beyond the schema: names, labels, ports, restart policies,
 //! selectors, container and volume names, and resource requests against limits.
 
-mod names;
 mod quantity;
 
-use names::{
+use crate::names::{
     is_dns1035_label, is_label_value, is_path_segment_name, is_port_name, is_qualified_name,
 };
-pub(crate) use names::{is_dns1123_label, is_dns1123_subdomain};
+pub(crate) use crate::names::{is_dns1123_label, is_dns1123_subdomain};
 pub(crate) use quantity::Quantity;
 
 use super::document::{at, escape_segment};
