@@ -1,0 +1,218 @@
+//! The day-to-day commands: lint, new, output folders, completions, help.
+
+mod common;
+
+use common::{root, tack};
+use std::path::{Path, PathBuf};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tack-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn lint_of_the_repository_is_clean_with_a_line_per_chart_and_value_file() {
+    let output = tack(&root(), &["lint"]);
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}{}",
+        text(&output.stderr)
+    );
+    assert!(
+        stdout.contains(
+            "ok    charts/model-serving   values/canary.yaml (release ml-canary/mnist-canary)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("ok    charts/mnist-pipeline  values.yaml"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 10, "{stdout}");
+    assert!(text(&output.stderr).contains("2 charts, 10 value sets: 10 ok, 0 failed"));
+}
+
+#[test]
+fn lint_fails_on_a_broken_value_file_and_reports_json() {
+    let dir = temp_dir("lint");
+    let chart = dir.join("charts/demo");
+    std::fs::create_dir_all(chart.join("values")).expect("chart folder");
+    for file in ["Chart.yaml", "values.yaml"] {
+        std::fs::copy(
+            root().join("tests/cases/_charts/tiny").join(file),
+            chart.join(file),
+        )
+        .expect("copy");
+    }
+    std::fs::write(chart.join("values/good.yaml"), "replicas: 2\n").expect("write");
+    std::fs::write(
+        chart.join("values/bad.yaml"),
+        "strategy: {type: canary, canary: {weight: 101, tag: '2'}}\n",
+    )
+    .expect("write");
+    let human = tack(&dir, &["lint", "charts/demo/values/bad.yaml"]);
+    let stdout = text(&human.stdout);
+    assert_eq!(human.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("ok    charts/demo  values/good.yaml"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("FAIL  charts/demo  values/bad.yaml"),
+        "{stdout}"
+    );
+    assert!(text(&human.stderr).contains("expected a percentage from 0 to 100, found 101"));
+
+    let json = tack(&dir, &["lint", "--format", "json", "charts/demo"]);
+    assert_eq!(json.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON output");
+    assert_eq!(report["ok"], false);
+    let failed: Vec<&serde_json::Value> = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["ok"] == false)
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["values"], "values/bad.yaml");
+    assert!(
+        failed[0]["errors"]
+            .to_string()
+            .contains("strategy.canary.weight")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_new_chart_renders_every_strategy_and_lints_clean() {
+    let dir = temp_dir("new");
+    let created = tack(&dir, &["new", "charts/fraud-detector"]);
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    assert!(dir.join("schemas/values.schema.json").is_file());
+    let lint = tack(&dir, &["lint"]);
+    let stdout = text(&lint.stdout);
+    assert_eq!(
+        lint.status.code(),
+        Some(0),
+        "{stdout}{}",
+        text(&lint.stderr)
+    );
+    assert_eq!(
+        stdout.matches("ok    charts/fraud-detector").count(),
+        7,
+        "{stdout}"
+    );
+    let again = tack(&dir, &["new", "charts/fraud-detector"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("exists already"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("output folder")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn output_dir_writes_a_file_per_object_in_install_order() {
+    let dir = temp_dir("out");
+    let output = tack(
+        &root(),
+        &[
+            "render",
+            "charts/model-serving",
+            "-f",
+            "values/canary.yaml",
+            "--output-dir",
+            dir.to_str().expect("UTF-8"),
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        listing(&dir),
+        [
+            "01-secret-mnist.yaml",
+            "02-service-mnist.yaml",
+            "03-deployment-mnist.yaml",
+            "04-deployment-mnist-canary.yaml",
+            "05-ingress-mnist.yaml"
+        ]
+    );
+    let stream = tack(
+        &root(),
+        &["render", "charts/model-serving", "-f", "values/canary.yaml"],
+    );
+    let joined: String = listing(&dir)
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.join(f)).expect("file"))
+        .collect();
+    assert_eq!(
+        joined.as_bytes(),
+        stream.stdout,
+        "the files hold exactly the streamed documents"
+    );
+
+    let releases = temp_dir("out-releases");
+    let output = tack(
+        &root(),
+        &[
+            "render",
+            "-r",
+            "tack.yaml",
+            "--output-dir",
+            releases.to_str().expect("UTF-8"),
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        releases
+            .join("ml-canary/mnist-canary/04-deployment-mnist-canary.yaml")
+            .is_file()
+    );
+    assert!(releases.join("ml/mnist-pipeline").is_dir());
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&releases);
+}
+
+#[test]
+fn completions_and_help_examples() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = tack(&root(), &["completions", shell]);
+        assert!(output.status.success());
+        let script = text(&output.stdout);
+        assert!(
+            script.contains("render") && script.contains("lint"),
+            "{shell}: {script}"
+        );
+    }
+    for command in [
+        "render",
+        "validate",
+        "lint",
+        "diff",
+        "new",
+        "schema",
+        "completions",
+    ] {
+        let output = tack(&root(), &[command, "--help"]);
+        assert!(output.status.success());
+        assert!(
+            text(&output.stdout).contains("Examples:"),
+            "`tack {command} --help` has no examples"
+        );
+    }
+}
