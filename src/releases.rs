@@ -186,12 +186,24 @@ impl Releases {
         self.sources.describe(at)
     }
 
-    /// Renders the selected releases on all cores. Results come back in file order, so
+    /// Renders the selected releases for Kubernetes `kube_version` on all cores. Results come back in file order, so
     /// output is deterministic whatever the scheduling. Each chart is loaded once.
-    pub fn render(&self, selected: &[usize]) -> Vec<(usize, Result<Rendered, Error>)> {
+    pub fn render(
+        &self,
+        selected: &[usize],
+        kube_version: KubeVersion,
+    ) -> Vec<(usize, Result<Rendered, Error>)> {
         let requests: Vec<(usize, RenderRequest)> = selected
             .iter()
-            .filter_map(|i| self.request(*i).map(|r| (*i, r)))
+            .filter_map(|i| {
+                self.request(*i).map(|r| {
+                    let request = RenderRequest {
+                        kube_version: Some(kube_version),
+                        ..r
+                    };
+                    (*i, request)
+                })
+            })
             .collect();
         let mut charts: BTreeMap<PathBuf, Option<Chart>> = BTreeMap::new();
         for (_, request) in &requests {
@@ -199,7 +211,7 @@ impl Releases {
                 .entry(request.chart.clone())
                 .or_insert_with(|| Chart::load(&request.chart).ok());
         }
-        let validators = RenderValidators::new(KubeVersion::default());
+        let validators = RenderValidators::new(kube_version);
         crate::parallel::map_in_order(&requests, |(index, request)| {
             let result = match charts.get(&request.chart).and_then(Option::as_ref) {
                 Some(chart) => render_with_chart(chart, request, &validators),

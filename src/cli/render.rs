@@ -116,7 +116,7 @@ fn run_releases(args: &RenderArgs, file: &std::path::Path, diagnostics: &Diagnos
         Ok(selected) => selected,
         Err(error) => return report(&tack::Error::Releases(error), diagnostics),
     };
-    let results = releases.render(&selected);
+    let results = releases.render(&selected, args.values.kube_version.unwrap_or_default());
     let mut worst = EXIT_OK;
     let mut rendered = Vec::new();
     for (index, result) in results {
