@@ -53,8 +53,7 @@ impl DeploymentBuilder {
         mut self,
         labels: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
-        self.selector
-            .extend(labels.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self.selector.extend(super::labels(labels));
         self
     }
 
@@ -115,8 +114,7 @@ impl DeploymentBuilder {
         mut self,
         labels: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
-        self.pod_labels
-            .extend(labels.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self.pod_labels.extend(super::labels(labels));
         self
     }
 
@@ -125,8 +123,7 @@ impl DeploymentBuilder {
         mut self,
         annotations: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
-        self.pod_annotations
-            .extend(annotations.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self.pod_annotations.extend(super::labels(annotations));
         self
     }
 

@@ -38,8 +38,7 @@ impl MetaBuilder {
         mut self,
         labels: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
-        self.labels
-            .extend(labels.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self.labels.extend(super::labels(labels));
         self
     }
 
@@ -48,8 +47,7 @@ impl MetaBuilder {
         mut self,
         annotations: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
-        self.annotations
-            .extend(annotations.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self.annotations.extend(super::labels(annotations));
         self
     }
 

@@ -38,8 +38,7 @@ impl ServiceBuilder {
         mut self,
         labels: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
-        self.selector
-            .extend(labels.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self.selector.extend(super::labels(labels));
         self
     }
 

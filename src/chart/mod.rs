@@ -31,7 +31,7 @@ pub struct Chart {
     dir: PathBuf,
     meta: ChartMeta,
     templates: Templates,
-    extra_schema: Option<serde_json::Value>,
+    extra_schema: Option<ExtraSchema>,
     /// `values.yaml`, parsed on first use and reused by every release of the chart.
     defaults: std::sync::OnceLock<values::ValuesLoader>,
 }
@@ -98,6 +98,22 @@ pub enum ChartError {
         /// The text of `Chart.yaml`, to show the lines.
         sources: SourceMap,
     },
+}
+
+/// The chart's `values.schema.json`, compiled once when the chart is loaded (every release
+/// of the chart is checked with it).
+#[derive(Clone)]
+struct ExtraSchema {
+    schema: serde_json::Value,
+    validator: std::sync::Arc<jsonschema::Validator>,
+}
+
+impl std::fmt::Debug for ExtraSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExtraSchema")
+            .field("schema", &self.schema)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The `values` templates see: every key of the typed model (empty ones too, so templates
@@ -191,11 +207,15 @@ impl Chart {
                     path: schema_file.clone(),
                     message: err.to_string(),
                 })?;
-            jsonschema::validator_for(&schema).map_err(|err| ChartError::BadSchema {
-                path: schema_file.clone(),
-                message: err.to_string(),
-            })?;
-            Some(schema)
+            let validator =
+                jsonschema::validator_for(&schema).map_err(|err| ChartError::BadSchema {
+                    path: schema_file.clone(),
+                    message: err.to_string(),
+                })?;
+            Some(ExtraSchema {
+                schema,
+                validator: std::sync::Arc::new(validator),
+            })
         } else {
             None
         };
@@ -215,7 +235,7 @@ impl Chart {
 
     /// The JSON Schema of the `extra` values, from the chart's `values.schema.json`.
     pub fn extra_schema(&self) -> Option<&serde_json::Value> {
-        self.extra_schema.as_ref()
+        self.extra_schema.as_ref().map(|extra| &extra.schema)
     }
 
     /// Reads the typed values from a loader holding this chart's defaults and any overlays:
@@ -235,14 +255,12 @@ impl Chart {
     }
 
     fn check_extra(&self, loaded: &LoadedValues) -> Vec<Problem> {
-        let Some(schema) = &self.extra_schema else {
-            return Vec::new();
-        };
-        let Ok(validator) = jsonschema::validator_for(schema) else {
+        let Some(extra_schema) = &self.extra_schema else {
             return Vec::new();
         };
         let extra = serde_json::Value::Object(loaded.app.extra.clone());
-        validator
+        extra_schema
+            .validator
             .iter_errors(&extra)
             .map(|error| {
                 let mut path = FieldPath::root().key("extra");

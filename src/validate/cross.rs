@@ -138,6 +138,23 @@ impl Facts {
         facts
     }
 
+    /// Records the Secret or ConfigMap a source names under one of `fields` (`secretRef`,
+    /// `configMap`, ...), unless it is optional.
+    fn named_references(&mut self, source: &Value, fields: [(&str, &'static str); 2], path: &str) {
+        for (field, kind) in fields {
+            if let Some(reference) = source.get(field)
+                && !optional(reference)
+            {
+                self.reference(
+                    kind,
+                    reference.get("name"),
+                    None,
+                    format!("{path}/{field}/name"),
+                );
+            }
+        }
+    }
+
     fn reference(
         &mut self,
         kind: &'static str,
@@ -187,18 +204,11 @@ impl Facts {
             }
             if let Some(Value::Array(sources)) = container.get("envFrom") {
                 for (i, source) in sources.iter().enumerate() {
-                    for (field, kind) in [("secretRef", "Secret"), ("configMapRef", "ConfigMap")] {
-                        if let Some(reference) = source.get(field)
-                            && !optional(reference)
-                        {
-                            self.reference(
-                                kind,
-                                reference.get("name"),
-                                None,
-                                format!("{path}/envFrom/{i}/{field}/name"),
-                            );
-                        }
-                    }
+                    self.named_references(
+                        source,
+                        [("secretRef", "Secret"), ("configMapRef", "ConfigMap")],
+                        &format!("{path}/envFrom/{i}"),
+                    );
                 }
             }
         }
@@ -227,18 +237,11 @@ impl Facts {
                 }
                 if let Some(Value::Array(sources)) = at(volume, "/projected/sources") {
                     for (j, source) in sources.iter().enumerate() {
-                        for (field, kind) in [("secret", "Secret"), ("configMap", "ConfigMap")] {
-                            if let Some(reference) = source.get(field)
-                                && !optional(reference)
-                            {
-                                self.reference(
-                                    kind,
-                                    reference.get("name"),
-                                    None,
-                                    format!("{path}/projected/sources/{j}/{field}/name"),
-                                );
-                            }
-                        }
+                        self.named_references(
+                            source,
+                            [("secret", "Secret"), ("configMap", "ConfigMap")],
+                            &format!("{path}/projected/sources/{j}"),
+                        );
                     }
                 }
             }

@@ -768,54 +768,35 @@ impl<'de> VariantAccess<'de> for NodeDeserializer<'_> {
 /// Stands in for a value already reported as wrong: whatever type is asked for, a neutral one.
 struct PoisonDeserializer;
 
+/// A `PoisonDeserializer` method that hands the visitor a neutral value.
+macro_rules! neutral {
+    ($method:ident, $visit:ident, $value:expr) => {
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+            visitor.$visit($value)
+        }
+    };
+}
+
 impl<'de> Deserializer<'de> for PoisonDeserializer {
     type Error = DeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         visitor.visit_unit()
     }
-    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_bool(false)
-    }
-    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_i8(0)
-    }
-    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_i16(0)
-    }
-    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_i32(0)
-    }
-    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_i64(0)
-    }
-    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_u8(0)
-    }
-    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_u16(0)
-    }
-    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_u32(0)
-    }
-    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_u64(0)
-    }
-    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_f32(0.0)
-    }
-    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_f64(0.0)
-    }
-    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_char(' ')
-    }
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_str("")
-    }
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_str("")
-    }
+    neutral!(deserialize_bool, visit_bool, false);
+    neutral!(deserialize_i8, visit_i8, 0);
+    neutral!(deserialize_i16, visit_i16, 0);
+    neutral!(deserialize_i32, visit_i32, 0);
+    neutral!(deserialize_i64, visit_i64, 0);
+    neutral!(deserialize_u8, visit_u8, 0);
+    neutral!(deserialize_u16, visit_u16, 0);
+    neutral!(deserialize_u32, visit_u32, 0);
+    neutral!(deserialize_u64, visit_u64, 0);
+    neutral!(deserialize_f32, visit_f32, 0.0);
+    neutral!(deserialize_f64, visit_f64, 0.0);
+    neutral!(deserialize_char, visit_char, ' ');
+    neutral!(deserialize_str, visit_str, "");
+    neutral!(deserialize_string, visit_str, "");
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         visitor.visit_none()
     }
