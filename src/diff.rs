@@ -80,7 +80,7 @@ impl fmt::Display for Change {
 /// let after = Release::new("prod", App::new("mnist", "mnist:2")).render()?;
 /// let lines: Vec<String> = tack::diff::diff(&before, &after).iter().map(|c| c.to_string()).collect();
 /// assert!(lines.contains(&"Deployment/mnist: spec.template.spec.containers[0].image mnist:1 -> mnist:2".to_string()));
-/// # Ok::<(), tack::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn diff(before: &Manifests, after: &Manifests) -> Vec<Change> {
     let index = |set: &Manifests| -> BTreeMap<String, Value> {

@@ -1,71 +1,77 @@
-//! The library's top-level error.
+//! The library's top-level error: one variant per layer, each wrapping that layer's own
+//! error. Functions of a layer return that layer's error; only callers that cross layers
+//! (the command line) need this one.
 
-use crate::values::{Problem, ValuesError};
-use std::path::PathBuf;
+use crate::diagnostic::{Check, Diagnostic, Diagnostics};
+use crate::source::SourceMap;
 
-/// Why rendering failed.
+/// Any error of tack.
+///
+/// ```
+/// use tack::{Error, RenderRequest, Renderer};
+/// let error: Error = Renderer::default()
+///     .render(&RenderRequest::new("no/such/chart"))
+///     .unwrap_err()
+///     .into();
+/// assert!(!error.is_invalid_input()); // a missing chart is a usage error (exit 2)
+/// assert!(error.diagnostics().items[0].message.contains("does not exist"));
+/// ```
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
-    /// The chart could not be loaded.
+    /// A render failed.
     #[error(transparent)]
-    Chart(#[from] crate::chart::ChartError),
-    /// The values could not be read or have mistakes.
+    Render(#[from] crate::pipeline::Error),
+    /// A releases file could not be read or has mistakes.
     #[error(transparent)]
-    Values(#[from] ValuesError),
-    /// The releases file could not be read or has mistakes.
-    #[error("{0}")]
-    Releases(ValuesError),
-    /// The rendered objects are not valid Kubernetes objects (a schema, API-server rule or
-    /// cross-object check failed); nothing should be applied.
-    #[error("{}", describe_report(report))]
-    Invalid {
-        /// Every problem found, errors and warnings.
-        report: crate::validate::Report,
-    },
-    /// An app built in code has mistakes (reported by field path).
-    #[error("{}", describe_app(problems))]
-    App {
-        /// The mistakes.
-        problems: Vec<Problem>,
-    },
-    /// The output could not be written.
-    #[error("cannot write {}: {source}", path.display())]
-    Write {
-        /// The file or folder.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
+    Releases(#[from] crate::releases::Error),
+    /// Validation could not start (a path to validate or a schema folder is missing).
+    #[error(transparent)]
+    Validate(#[from] crate::validate::ValidateError),
+    /// Objects are not valid.
+    #[error(transparent)]
+    Invalid(#[from] crate::validate::Invalid),
+    /// An app built in code has mistakes.
+    #[error(transparent)]
+    App(#[from] crate::release::InvalidApp),
+    /// A chart could not be loaded.
+    #[error(transparent)]
+    Chart(#[from] crate::chart::Error),
+    /// Values could not be read.
+    #[error(transparent)]
+    Values(#[from] crate::values::Error),
+    /// Output could not be written.
+    #[error(transparent)]
+    Write(#[from] crate::manifest::WriteError),
 }
 
-fn describe_app(problems: &[Problem]) -> String {
-    let mut text = format!(
-        "{} problem{} in the app",
-        problems.len(),
-        if problems.len() == 1 { "" } else { "s" }
-    );
-    for problem in problems {
-        text.push_str("\n  ");
-        if !problem.path.is_root() {
-            text.push_str(&format!("`{}`: ", problem.path));
-        }
-        text.push_str(&problem.message);
-        if let Some(help) = &problem.help {
-            text.push_str(&format!(" (help: {help})"));
+impl Error {
+    /// The error as diagnostics, for printing (see [`crate::diagnostic::human`]).
+    pub fn diagnostics(&self) -> Diagnostics {
+        match self {
+            Error::Render(error) => error.diagnostics(),
+            Error::Releases(error) => error.diagnostics(),
+            Error::Invalid(crate::validate::Invalid(report)) => report.diagnostics(),
+            Error::App(crate::release::InvalidApp(diagnostics)) => diagnostics.clone(),
+            Error::Chart(error) => error.diagnostics(),
+            Error::Values(error) => error.diagnostics(),
+            Error::Validate(_) | Error::Write(_) => Diagnostics::new(
+                vec![Diagnostic::error(Check::Input, self.to_string())],
+                SourceMap::new(),
+            ),
         }
     }
-    text
-}
 
-fn describe_report(report: &crate::validate::Report) -> String {
-    let mut text = format!(
-        "the rendered objects are not valid: {} error{}",
-        report.error_count(),
-        if report.error_count() == 1 { "" } else { "s" }
-    );
-    for problem in &report.problems {
-        text.push_str("\n  ");
-        text.push_str(&problem.to_string());
+    /// True for mistakes in the input (the command line exits with 1); false for what
+    /// could not be found, read or written, and malformed flags (exit 2).
+    pub fn is_invalid_input(&self) -> bool {
+        match self {
+            Error::Render(error) => error.is_invalid_input(),
+            Error::Releases(error) => error.is_invalid_input(),
+            Error::Chart(error) => error.is_invalid_input(),
+            Error::Values(error) => error.is_invalid_input(),
+            Error::Invalid(_) | Error::App(_) => true,
+            Error::Validate(_) | Error::Write(_) => false,
+        }
     }
-    text
 }

@@ -4,8 +4,19 @@
 //! **release strategy** (rolling update, recreate, blue/green, canary, ingress path
 //! routing). It is a library first; the `tack` command line tool is a thin layer on it.
 //!
-//! Data flows one way:
-//! values -> typed model -> strategy -> builders -> objects -> validate -> output.
+//! Data flows one way, each stage in its own module with its own error type:
+//!
+//! ```text
+//! values -> typed App -> strategy -> builders -> objects -> templates -> validate -> output
+//! ```
+//!
+//! Two ways in:
+//!
+//! - **Charts**, as the command line renders them: a [`Renderer`] runs the whole
+//!   [`pipeline`] for a [`RenderRequest`] (chart folder, value files, `--set` flags);
+//! - **Apps built in code**: an [`App`] and a [`Strategy`] make a [`Release`], whose objects
+//!   are typed `k8s-openapi` values ([`k8s_openapi`] is re-exported, so the builders'
+//!   arguments need no extra dependency).
 //!
 //! ```
 //! use tack::{App, Release, Strategy};
@@ -21,28 +32,42 @@
 //! print!("{}", manifests.to_yaml());       // deterministic multi-document YAML
 //! # Ok::<(), tack::Error>(())
 //! ```
+//!
+//! Every problem tack finds, in any stage, is a [`diagnostic::Diagnostic`]; every error type
+//! can give its diagnostics, and [`diagnostic::human`], [`diagnostic::json`] and
+//! [`diagnostic::junit`] print them.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod build;
 pub mod chart;
+pub mod cli;
+pub mod diagnostic;
 pub mod diff;
 mod error;
-pub mod git;
+mod git;
+pub mod input;
+pub mod kube_version;
 pub mod lint;
 pub mod manifest;
-pub mod names;
-pub mod parallel;
+mod names;
+mod parallel;
+pub mod pipeline;
 pub mod release;
 pub mod releases;
-pub mod render;
-pub mod scaffold;
+mod scaffold;
 pub mod source;
 pub mod strategy;
 pub mod validate;
 pub mod values;
+mod walk;
+mod yaml;
 
 pub use error::Error;
+pub use k8s_openapi;
+pub use kube_version::KubeVersion;
 pub use manifest::{Manifest, Manifests, Object};
+pub use pipeline::{RenderRequest, Rendered, Renderer};
 pub use release::Release;
-pub use render::{RenderRequest, RenderValidators, Rendered, render};
 pub use validate::Validator;
 pub use values::{App, Strategy};

@@ -4,9 +4,8 @@
 //! and with each release of the releases file (`tack.yaml`) that uses it. Rendering runs
 //! every check tack has (values, templates, Kubernetes schemas, cross-object checks).
 
-use crate::error::Error;
+use crate::pipeline::{Error, RenderRequest, Rendered, Renderer};
 use crate::releases::Releases;
-use crate::render::{RenderRequest, Rendered, render};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -80,11 +79,7 @@ fn normalize(path: &Path) -> PathBuf {
 
 /// The lint targets of one chart, in a fixed order.
 pub fn targets(chart: &Path, releases: Option<&Releases>) -> Vec<Target> {
-    let base = RenderRequest {
-        chart: chart.to_path_buf(),
-        cwd: PathBuf::from("."),
-        ..RenderRequest::default()
-    };
+    let base = RenderRequest::new(chart);
     let mut targets = vec![Target {
         chart: chart.to_path_buf(),
         label: "values.yaml".to_string(),
@@ -138,9 +133,10 @@ pub fn targets(chart: &Path, releases: Option<&Releases>) -> Vec<Target> {
     targets
 }
 
-/// Renders every target on all cores; outcomes come back in target order.
-pub fn run(targets: Vec<Target>) -> Vec<Outcome> {
-    let results = crate::parallel::map_in_order(&targets, |target| render(&target.request));
+/// Renders every target with `renderer` on all cores (each chart is loaded once); outcomes
+/// come back in target order.
+pub fn run(targets: Vec<Target>, renderer: &Renderer) -> Vec<Outcome> {
+    let results = crate::parallel::map_in_order(&targets, |target| renderer.render(&target.request));
     targets
         .into_iter()
         .zip(results)

@@ -1,7 +1,5 @@
-//! The `tack` command line tool: parses arguments, calls the library, maps errors to exit codes.
-
-mod cli;
+//! The `tack` command line tool. Everything it does lives in the library ([`tack::cli`]).
 
 fn main() -> std::process::ExitCode {
-    cli::run()
+    tack::cli::run()
 }

@@ -38,6 +38,9 @@ impl Object {
         };
         // k8s-openapi types serialize to JSON without fail: string keys only.
         let mut value = value.unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut value {
+            move_to_front(map, &["apiVersion", "kind", "metadata"]);
+        }
         tidy(&mut value);
         value
     }
@@ -81,6 +84,17 @@ fn move_to_front(map: &mut Map<String, Value>, keys: &[&str]) {
     }
     front.append(map);
     *map = front;
+}
+
+/// Output that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {}: {source}", path.display())]
+pub struct WriteError {
+    /// The file or folder.
+    pub path: PathBuf,
+    /// Why.
+    #[source]
+    pub source: std::io::Error,
 }
 
 /// One object of the rendered set and where it came from.
@@ -299,24 +313,27 @@ impl Manifests {
 
     /// Validates the set as one release (schemas, removed APIs, API-server rules and
     /// cross-object checks; see [`crate::validate`]). Returns the report when there is no
-    /// error (it may hold warnings), [`crate::Error::Invalid`] otherwise.
+    /// error (it may hold warnings).
+    ///
+    /// # Errors
+    /// [`Invalid`](crate::validate::Invalid), with the whole report, when there is an error.
     ///
     /// ```
     /// use tack::{App, Release, validate::Validator};
     /// let manifests = Release::new("prod", App::new("mnist", "mnist:1")).render()?;
     /// let report = manifests.validate(&Validator::default().complete(true))?;
     /// assert!(report.is_valid());
-    /// # Ok::<(), tack::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn validate(
         &self,
         validator: &crate::validate::Validator,
-    ) -> Result<crate::validate::Report, crate::Error> {
+    ) -> Result<crate::validate::Report, crate::validate::Invalid> {
         let documents: Vec<crate::validate::Document> =
             self.items.iter().map(Manifest::document).collect();
         let report = validator.validate_objects(&documents);
         if report.has_errors() {
-            Err(crate::Error::Invalid { report })
+            Err(crate::validate::Invalid(report))
         } else {
             Ok(report)
         }
@@ -359,12 +376,23 @@ impl Manifests {
 
     /// Writes one YAML file per object into `dir` (created if needed). Each file is written
     /// to a temporary name and renamed, so readers never see half a file.
-    pub fn write_dir(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-        std::fs::create_dir_all(dir)?;
+    ///
+    /// # Errors
+    /// The folder or a file cannot be written.
+    pub fn write_dir(&self, dir: &Path) -> Result<Vec<PathBuf>, WriteError> {
+        std::fs::create_dir_all(dir).map_err(|source| WriteError {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let mut written = Vec::new();
         for (manifest, name) in self.items.iter().zip(self.file_names()) {
             let path = dir.join(&name);
-            write_atomically(&path, manifest.to_yaml().as_bytes())?;
+            write_atomically(&path, manifest.to_yaml().as_bytes()).map_err(|source| {
+                WriteError {
+                    path: path.clone(),
+                    source,
+                }
+            })?;
             written.push(path);
         }
         Ok(written)

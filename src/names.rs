@@ -2,11 +2,6 @@
 
 /// True for an RFC 1123 label: at most 63 lowercase letters, digits and `-`, starting and
 /// ending with a letter or digit. Namespaces and most object names follow it.
-///
-/// ```
-/// assert!(tack::names::is_dns1123_label("mnist-v2"));
-/// assert!(!tack::names::is_dns1123_label("Mnist"));
-/// ```
 pub fn is_dns1123_label(name: &str) -> bool {
     let bytes = name.as_bytes();
     !bytes.is_empty()
@@ -78,11 +73,6 @@ pub fn is_qualified_name(key: &str) -> bool {
 
 /// A label value: empty, or up to 63 letters, digits, `-`, `_` and `.`, alphanumeric at
 /// both ends.
-///
-/// ```
-/// assert!(tack::names::is_label_value("1.9.1"));
-/// assert!(!tack::names::is_label_value("-x"));
-/// ```
 pub fn is_label_value(value: &str) -> bool {
     value.is_empty() || is_label_name(value)
 }
@@ -147,5 +137,17 @@ mod tests {
         assert!(!is_port_name("8080"));
         assert!(!is_port_name("http--alt"));
         assert!(!is_port_name("metrics-endpoint1"));
+    }
+
+    #[test]
+    fn doc_examples() {
+        {
+            assert!(crate::names::is_dns1123_label("mnist-v2"));
+            assert!(!crate::names::is_dns1123_label("Mnist"));
+        }
+        {
+            assert!(crate::names::is_label_value("1.9.1"));
+            assert!(!crate::names::is_label_value("-x"));
+        }
     }
 }

@@ -4,11 +4,6 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `items.iter().map(work).collect()`, on as many threads as there are cores.
-///
-/// ```
-/// let squares = tack::parallel::map_in_order(&[1, 2, 3, 4], |n| n * n);
-/// assert_eq!(squares, [1, 4, 9, 16]);
-/// ```
 pub fn map_in_order<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -42,4 +37,16 @@ pub fn map_in_order<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync
     });
     done.sort_by_key(|(slot, _)| *slot);
     done.into_iter().map(|(_, result)| result).collect()
+}
+
+#[cfg(test)]
+mod tests {
+
+    #[test]
+    fn doc_examples() {
+        {
+            let squares = crate::parallel::map_in_order(&[1, 2, 3, 4], |n| n * n);
+            assert_eq!(squares, [1, 4, 9, 16]);
+        }
+    }
 }

@@ -1,11 +1,17 @@
 //! A release: an app, a name and a namespace, rendered into objects by its strategy.
 
-use crate::error::Error;
+use crate::diagnostic::{Check, Diagnostic, Diagnostics};
 use crate::manifest::{Manifest, Manifests};
 use crate::names;
-use crate::source::Location;
+use crate::source::SourceMap;
 use crate::strategy::{self, Context};
-use crate::values::{self, App, FieldPath, Problem, Strategy};
+use crate::values::{self, App, Strategy};
+
+/// An app or release built in code has mistakes, reported by field path (the same checks as
+/// for value files).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the app has mistakes:\n{0}")]
+pub struct InvalidApp(pub Diagnostics);
 
 /// One installation of an app: what `tack render` prints and `kubectl apply` installs.
 ///
@@ -18,7 +24,7 @@ use crate::values::{self, App, FieldPath, Problem, Strategy};
 /// let manifests = release.render()?;
 /// let names: Vec<String> = manifests.iter().map(|m| m.display_name()).collect();
 /// assert_eq!(names, ["Service/ml/mnist", "Deployment/ml/mnist", "Deployment/ml/mnist-canary"]);
-/// # Ok::<(), tack::Error>(())
+/// # Ok::<(), tack::release::InvalidApp>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Release {
@@ -80,12 +86,21 @@ impl Release {
 
     /// Renders the release's objects in install order. Checks the app first (the same checks
     /// as for value files, reported by field path).
-    pub fn render(&self) -> Result<Manifests, Error> {
+    ///
+    /// # Errors
+    /// The app or the release name or namespace has mistakes.
+    pub fn render(&self) -> Result<Manifests, InvalidApp> {
         let mut problems = values::check(&self.app);
         problems.extend(self.check_release());
         if !problems.is_empty() {
-            return Err(Error::App { problems });
+            return Err(InvalidApp(Diagnostics::new(problems, SourceMap::new())));
         }
+        Ok(self.objects())
+    }
+
+    /// The release's objects, for an app that was checked already (the pipeline checks
+    /// values once, when it reads them).
+    pub(crate) fn objects(&self) -> Manifests {
         let context = Context {
             app: &self.app,
             release: &self.name,
@@ -96,31 +111,31 @@ impl Release {
             .into_iter()
             .map(|rendered| Manifest::new(format!("{chart}/{}", rendered.origin), rendered.object))
             .collect();
-        Ok(Manifests::new(items))
+        Manifests::new(items)
     }
 
-    fn check_release(&self) -> Vec<Problem> {
+    /// Mistakes in the release name and namespace.
+    pub(crate) fn check_release(&self) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
+        let shown = |text: &str| crate::diagnostic::shorten(text, 80).into_owned();
         if !names::is_dns1123_label(&self.name) {
             problems.push(
-                Problem::new(
-                    Location::UNKNOWN,
-                    FieldPath::root(),
-                    format!("release name `{}` is not valid", self.name),
+                Diagnostic::error(
+                    Check::Values,
+                    format!("release name `{}` is not valid", shown(&self.name)),
                 )
-                .with_help("use lowercase letters, digits and `-`, at most 63 characters"),
+                .help("use lowercase letters, digits and `-`, at most 63 characters"),
             );
         }
         if let Some(namespace) = &self.namespace
             && !names::is_dns1123_label(namespace)
         {
             problems.push(
-                Problem::new(
-                    Location::UNKNOWN,
-                    FieldPath::root(),
-                    format!("namespace `{namespace}` is not valid"),
+                Diagnostic::error(
+                    Check::Values,
+                    format!("namespace `{}` is not valid", shown(namespace)),
                 )
-                .with_help("use lowercase letters, digits and `-`, at most 63 characters"),
+                .help("use lowercase letters, digits and `-`, at most 63 characters"),
             );
         }
         problems

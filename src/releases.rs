@@ -12,18 +12,67 @@
 //!
 //! Paths are relative to the folder of the releases file.
 
-use crate::chart::Chart;
-use crate::error::Error;
-use crate::render::{RenderRequest, RenderValidators, Rendered, render_with_chart};
+use crate::diagnostic::{Check, Diagnostic, Diagnostics, did_you_mean};
+use crate::input::InputError;
+use crate::pipeline::{self, RenderRequest, Rendered, Renderer};
 use crate::source::SourceMap;
-use crate::validate::KubeVersion;
-use crate::values::{
-    FieldPath, Node, Problem, SetFlag, SetKind, ValuesError, from_tree, parse_yaml,
-};
+use crate::values::{FieldPath, Node, SetFlag, SetKind, from_tree, parse_yaml, problem};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+/// The largest releases file read.
+const MAX_RELEASES_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Why a releases file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be read.
+    #[error("{0}")]
+    Read(#[source] InputError),
+    /// The file is not UTF-8 text.
+    #[error("{} is not UTF-8 text", .0.display())]
+    NotText(PathBuf),
+    /// The file has mistakes; every one found is listed.
+    #[error("the releases file has mistakes:\n{0}")]
+    Invalid(Diagnostics),
+    /// `--only` names no release of the file.
+    #[error("--only {only:?}: no release of that name in {} (releases: {names}){suggestion}", path.display())]
+    UnknownRelease {
+        /// What `--only` said.
+        only: String,
+        /// The file.
+        path: PathBuf,
+        /// The releases it has.
+        names: String,
+        /// `; did you mean ...?`, or nothing.
+        suggestion: String,
+    },
+}
+
+impl Error {
+    /// The error as diagnostics, for printing.
+    pub fn diagnostics(&self) -> Diagnostics {
+        match self {
+            Error::Invalid(diagnostics) => diagnostics.clone(),
+            Error::Read(_) => single(Diagnostic::error(Check::Input, self.to_string())),
+            Error::NotText(_) | Error::UnknownRelease { .. } => {
+                single(Diagnostic::error(Check::Releases, self.to_string()))
+            }
+        }
+    }
+
+    /// True for mistakes in the file (exit 1); false when it cannot be read or `--only`
+    /// names nothing (exit 2).
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Error::Invalid(_) | Error::NotText(_))
+    }
+}
+
+fn single(diagnostic: Diagnostic) -> Diagnostics {
+    Diagnostics::new(vec![diagnostic], SourceMap::new())
+}
 
 /// The content of a releases file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -78,18 +127,22 @@ pub struct Releases {
 impl Releases {
     /// Reads and checks a releases file: unknown keys (with "did you mean"), invalid names,
     /// and two releases with the same name and namespace are errors at their lines.
-    pub fn load(path: &Path) -> Result<Releases, ValuesError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ValuesError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    ///
+    /// # Errors
+    /// The file cannot be read or has mistakes.
+    pub fn load(path: &Path) -> Result<Releases, Error> {
+        let bytes = crate::input::read_limited(path, MAX_RELEASES_FILE_BYTES).map_err(Error::Read)?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::NotText(path.to_path_buf()))?;
         let mut sources = SourceMap::new();
         let name = path.display().to_string();
-        let tree =
-            parse_yaml(&mut sources, &name, &text).map_err(|problem| ValuesError::Invalid {
-                problems: vec![problem],
-                sources: sources.clone(),
-            })?;
+        let invalid = |mut problems: Vec<Diagnostic>, sources: &SourceMap| {
+            for problem in &mut problems {
+                problem.check = Check::Releases;
+            }
+            Error::Invalid(Diagnostics::new(problems, sources.clone()))
+        };
+        let tree = parse_yaml(&mut sources, &name, &text)
+            .map_err(|problem| invalid(vec![problem], &sources))?;
         let typed = from_tree::<ReleasesFile>(&tree);
         let mut problems = typed.problems;
         if let (Some(file), true) = (&typed.value, problems.is_empty()) {
@@ -103,7 +156,7 @@ impl Releases {
                 tree,
                 sources,
             }),
-            _ => Err(ValuesError::Invalid { problems, sources }),
+            _ => Err(invalid(problems, &sources)),
         }
     }
 
@@ -118,7 +171,10 @@ impl Releases {
     }
 
     /// The releases to render: all, or the one named by `only` (`name` or `namespace/name`).
-    pub fn select(&self, only: Option<&str>) -> Result<Vec<usize>, ValuesError> {
+    ///
+    /// # Errors
+    /// `only` names no release.
+    pub fn select(&self, only: Option<&str>) -> Result<Vec<usize>, Error> {
         let Some(only) = only else {
             return Ok((0..self.file.releases.len()).collect());
         };
@@ -137,17 +193,14 @@ impl Releases {
                 .map(String::as_str)
                 .chain(self.file.releases.iter().map(|r| r.name.as_str()))
                 .collect();
-            let suggestion = crate::values::closest_name(only, &refs)
-                .map(|best| format!("; did you mean `{best}`?"))
+            let suggestion = did_you_mean(only, &refs, '`')
+                .map(|hint| format!("; {hint}"))
                 .unwrap_or_default();
-            return Err(ValuesError::BadFlag {
-                flag: "--only",
-                text: only.to_string(),
-                message: format!(
-                    "no release of that name in {} (releases: {}){suggestion}",
-                    self.path.display(),
-                    names.join(", ")
-                ),
+            return Err(Error::UnknownRelease {
+                only: crate::diagnostic::shorten(only, 80).into_owned(),
+                path: self.path.clone(),
+                names: names.join(", "),
+                suggestion,
             });
         }
         Ok(chosen)
@@ -174,7 +227,6 @@ impl Releases {
             release: Some(entry.name.clone()),
             namespace: entry.namespace.clone(),
             cwd: self.dir.clone(),
-            kube_version: None,
         })
     }
 
@@ -186,54 +238,33 @@ impl Releases {
         self.sources.describe(at)
     }
 
-    /// Renders the selected releases for Kubernetes `kube_version` on all cores. Results come back in file order, so
-    /// output is deterministic whatever the scheduling. Each chart is loaded once.
+    /// Renders the selected releases with `renderer` on all cores. Results come back in
+    /// file order, so output is deterministic whatever the scheduling; each chart is loaded
+    /// once (the renderer keeps it).
     pub fn render(
         &self,
         selected: &[usize],
-        kube_version: KubeVersion,
-    ) -> Vec<(usize, Result<Rendered, Error>)> {
+        renderer: &Renderer,
+    ) -> Vec<(usize, Result<Rendered, pipeline::Error>)> {
         let requests: Vec<(usize, RenderRequest)> = selected
             .iter()
-            .filter_map(|i| {
-                self.request(*i).map(|r| {
-                    let request = RenderRequest {
-                        kube_version: Some(kube_version),
-                        ..r
-                    };
-                    (*i, request)
-                })
-            })
+            .filter_map(|i| self.request(*i).map(|r| (*i, r)))
             .collect();
-        let mut charts: BTreeMap<PathBuf, Option<Chart>> = BTreeMap::new();
-        for (_, request) in &requests {
-            charts
-                .entry(request.chart.clone())
-                .or_insert_with(|| Chart::load(&request.chart).ok());
-        }
-        let validators = RenderValidators::new(kube_version);
         crate::parallel::map_in_order(&requests, |(index, request)| {
-            let result = match charts.get(&request.chart).and_then(Option::as_ref) {
-                Some(chart) => render_with_chart(chart, request, &validators),
-                // Load again to get the error itself (errors are not shared).
-                None => Chart::load(&request.chart)
-                    .map_err(Error::from)
-                    .and_then(|chart| render_with_chart(&chart, request, &validators)),
-            };
-            (*index, result)
+            (*index, renderer.render(request))
         })
     }
 }
 
 /// Problems a typed releases file can still have.
-fn check(file: &ReleasesFile, tree: &Node) -> Vec<Problem> {
+fn check(file: &ReleasesFile, tree: &Node) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut seen = BTreeSet::new();
     if file.releases.is_empty() {
         let path = FieldPath::root().key("releases");
         problems.push(
-            Problem::new(tree.locate(&path, false), path, "no releases")
-                .with_help("add e.g. `- {name: mnist, chart: charts/model-serving}`"),
+            problem(tree.locate(&path, false), &path, "no releases")
+                .help("add e.g. `- {name: mnist, chart: charts/model-serving}`"),
         );
     }
     for (i, release) in file.releases.iter().enumerate() {
@@ -241,30 +272,30 @@ fn check(file: &ReleasesFile, tree: &Node) -> Vec<Problem> {
         if !crate::names::is_dns1123_label(&release.name) {
             let name_path = path.key("name");
             problems.push(
-                Problem::new(
+                problem(
                     tree.locate(&name_path, false),
-                    name_path,
+                    &name_path,
                     format!("`{}` is not a valid release name", release.name),
                 )
-                .with_help("use lowercase letters, digits and `-`, at most 63 characters"),
+                .help("use lowercase letters, digits and `-`, at most 63 characters"),
             );
         }
         if let Some(namespace) = &release.namespace
             && !crate::names::is_dns1123_label(namespace)
         {
             let ns_path = path.key("namespace");
-            problems.push(Problem::new(
+            problems.push(problem(
                 tree.locate(&ns_path, false),
-                ns_path,
+                &ns_path,
                 format!("`{namespace}` is not a valid namespace"),
             ));
         }
         if !seen.insert(release.id()) {
             let name_path = path.key("name");
             problems.push(
-                Problem::new(
+                problem(
                     tree.locate(&name_path, false),
-                    name_path,
+                    &name_path,
                     format!(
                         "release `{}` is listed twice{}",
                         release.name,
@@ -275,7 +306,7 @@ fn check(file: &ReleasesFile, tree: &Node) -> Vec<Problem> {
                             .unwrap_or_default()
                     ),
                 )
-                .with_help(
+                .help(
                     "two releases with one name and namespace would overwrite each other's objects",
                 ),
             );
@@ -288,7 +319,7 @@ fn check(file: &ReleasesFile, tree: &Node) -> Vec<Problem> {
 mod tests {
     use super::*;
 
-    fn load(text: &str) -> Result<Releases, ValuesError> {
+    fn load(text: &str) -> Result<Releases, Error> {
         let dir = std::env::temp_dir().join(format!(
             "tack-releases-{}-{}",
             std::process::id(),
@@ -304,7 +335,8 @@ mod tests {
 
     fn problems(text: &str) -> Vec<String> {
         match load(text) {
-            Err(ValuesError::Invalid { problems, .. }) => problems
+            Err(Error::Invalid(all)) => all
+                .items
                 .into_iter()
                 .map(|p| format!("{}: {}", p.path, p.message))
                 .collect(),

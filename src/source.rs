@@ -13,9 +13,10 @@ pub struct SourceId(pub u32);
 #[derive(Debug, Clone)]
 pub struct Source {
     /// How the input is named in messages: a path, `<stdin>`, or the flag as typed.
-    pub name: String,
-    /// The whole text of the input.
-    pub text: Arc<str>,
+    pub name: Arc<str>,
+    /// The whole text of the input, when it is kept (validation of long streams keeps only
+    /// the names).
+    pub text: Option<Arc<str>>,
 }
 
 /// A position in one input. Lines and columns start at 1; `0` means unknown.
@@ -44,8 +45,40 @@ impl Location {
     };
 
     /// True when the location points into a known input.
+    ///
+    /// ```
+    /// use tack::source::{Location, SourceId};
+    /// assert!(Location { source: SourceId(0), line: 1, column: 1 }.is_known());
+    /// assert!(!Location::UNKNOWN.is_known());
+    /// ```
     pub fn is_known(&self) -> bool {
         self.source.0 != u32::MAX && self.line > 0
+    }
+
+    /// A location naming a whole input, with no line: for problems about a whole file.
+    ///
+    /// ```
+    /// use tack::source::{Location, SourceId};
+    /// assert_eq!(Location::file(SourceId(2)).line, 0);
+    /// ```
+    pub fn file(source: SourceId) -> Self {
+        Location {
+            source,
+            line: 0,
+            column: 0,
+        }
+    }
+
+    /// The same position in a source map whose ids start `offset` later (see
+    /// [`SourceMap::append`]).
+    pub(crate) fn offset(self, offset: u32) -> Self {
+        if self.source.0 == u32::MAX {
+            return self;
+        }
+        Location {
+            source: SourceId(self.source.0 + offset),
+            ..self
+        }
     }
 }
 
@@ -62,13 +95,86 @@ impl SourceMap {
     }
 
     /// Adds an input and returns its id.
-    pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceId {
-        let id = SourceId(self.sources.len() as u32);
-        self.sources.push(Source {
+    ///
+    /// ```
+    /// let mut sources = tack::source::SourceMap::new();
+    /// let id = sources.add("values.yaml", "replicas: 3\n");
+    /// assert_eq!(sources.name(id), "values.yaml");
+    /// ```
+    pub fn add(&mut self, name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> SourceId {
+        self.push(Source {
             name: name.into(),
-            text: text.into(),
-        });
+            text: Some(text.into()),
+        })
+    }
+
+    /// Adds an input whose text is not kept (messages name it but show no lines).
+    ///
+    /// ```
+    /// let mut sources = tack::source::SourceMap::new();
+    /// let id = sources.add_name("<stdin>");
+    /// assert_eq!(sources.line_text(id, 1), None);
+    /// ```
+    pub fn add_name(&mut self, name: impl Into<Arc<str>>) -> SourceId {
+        self.push(Source {
+            name: name.into(),
+            text: None,
+        })
+    }
+
+    fn push(&mut self, source: Source) -> SourceId {
+        let id = SourceId(u32::try_from(self.sources.len()).unwrap_or(u32::MAX - 1));
+        self.sources.push(source);
         id
+    }
+
+    /// The id of the input called `name`, adding it (without text) if it is new.
+    ///
+    /// ```
+    /// let mut sources = tack::source::SourceMap::new();
+    /// let a = sources.id_of("model-serving/canary");
+    /// assert_eq!(sources.id_of("model-serving/canary"), a);
+    /// ```
+    pub fn id_of(&mut self, name: &str) -> SourceId {
+        match self.sources.iter().position(|s| &*s.name == name) {
+            Some(index) => SourceId(u32::try_from(index).unwrap_or(u32::MAX - 1)),
+            None => self.add_name(name),
+        }
+    }
+
+    /// Moves every input of `other` to the end of this map; returns how much `other`'s ids
+    /// moved (add it to their `SourceId`s).
+    ///
+    /// ```
+    /// let mut a = tack::source::SourceMap::new();
+    /// a.add("a.yaml", "");
+    /// let mut b = tack::source::SourceMap::new();
+    /// b.add("b.yaml", "");
+    /// assert_eq!(a.append(b), 1);
+    /// assert_eq!(a.name(tack::source::SourceId(1)), "b.yaml");
+    /// ```
+    pub fn append(&mut self, other: SourceMap) -> u32 {
+        let offset = u32::try_from(self.sources.len()).unwrap_or(u32::MAX - 1);
+        self.sources.extend(other.sources);
+        offset
+    }
+
+    /// How many inputs there are.
+    ///
+    /// ```
+    /// assert_eq!(tack::source::SourceMap::new().len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.sources.len()
+    }
+
+    /// True when there are none.
+    ///
+    /// ```
+    /// assert!(tack::source::SourceMap::new().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty()
     }
 
     /// The input with this id, if it is in the map.
@@ -78,31 +184,32 @@ impl SourceMap {
 
     /// The name of the input a location points into, or `<unknown>`.
     pub fn name(&self, id: SourceId) -> &str {
-        self.get(id).map_or("<unknown>", |s| s.name.as_str())
+        self.get(id).map_or("<unknown>", |s| &s.name)
+    }
+
+    /// The shared name of an input, for values that outlive the map.
+    pub fn name_arc(&self, id: SourceId) -> Arc<str> {
+        self.get(id)
+            .map_or_else(|| Arc::from("<unknown>"), |s| s.name.clone())
     }
 
     /// The text of line `line` (1-based) of an input, without its line break.
     pub fn line_text(&self, id: SourceId, line: u32) -> Option<&str> {
-        let source = self.get(id)?;
+        let text = self.get(id)?.text.as_deref()?;
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
-        source
-            .text
-            .split('\n')
+        text.split('\n')
             .nth(index)
             .map(|l| l.trim_end_matches('\r').trim_start_matches('\u{feff}'))
     }
 
-    /// `name:line:column` for a location, as editors and terminals understand it.
+    /// `name:line:column` for a location, as editors and terminals understand it
+    /// (`name:line` when the column is unknown, `name` when the line is).
     pub fn describe(&self, location: Location) -> String {
-        if location.is_known() {
-            format!(
-                "{}:{}:{}",
-                self.name(location.source),
-                location.line,
-                location.column
-            )
-        } else {
-            self.name(location.source).to_string()
+        let name = self.name(location.source);
+        match (location.is_known(), location.column) {
+            (false, _) => name.to_string(),
+            (true, 0) => format!("{name}:{}", location.line),
+            (true, column) => format!("{name}:{}:{column}", location.line),
         }
     }
 }

@@ -5,8 +5,9 @@ use serde_json::{Value, json};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use tack::diagnostic::{Check, Severity};
 use tack::validate::{
-    Check, Checks, Document, Input, KubeVersion, Report, Severity, Validator, collect_inputs,
+    Checks, Document, Input, KubeVersion, Report, Validator, collect_inputs,
 };
 
 fn fixture(name: &str) -> PathBuf {
@@ -114,7 +115,7 @@ fn integer_formats_are_bounds() {
             .message
             .contains("above the maximum 2147483647")
     );
-    assert_eq!(report.problems[0].line, 6);
+    assert_eq!(report.problems[0].location.line, 6);
 }
 
 #[test]
@@ -128,7 +129,7 @@ fn byte_fields_must_be_base64() {
     );
     assert!(
         report.problems[0]
-            .hint
+            .help
             .as_deref()
             .is_some_and(|h| h.contains("stringData"))
     );
@@ -142,12 +143,12 @@ fn api_version_and_kind_are_pinned() {
         ["[schema] /apiVersion v1 does not serve Deployment"]
     );
     assert_eq!(
-        report.problems[0].hint.as_deref(),
+        report.problems[0].help.as_deref(),
         Some("Deployment is served as apps/v1")
     );
     let report = validate("apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: x}\n");
     assert_eq!(
-        report.problems[0].hint.as_deref(),
+        report.problems[0].help.as_deref(),
         Some("did you mean Deployment?")
     );
 }
@@ -166,10 +167,10 @@ fn strict_mode_rejects_unknown_fields_but_not_map_keys() {
         ]
     );
     assert_eq!(
-        report.problems[0].hint.as_deref(),
+        report.problems[0].help.as_deref(),
         Some("did you mean \"imagePullPolicy\"?")
     );
-    assert_eq!(report.problems[0].line, 15);
+    assert_eq!(report.problems[0].location.line, 15);
     let lax = Validator::default()
         .strict(false)
         .validate_str("in.yaml", &text);
@@ -184,7 +185,7 @@ fn closed_sets_are_enums() {
             .contains("string \"always\" is not one of \"Always\", \"Never\", \"IfNotPresent\"")
     );
     assert_eq!(
-        report.problems[0].hint.as_deref(),
+        report.problems[0].help.as_deref(),
         Some("values are case-sensitive: \"Always\"")
     );
     let service = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: Loadbalancer\n  ports: [{port: 80, protocol: TCP}]\n";
@@ -203,7 +204,7 @@ fn yaml_pitfalls_get_hints() {
     let hints: Vec<&str> = report
         .problems
         .iter()
-        .filter_map(|p| p.hint.as_deref())
+        .filter_map(|p| p.help.as_deref())
         .collect();
     assert_eq!(hints.len(), 3, "{:#?}", problems(&report));
     assert!(hints[0].contains("YAML reads unquoted yes/no/on/off"));
@@ -328,7 +329,7 @@ fn removed_apis_are_errors_with_their_replacement() {
     );
     assert!(
         report.problems[0]
-            .hint
+            .help
             .as_deref()
             .is_some_and(|h| h.contains("service.name"))
     );
@@ -360,7 +361,7 @@ fn apis_newer_than_the_target_are_errors() {
         .validate_str("c.yaml", cron);
     assert!(errors(&report)[0].contains("only served from Kubernetes 1.21"));
     assert_eq!(
-        report.problems[0].hint.as_deref(),
+        report.problems[0].help.as_deref(),
         Some("for Kubernetes 1.20 use batch/v1beta1")
     );
 }
@@ -415,7 +416,7 @@ fn duplicate_objects_are_errors() {
         errors(&report),
         ["[rules] /metadata/name duplicate ConfigMap/ml/a: also defined at in.yaml:1"]
     );
-    assert_eq!(report.problems[0].line, 7);
+    assert_eq!(report.problems[0].location.line, 7);
     // Same name, other namespace: fine.
     let other = config.replace("ml", "staging");
     assert!(validate(&format!("{config}---\n{other}")).is_valid());
@@ -532,7 +533,7 @@ fn schema_dirs_add_custom_kinds() {
         report
             .problems
             .iter()
-            .any(|p| p.hint.as_deref() == Some("did you mean \"color\"?"))
+            .any(|p| p.help.as_deref() == Some("did you mean \"color\"?"))
     );
     assert!(
         Validator::default()
@@ -561,7 +562,7 @@ fn parsed_objects_are_validated_as_a_complete_set() {
         errors(&report),
         ["[references] /spec/selector the selector app=web matches no pod template in the input"]
     );
-    assert_eq!(&*report.problems[0].file, "chart/templates/1.yaml");
+    assert_eq!(report.sources.name(report.problems[0].location.source), "chart/templates/1.yaml");
     // Many calls reuse compiled validators and give the same answer.
     for _ in 0..20 {
         assert_eq!(
@@ -643,7 +644,7 @@ fn a_stream_of_documents_is_read_in_order() {
     }
     let report = Validator::default().validate_str("stream.yaml", &text);
     assert_eq!(report.objects, 3000);
-    let lines: Vec<usize> = report.problems.iter().map(|p| p.line as usize).collect();
+    let lines: Vec<usize> = report.problems.iter().map(|p| p.location.line as usize).collect();
     assert_eq!(lines, expected, "{:#?}", problems(&report));
 }
 

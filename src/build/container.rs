@@ -1,5 +1,6 @@
 //! One container of a pod.
 
+use super::PullPolicy;
 use super::non_empty;
 use k8s_openapi::api::core::v1::{
     Container, ContainerPort, EnvFromSource, EnvVar, Probe, ResourceRequirements, VolumeMount,
@@ -37,9 +38,15 @@ impl ContainerBuilder {
         }
     }
 
-    /// Sets when the image is pulled (`Always`, `IfNotPresent`, `Never`).
-    pub fn image_pull_policy(mut self, policy: impl Into<String>) -> Self {
-        self.container.image_pull_policy = Some(policy.into());
+    /// Sets when the image is pulled.
+    ///
+    /// ```
+    /// use tack::build::{ContainerBuilder, PullPolicy};
+    /// let container = ContainerBuilder::new("mnist", "mnist:1").image_pull_policy(PullPolicy::Always).build();
+    /// assert_eq!(container.image_pull_policy.as_deref(), Some("Always"));
+    /// ```
+    pub fn image_pull_policy(mut self, policy: PullPolicy) -> Self {
+        self.container.image_pull_policy = Some(policy.as_str().to_string());
         self
     }
 

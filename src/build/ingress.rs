@@ -1,7 +1,7 @@
 //! Ingresses (`networking.k8s.io/v1`).
 
 use super::meta::{MetaBuilder, metadata_methods};
-use super::non_empty;
+use super::{PathType, non_empty};
 use k8s_openapi::api::networking::v1::{
     HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
     IngressServiceBackend, IngressSpec, IngressTLS, ServiceBackendPort,
@@ -12,8 +12,8 @@ use k8s_openapi::api::networking::v1::{
 pub struct IngressPath {
     /// The path, e.g. `/v1`.
     pub path: String,
-    /// `Prefix`, `Exact` or `ImplementationSpecific`.
-    pub path_type: String,
+    /// How the path matches request paths.
+    pub path_type: PathType,
     /// The Service that receives the traffic.
     pub service: String,
     /// The Service port number.
@@ -81,7 +81,7 @@ impl IngressBuilder {
             .into_iter()
             .map(|p| HTTPIngressPath {
                 path: Some(p.path),
-                path_type: p.path_type,
+                path_type: p.path_type.as_str().to_string(),
                 backend: IngressBackend {
                     service: Some(IngressServiceBackend {
                         name: p.service,
@@ -121,7 +121,7 @@ mod tests {
             .host(Some("mnist.example.com"))
             .path(IngressPath {
                 path: "/v1".into(),
-                path_type: "Prefix".into(),
+                path_type: PathType::Prefix,
                 service: "mnist".into(),
                 port: 80,
             })

@@ -20,20 +20,20 @@
 //! assert_eq!(deployment.spec.replicas, Some(3));
 //! ```
 
-mod app;
 mod configmap;
 mod container;
 mod deployment;
 mod ingress;
+mod kinds;
 mod meta;
 mod secret;
 mod service;
 
-pub use app::AppPod;
 pub use configmap::ConfigMapBuilder;
 pub use container::ContainerBuilder;
 pub use deployment::DeploymentBuilder;
 pub use ingress::{IngressBuilder, IngressPath};
+pub use kinds::{PathType, PullPolicy, ServiceType};
 pub use meta::MetaBuilder;
 pub use secret::SecretBuilder;
 pub use service::ServiceBuilder;

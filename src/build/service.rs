@@ -1,7 +1,7 @@
 //! Services.
 
 use super::meta::{MetaBuilder, metadata_methods};
-use super::{Labels, non_empty, non_empty_map};
+use super::{Labels, ServiceType, non_empty, non_empty_map};
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -9,7 +9,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 #[derive(Debug, Clone)]
 pub struct ServiceBuilder {
     meta: MetaBuilder,
-    type_: Option<String>,
+    type_: Option<ServiceType>,
     selector: Labels,
     ports: Vec<ServicePort>,
 }
@@ -27,9 +27,15 @@ impl ServiceBuilder {
 
     metadata_methods!();
 
-    /// Sets how the Service is exposed: `ClusterIP`, `NodePort` or `LoadBalancer`.
-    pub fn type_(mut self, type_: impl Into<String>) -> Self {
-        self.type_ = Some(type_.into());
+    /// Sets how the Service is exposed.
+    ///
+    /// ```
+    /// use tack::build::{ServiceBuilder, ServiceType};
+    /// let service = ServiceBuilder::new("web").type_(ServiceType::NodePort).build();
+    /// assert_eq!(service.spec.unwrap().type_.as_deref(), Some("NodePort"));
+    /// ```
+    pub fn type_(mut self, type_: ServiceType) -> Self {
+        self.type_ = Some(type_);
         self
     }
 
@@ -67,7 +73,7 @@ impl ServiceBuilder {
         Service {
             metadata: self.meta.build(),
             spec: Some(ServiceSpec {
-                type_: self.type_,
+                type_: self.type_.map(|t| t.as_str().to_string()),
                 selector: non_empty_map(self.selector),
                 ports: non_empty(self.ports),
                 ..ServiceSpec::default()
@@ -84,7 +90,7 @@ mod tests {
     #[test]
     fn load_balancer_on_80_to_named_port() {
         let service = ServiceBuilder::new("mnist")
-            .type_("LoadBalancer")
+            .type_(ServiceType::LoadBalancer)
             .selector([("app", "mnist")])
             .port("http", 80, IntOrString::String("http".into()))
             .build();

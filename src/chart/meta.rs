@@ -1,9 +1,10 @@
 //! `Chart.yaml`: what a chart is. The keys are Helm's, so charts carried over keep working;
 //! unknown keys are errors with a "did you mean".
 
-use super::ChartError;
+use super::Error;
+use crate::diagnostic::{Check, Diagnostic, Diagnostics};
 use crate::source::{Location, SourceMap};
-use crate::values::{FieldPath, Problem, from_tree, parse_yaml};
+use crate::values::{FieldPath, NodeValue, from_tree, parse_yaml, problem};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -60,24 +61,26 @@ pub struct Maintainer {
 }
 
 /// Parses and checks `Chart.yaml`.
-pub(super) fn parse(name: &str, text: &str) -> Result<ChartMeta, ChartError> {
+pub(super) fn parse(name: &str, text: &str) -> Result<ChartMeta, Error> {
     let mut sources = SourceMap::new();
-    let invalid = |problems: Vec<Problem>, sources: &SourceMap| ChartError::Invalid {
-        problems,
-        sources: sources.clone(),
+    let invalid = |mut problems: Vec<Diagnostic>, sources: &SourceMap| {
+        for problem in &mut problems {
+            problem.check = Check::Chart;
+        }
+        Error::Invalid(Diagnostics::new(problems, sources.clone()))
     };
     let tree = match parse_yaml(&mut sources, name, text) {
         Ok(tree) => tree,
         Err(problem) => return Err(invalid(vec![problem], &sources)),
     };
-    if matches!(&tree.value, crate::values::NodeValue::Map(e) if e.is_empty()) {
+    if matches!(&tree.value, NodeValue::Map(e) if e.is_empty()) {
         let at = Location {
             source: crate::source::SourceId(0),
             line: 1,
             column: 1,
         };
-        let problem = Problem::new(at, FieldPath::root(), "Chart.yaml is empty")
-            .with_help("it needs at least `name` and `version`, e.g. `name: model-serving` and `version: 0.1.0`");
+        let problem = problem(at, &FieldPath::root(), "Chart.yaml is empty")
+            .help("it needs at least `name` and `version`, e.g. `name: model-serving` and `version: 0.1.0`");
         return Err(invalid(vec![problem], &sources));
     }
     let typed = from_tree::<ChartMeta>(&tree);
@@ -85,34 +88,34 @@ pub(super) fn parse(name: &str, text: &str) -> Result<ChartMeta, ChartError> {
     if let (Some(meta), true) = (&typed.value, problems.is_empty()) {
         if !crate::names::is_dns1123_label(&meta.name) {
             problems.push(
-                Problem::new(
+                problem(
                     tree.locate(&FieldPath::parse("name"), false),
-                    FieldPath::parse("name"),
+                    &FieldPath::parse("name"),
                     format!("`{}` is not a valid chart name", meta.name),
                 )
-                .with_help("use lowercase letters, digits and `-`"),
+                .help("use lowercase letters, digits and `-`"),
             );
         }
         if let Some(range) = &meta.kube_version
-            && let Err(message) = super::kube_version_satisfies(range, 0)
+            && let Err(message) = crate::kube_version::kube_version_satisfies(range, 0)
         {
             problems.push(
-                Problem::new(
+                problem(
                     tree.locate(&FieldPath::parse("kubeVersion"), false),
-                    FieldPath::parse("kubeVersion"),
+                    &FieldPath::parse("kubeVersion"),
                     format!("kubeVersion is not a version range: {message}"),
                 )
-                .with_help("write it like `>=1.29.0` or `>= 1.27, < 1.36`"),
+                .help("write it like `>=1.29.0` or `>= 1.27, < 1.36`"),
             );
         }
         if !is_semver(&meta.version) {
             problems.push(
-                Problem::new(
+                problem(
                     tree.locate(&FieldPath::parse("version"), false),
-                    FieldPath::parse("version"),
+                    &FieldPath::parse("version"),
                     format!("`{}` is not a SemVer version", meta.version),
                 )
-                .with_help("write it as MAJOR.MINOR.PATCH, e.g. `0.1.0`"),
+                .help("write it as MAJOR.MINOR.PATCH, e.g. `0.1.0`"),
             );
         }
     }
@@ -160,7 +163,7 @@ mod tests {
         let text = err.to_string();
         assert!(
             text.contains(
-                "Chart.yaml:2:1: `versoin`: unknown key `versoin` (help: did you mean `version`?)"
+                "Chart.yaml:2:1: error[chart] versoin: unknown key `versoin` (help: did you mean `version`?)"
             ),
             "{text}"
         );

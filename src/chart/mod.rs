@@ -1,44 +1,46 @@
-//! Charts: a folder with `Chart.yaml` (what the chart is) and `values.yaml` (its defaults).
+//! Charts: a folder with `Chart.yaml` (what the chart is), `values.yaml` (its defaults), an
+//! optional `values.schema.json` (the schema of its `extra` values) and optional
+//! `templates/`. A loaded [`Chart`] is data: it is read and checked once, and every release
+//! of it is rendered by the [pipeline](crate::pipeline).
+//!
+//! ```
+//! let chart = tack::chart::Chart::load("charts/model-serving".as_ref())?;
+//! assert_eq!(chart.meta().name, "model-serving");
+//! assert!(chart.templates().is_empty());
+//! # Ok::<(), tack::chart::Error>(())
+//! ```
 
-mod kube_range;
 mod meta;
 pub mod templates;
 
-pub use kube_range::kube_version_satisfies;
-pub use meta::ChartMeta;
+pub use meta::{ChartMeta, Maintainer};
+pub use templates::{TemplateError, Templates};
 
-use crate::error::Error;
-use crate::manifest::{CLUSTER_SCOPED_KINDS, Manifest, Manifests, Object};
-use crate::release::Release;
+use crate::diagnostic::{Check, Diagnostic, Diagnostics};
+use crate::input::InputError;
+use crate::kube_version::KubeVersion;
 use crate::source::SourceMap;
-use crate::values::{self, App, FieldPath, LoadedValues, Problem, ValuesError};
+use crate::values::{self, FieldPath, LoadedValues, ValuesLoader};
 use std::path::{Path, PathBuf};
-use templates::{ReleaseInfo, TemplateContext, Templates};
+use std::sync::Arc;
 
-/// The Kubernetes version templates see as `capabilities.kubeVersion` unless told otherwise:
-/// the newest that k8s-openapi (and so tack's schemas) supports.
-pub const DEFAULT_KUBE_VERSION: &str = "1.37.0";
+/// The largest `Chart.yaml` and `values.schema.json` read.
+const MAX_CHART_FILE_BYTES: u64 = 1024 * 1024;
 
-/// A chart folder, loaded.
-///
-/// ```
-/// let chart = tack::chart::Chart::load("charts/model-serving".as_ref())?;
-/// assert_eq!(chart.meta().name, "model-serving");
-/// # Ok::<(), tack::chart::ChartError>(())
-/// ```
+/// A chart folder, loaded: what `Chart.yaml` says, its default values (parsed once), the
+/// schema of its `extra` values (compiled once) and its templates (compiled once).
 #[derive(Debug, Clone)]
 pub struct Chart {
     dir: PathBuf,
     meta: ChartMeta,
+    defaults: ValuesLoader,
     templates: Templates,
     extra_schema: Option<ExtraSchema>,
-    /// `values.yaml`, parsed on first use and reused by every release of the chart.
-    defaults: std::sync::OnceLock<values::ValuesLoader>,
 }
 
-/// Why a chart could not be loaded.
+/// Why a chart could not be loaded, or does not fit the target.
 #[derive(Debug, thiserror::Error)]
-pub enum ChartError {
+pub enum Error {
     /// The folder does not exist.
     #[error("chart folder {} does not exist", .0.display())]
     NotFound(PathBuf),
@@ -48,25 +50,10 @@ pub enum ChartError {
     /// A file every chart needs is missing.
     #[error("{} is missing: every chart folder needs Chart.yaml and values.yaml", .0.display())]
     MissingFile(PathBuf),
-    /// A file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The chart does not support the Kubernetes version rendered for.
-    #[error("chart {chart} needs Kubernetes {range} (Chart.yaml kubeVersion), not {target}")]
-    KubeVersion {
-        /// The chart's name.
-        chart: String,
-        /// Its `kubeVersion`.
-        range: String,
-        /// The version rendered for.
-        target: String,
-    },
-    /// A file was refused (e.g. a template that is a symlink out of the chart).
+    /// A file of the chart could not be read.
+    #[error("{0}")]
+    Read(#[source] InputError),
+    /// A file was refused: it leads outside the chart folder, or is too large.
     #[error("refused {}: {reason}", path.display())]
     Refused {
         /// The file.
@@ -82,30 +69,86 @@ pub enum ChartError {
         /// What is wrong.
         message: String,
     },
-    /// Templates failed to render or wrote invalid YAML.
-    #[error("{}", describe_templates(problems, sources))]
-    Template {
-        /// The problems, at template positions.
-        problems: Vec<Problem>,
-        /// The template texts.
-        sources: SourceMap,
+    /// The chart does not support the Kubernetes version rendered for.
+    #[error("chart {chart} needs Kubernetes {range} (Chart.yaml kubeVersion), not {target}")]
+    KubeVersion {
+        /// The chart's name.
+        chart: String,
+        /// Its `kubeVersion`.
+        range: String,
+        /// The version rendered for.
+        target: KubeVersion,
     },
     /// `Chart.yaml` has mistakes.
-    #[error("{}", describe(problems, sources))]
-    Invalid {
-        /// The mistakes.
-        problems: Vec<Problem>,
-        /// The text of `Chart.yaml`, to show the lines.
-        sources: SourceMap,
-    },
+    #[error("invalid Chart.yaml:\n{0}")]
+    Invalid(Diagnostics),
+    /// The chart's `values.yaml` has mistakes or cannot be read.
+    #[error(transparent)]
+    Defaults(values::Error),
+    /// A template does not compile.
+    #[error(transparent)]
+    Templates(#[from] TemplateError),
 }
 
-/// The chart's `values.schema.json`, compiled once when the chart is loaded (every release
-/// of the chart is checked with it).
+impl Error {
+    /// The error as diagnostics, for printing.
+    ///
+    /// ```
+    /// let error = tack::chart::Chart::load("no/such/chart".as_ref()).unwrap_err();
+    /// let all = error.diagnostics();
+    /// assert!(all.items[0].message.contains("does not exist"));
+    /// assert!(all.items[0].help.is_some());
+    /// ```
+    pub fn diagnostics(&self) -> Diagnostics {
+        match self {
+            Error::Invalid(diagnostics) => diagnostics.clone(),
+            Error::Defaults(error) => error.diagnostics(),
+            Error::Templates(TemplateError(diagnostics)) => diagnostics.clone(),
+            Error::NotFound(_) | Error::NotAFolder(_) => single(
+                Diagnostic::error(Check::Input, self.to_string()).help(
+                    "pass the folder that holds Chart.yaml, e.g. `tack render charts/model-serving`",
+                ),
+            ),
+            Error::MissingFile(_) | Error::Read(_) => {
+                single(Diagnostic::error(Check::Input, self.to_string()))
+            }
+            Error::KubeVersion { .. } => single(
+                Diagnostic::error(Check::Chart, self.to_string())
+                    .help("render for a version the chart supports with --kube-version"),
+            ),
+            Error::Refused { .. } | Error::BadSchema { .. } => {
+                single(Diagnostic::error(Check::Chart, self.to_string()))
+            }
+        }
+    }
+
+    /// True for mistakes in the chart (exit 1); false when it cannot be found or read
+    /// (exit 2).
+    ///
+    /// ```
+    /// let error = tack::chart::Chart::load("no/such/chart".as_ref()).unwrap_err();
+    /// assert!(!error.is_invalid_input());
+    /// ```
+    pub fn is_invalid_input(&self) -> bool {
+        match self {
+            Error::NotFound(_) | Error::NotAFolder(_) | Error::MissingFile(_) | Error::Read(_) => {
+                false
+            }
+            Error::Defaults(error) => error.is_invalid_input(),
+            _ => true,
+        }
+    }
+}
+
+fn single(diagnostic: Diagnostic) -> Diagnostics {
+    Diagnostics::new(vec![diagnostic], SourceMap::new())
+}
+
+/// The chart's `values.schema.json`, compiled once when the chart is loaded.
 #[derive(Clone)]
 struct ExtraSchema {
     schema: serde_json::Value,
-    validator: std::sync::Arc<jsonschema::Validator>,
+    validator: Arc<jsonschema::Validator>,
 }
 
 impl std::fmt::Debug for ExtraSchema {
@@ -116,105 +159,54 @@ impl std::fmt::Debug for ExtraSchema {
     }
 }
 
-/// The `values` templates see: every key of the typed model (empty ones too, so templates
-/// can test them without `is defined`), and `extra`.
-fn template_values(app: &App) -> serde_json::Value {
-    serde_json::to_value(app).unwrap_or_default()
-}
-
-/// Every secret string of the values, to scrub from messages.
-fn secret_strings(app: &App) -> Vec<String> {
-    let mut secrets: Vec<String> = app
-        .secrets
-        .values()
-        .filter_map(|s| s.value.clone())
-        .collect();
-    for tls in app.tls_secrets.values() {
-        secrets.extend(tls.cert.clone());
-        secrets.extend(tls.key.clone());
-    }
-    secrets
-}
-
-/// Puts a namespaced object without a namespace into `namespace`, as tack's own objects are.
-fn set_namespace(object: &mut serde_json::Value, namespace: &str) {
-    let kind = object
-        .get("kind")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or_default();
-    if kind.is_empty() || CLUSTER_SCOPED_KINDS.contains(&kind) {
-        return;
-    }
-    if let Some(serde_json::Value::Object(metadata)) = object.get_mut("metadata")
-        && !metadata.contains_key("namespace")
-    {
-        metadata.insert(
-            "namespace".to_string(),
-            serde_json::Value::String(namespace.to_string()),
-        );
-    }
-}
-
-fn describe_templates(problems: &[Problem], sources: &SourceMap) -> String {
-    let mut text = String::from("template errors");
-    for problem in problems {
-        text.push_str("\n  ");
-        text.push_str(&problem.describe(sources));
-    }
-    text
-}
-
-fn describe(problems: &[Problem], sources: &SourceMap) -> String {
-    let mut text = String::from("invalid Chart.yaml");
-    for problem in problems {
-        text.push_str("\n  ");
-        text.push_str(&problem.describe(sources));
-    }
-    text
-}
-
 impl Chart {
-    /// Loads `Chart.yaml` from a chart folder and checks that `values.yaml` is there.
-    pub fn load(dir: &Path) -> Result<Chart, ChartError> {
+    /// Loads a chart folder: reads and checks `Chart.yaml`, parses `values.yaml`, compiles
+    /// `values.schema.json` and the templates. Files that resolve outside the folder
+    /// (through symlinks) are refused.
+    ///
+    /// # Errors
+    /// A missing or unreadable file, a mistake in one of them, a template that does not
+    /// compile.
+    pub fn load(dir: &Path) -> Result<Chart, Error> {
         if !dir.exists() {
-            return Err(ChartError::NotFound(dir.to_path_buf()));
+            return Err(Error::NotFound(dir.to_path_buf()));
         }
         if !dir.is_dir() {
-            return Err(ChartError::NotAFolder(dir.to_path_buf()));
+            return Err(Error::NotAFolder(dir.to_path_buf()));
         }
-        let chart_file = dir.join("Chart.yaml");
-        if !chart_file.is_file() {
-            return Err(ChartError::MissingFile(chart_file));
-        }
-        if !dir.join("values.yaml").is_file() {
-            return Err(ChartError::MissingFile(dir.join("values.yaml")));
-        }
-        let text = std::fs::read_to_string(&chart_file).map_err(|source| ChartError::Read {
-            path: chart_file.clone(),
-            source,
+        let root = dir.canonicalize().map_err(|source| {
+            Error::Read(InputError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })
         })?;
+        let chart_file = dir.join("Chart.yaml");
+        let values_file = dir.join("values.yaml");
+        for required in [&chart_file, &values_file] {
+            if std::fs::symlink_metadata(required).is_err() {
+                return Err(Error::MissingFile(required.clone()));
+            }
+            inside(&root, required)?;
+        }
+        let text = read_text(&chart_file)?;
         let meta = meta::parse(&chart_file.display().to_string(), &text)?;
-        let templates = Templates::load(dir)?;
+        let mut defaults = ValuesLoader::new();
+        defaults.add_file(&values_file).map_err(Error::Defaults)?;
+        let templates = Templates::load(dir, &root)?;
         let schema_file = dir.join("values.schema.json");
-        let extra_schema = if schema_file.is_file() {
-            let text =
-                std::fs::read_to_string(&schema_file).map_err(|source| ChartError::Read {
-                    path: schema_file.clone(),
-                    source,
-                })?;
+        let extra_schema = if std::fs::symlink_metadata(&schema_file).is_ok() {
+            inside(&root, &schema_file)?;
+            let text = read_text(&schema_file)?;
+            let bad = |message: String| Error::BadSchema {
+                path: schema_file.clone(),
+                message,
+            };
             let schema: serde_json::Value =
-                serde_json::from_str(&text).map_err(|err| ChartError::BadSchema {
-                    path: schema_file.clone(),
-                    message: err.to_string(),
-                })?;
-            let validator =
-                jsonschema::validator_for(&schema).map_err(|err| ChartError::BadSchema {
-                    path: schema_file.clone(),
-                    message: err.to_string(),
-                })?;
+                serde_json::from_str(&text).map_err(|err| bad(err.to_string()))?;
+            let validator = jsonschema::validator_for(&schema).map_err(|err| bad(err.to_string()))?;
             Some(ExtraSchema {
                 schema,
-                validator: std::sync::Arc::new(validator),
+                validator: Arc::new(validator),
             })
         } else {
             None
@@ -222,129 +214,10 @@ impl Chart {
         Ok(Chart {
             dir: dir.to_path_buf(),
             meta,
+            defaults,
             templates,
             extra_schema,
-            defaults: std::sync::OnceLock::new(),
         })
-    }
-
-    /// The chart's templates.
-    pub fn templates(&self) -> &Templates {
-        &self.templates
-    }
-
-    /// The JSON Schema of the `extra` values, from the chart's `values.schema.json`.
-    pub fn extra_schema(&self) -> Option<&serde_json::Value> {
-        self.extra_schema.as_ref().map(|extra| &extra.schema)
-    }
-
-    /// Reads the typed values from a loader holding this chart's defaults and any overlays:
-    /// `appVersion` is the default image tag, and `extra` is checked against the chart's
-    /// `values.schema.json`.
-    pub fn finish_values(&self, loader: values::ValuesLoader) -> Result<LoadedValues, ValuesError> {
-        let loaded = loader.finish(self.meta.app_version.as_deref())?;
-        let problems = self.check_extra(&loaded);
-        if problems.is_empty() {
-            Ok(loaded)
-        } else {
-            Err(ValuesError::Invalid {
-                problems,
-                sources: loaded.sources,
-            })
-        }
-    }
-
-    fn check_extra(&self, loaded: &LoadedValues) -> Vec<Problem> {
-        let Some(extra_schema) = &self.extra_schema else {
-            return Vec::new();
-        };
-        let extra = serde_json::Value::Object(loaded.app.extra.clone());
-        extra_schema
-            .validator
-            .iter_errors(&extra)
-            .map(|error| {
-                let mut path = FieldPath::root().key("extra");
-                for segment in error.instance_path().as_str().split('/').skip(1) {
-                    let segment = segment.replace("~1", "/").replace("~0", "~");
-                    path = match segment.parse::<usize>() {
-                        Ok(index) => path.index(index),
-                        Err(_) => path.key(segment),
-                    };
-                }
-                let location = loaded.tree.locate(&path, false);
-                Problem::new(location, path, error.to_string())
-                    .with_help("the chart's values.schema.json describes the `extra` values")
-            })
-            .collect()
-    }
-
-    /// Checks the chart's `kubeVersion` range against Kubernetes `1.<minor>`.
-    pub fn check_kube_version(&self, minor: u32) -> Result<(), ChartError> {
-        let Some(range) = &self.meta.kube_version else {
-            return Ok(());
-        };
-        // The range's syntax was checked when Chart.yaml was loaded.
-        match kube_version_satisfies(range, minor) {
-            Ok(true) => Ok(()),
-            Ok(false) | Err(_) => Err(ChartError::KubeVersion {
-                chart: self.meta.name.clone(),
-                range: range.clone(),
-                target: format!("1.{minor}"),
-            }),
-        }
-    }
-
-    /// Renders the release: the typed strategy objects and the chart's templates, in install
-    /// order, with the newest supported Kubernetes version as `capabilities.kubeVersion`.
-    ///
-    /// ```
-    /// use tack::chart::{Chart, templates::ReleaseInfo};
-    /// let chart = Chart::load("charts/mnist-pipeline".as_ref())?;
-    /// let values = chart.finish_values(chart.values()?)?;
-    /// let release = ReleaseInfo { name: "prod".into(), namespace: Some("ml".into()), revision: 1 };
-    /// let manifests = chart.render(&values, &release)?;
-    /// assert!(manifests.iter().any(|m| m.kind() == "CronJob" && m.namespace() == Some("ml")));
-    /// # Ok::<(), tack::Error>(())
-    /// ```
-    pub fn render(&self, values: &LoadedValues, release: &ReleaseInfo) -> Result<Manifests, Error> {
-        self.render_for(values, release, DEFAULT_KUBE_VERSION)
-    }
-
-    /// [`Chart::render`] for a given Kubernetes version (`1.33.0`).
-    pub fn render_for(
-        &self,
-        values: &LoadedValues,
-        release: &ReleaseInfo,
-        kube_version: &str,
-    ) -> Result<Manifests, Error> {
-        let typed = Release::new(release.name.clone(), values.app.clone())
-            .namespace_opt(release.namespace.as_deref())
-            .chart(&self.meta.name)
-            .render()?;
-        let context = TemplateContext {
-            values: template_values(&values.app),
-            release: release.clone(),
-            chart: serde_json::to_value(&self.meta).unwrap_or_default(),
-            kube_version: kube_version.to_string(),
-            secrets: secret_strings(&values.app),
-        };
-        let documents = self.templates.render(&context)?;
-        let mut manifests = typed;
-        let items = documents
-            .into_iter()
-            .map(|doc| {
-                let mut value = doc.value;
-                if let Some(namespace) = &release.namespace {
-                    set_namespace(&mut value, namespace);
-                }
-                Manifest::new(
-                    format!("{}/templates/{}", self.meta.name, doc.template),
-                    Object::Other(value),
-                )
-            })
-            .collect();
-        manifests.extend(Manifests::new(items));
-        Ok(manifests)
     }
 
     /// The chart folder.
@@ -362,14 +235,109 @@ impl Chart {
         self.dir.join("values.yaml")
     }
 
-    /// Starts a values loader with the chart's defaults (`values.yaml` is read and parsed
-    /// once per loaded chart).
-    pub fn values(&self) -> Result<values::ValuesLoader, values::ValuesError> {
-        if let Some(defaults) = self.defaults.get() {
-            return Ok(defaults.clone());
-        }
-        let mut loader = values::ValuesLoader::new();
-        loader.add_file(&self.values_file())?;
-        Ok(self.defaults.get_or_init(|| loader).clone())
+    /// A values loader holding the chart's defaults, ready for value files and `--set`
+    /// flags on top.
+    ///
+    /// ```
+    /// let chart = tack::chart::Chart::load("charts/model-serving".as_ref())?;
+    /// let values = chart.defaults().finish(chart.meta().app_version.as_deref())?;
+    /// assert_eq!(values.app.name, "mnist");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn defaults(&self) -> ValuesLoader {
+        self.defaults.clone()
     }
+
+    /// The chart's templates.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    /// The JSON Schema of the `extra` values, from the chart's `values.schema.json`.
+    pub fn extra_schema(&self) -> Option<&serde_json::Value> {
+        self.extra_schema.as_ref().map(|extra| &extra.schema)
+    }
+
+    /// Checks the chart's `kubeVersion` range against `target`.
+    ///
+    /// # Errors
+    /// The chart does not support `target`.
+    ///
+    /// ```
+    /// let chart = tack::chart::Chart::load("charts/model-serving".as_ref())?;
+    /// assert!(chart.check_kube_version(tack::KubeVersion::LATEST).is_ok());
+    /// # Ok::<(), tack::chart::Error>(())
+    /// ```
+    pub fn check_kube_version(&self, target: KubeVersion) -> Result<(), Error> {
+        let Some(range) = &self.meta.kube_version else {
+            return Ok(());
+        };
+        // The range's syntax was checked when Chart.yaml was loaded.
+        match target.satisfies(range) {
+            Ok(true) => Ok(()),
+            Ok(false) | Err(_) => Err(Error::KubeVersion {
+                chart: self.meta.name.clone(),
+                range: range.clone(),
+                target,
+            }),
+        }
+    }
+
+    /// The mistakes in `extra` according to the chart's `values.schema.json`, at the file
+    /// and line that set each value.
+    pub fn check_extra(&self, loaded: &LoadedValues) -> Vec<Diagnostic> {
+        let Some(extra_schema) = &self.extra_schema else {
+            return Vec::new();
+        };
+        let extra = serde_json::Value::Object(loaded.app.extra.clone());
+        extra_schema
+            .validator
+            .iter_errors(&extra)
+            .map(|error| {
+                let mut path = FieldPath::root().key("extra");
+                for segment in crate::yaml::lines::pointer_segments(error.instance_path().as_str()) {
+                    path = match segment.parse::<usize>() {
+                        Ok(index) => path.index(index),
+                        Err(_) => path.key(segment),
+                    };
+                }
+                let location = loaded.tree.locate(&path, false);
+                values::problem(location, &path, error.to_string())
+                    .help("the chart's values.schema.json describes the `extra` values")
+            })
+            .collect()
+    }
+}
+
+/// Refuses a chart file that resolves outside the chart folder `root` (canonical).
+fn inside(root: &Path, path: &Path) -> Result<(), Error> {
+    let real = path.canonicalize().map_err(|source| {
+        Error::Read(InputError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })?;
+    if real.starts_with(root) {
+        Ok(())
+    } else {
+        Err(Error::Refused {
+            path: path.to_path_buf(),
+            reason: "it resolves outside the chart folder (a symlink?); chart files must live in the chart".to_string(),
+        })
+    }
+}
+
+/// Reads a small chart file as text.
+fn read_text(path: &Path) -> Result<String, Error> {
+    let bytes = crate::input::read_limited(path, MAX_CHART_FILE_BYTES).map_err(|error| match error {
+        InputError::TooLarge { .. } => Error::Refused {
+            path: path.to_path_buf(),
+            reason: format!("it is larger than {MAX_CHART_FILE_BYTES} bytes, the most tack reads from a chart file"),
+        },
+        other => Error::Read(other),
+    })?;
+    String::from_utf8(bytes).map_err(|_| Error::Refused {
+        path: path.to_path_buf(),
+        reason: "it is not UTF-8 text".to_string(),
+    })
 }

@@ -1,5 +1,7 @@
 //! `tack completions`: shell completion scripts.
 
+use super::console::Console;
+use super::{EXIT_OK, Outcome};
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
@@ -17,8 +19,10 @@ pub struct CompletionsArgs {
 }
 
 /// Prints the completion script.
-pub fn run(args: CompletionsArgs) -> u8 {
+pub fn run(args: CompletionsArgs, console: &Console) -> Outcome {
     let mut command = super::Cli::command();
-    clap_complete::generate(args.shell, &mut command, "tack", &mut std::io::stdout());
-    super::EXIT_OK
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "tack", &mut script);
+    console.out(script)?;
+    Ok(EXIT_OK)
 }

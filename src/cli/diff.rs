@@ -1,13 +1,14 @@
 //! `tack diff`: what a change of values (or of files since a git revision) does to the
 //! rendered objects.
 
-use super::diagnostic::Diagnostics;
+use super::console::Console;
+use super::render::report_failure;
 use super::values_args::ValuesArgs;
-use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, report};
+use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Outcome};
+use crate::git::Snapshot;
+use crate::pipeline::{RenderRequest, Renderer};
 use clap::{ArgMatches, Args};
 use std::path::{Path, PathBuf};
-use tack::RenderRequest;
-use tack::git::Snapshot;
 
 /// Examples shown by `tack diff --help`.
 pub const EXAMPLES: &str = "Examples:
@@ -16,7 +17,7 @@ pub const EXAMPLES: &str = "Examples:
   # what the edits to a value file since the last commit change
   tack diff charts/model-serving -f values/canary.yaml --against HEAD
 
-Exit status: 0 no change, 1 changes, 2 usage or I/O error.";
+Exit status: 0 no change, 1 changes, 2 no comparison (usage or I/O error, or a render failed).";
 
 /// Arguments of `tack diff`.
 #[derive(Debug, Args)]
@@ -33,20 +34,17 @@ pub struct DiffArgs {
 }
 
 /// Runs `tack diff`.
-pub fn run(args: DiffArgs, matches: Option<&ArgMatches>, diagnostics: &Diagnostics) -> u8 {
+pub fn run(args: DiffArgs, matches: Option<&ArgMatches>, console: &Console) -> Outcome {
     let after_request = args.values.request(args.chart.clone(), matches);
     let snapshot;
     let before_request = match &args.against {
         None => {
             if after_request.sets.is_empty() {
-                eprintln!(
-                    "{}",
-                    diagnostics.error(
-                        "nothing to compare: give --set flags (compared with the render without them) or --against REV",
-                        Some("e.g. `tack diff charts/model-serving -f values/blue-green.yaml --set strategy.blueGreen.active=green`"),
-                    )
+                console.error(
+                    "nothing to compare: give --set flags (compared with the render without them) or --against REV",
+                    Some("e.g. `tack diff charts/model-serving -f values/blue-green.yaml --set strategy.blueGreen.active=green`"),
                 );
-                return EXIT_USAGE;
+                return Ok(EXIT_USAGE);
             }
             RenderRequest {
                 sets: Vec::new(),
@@ -60,8 +58,8 @@ pub fn run(args: DiffArgs, matches: Option<&ArgMatches>, diagnostics: &Diagnosti
             snapshot = match Snapshot::at(revision, cwd, &paths) {
                 Ok(snapshot) => snapshot,
                 Err(err) => {
-                    eprintln!("{}", diagnostics.error(&err.to_string(), None));
-                    return EXIT_USAGE;
+                    console.error(&err.to_string(), None);
+                    return Ok(EXIT_USAGE);
                 }
             };
             let old_files = args
@@ -72,10 +70,9 @@ pub fn run(args: DiffArgs, matches: Option<&ArgMatches>, diagnostics: &Diagnosti
                 .filter(|f| {
                     let existed = f.is_file();
                     if !existed {
-                        eprintln!(
-                            "{}",
-                            diagnostics.warning(&format!("a value file did not exist at {revision}; the old render goes without it"))
-                        );
+                        console.warning(&format!(
+                            "a value file did not exist at {revision}; the old render goes without it"
+                        ));
                     }
                     existed
                 })
@@ -87,29 +84,31 @@ pub fn run(args: DiffArgs, matches: Option<&ArgMatches>, diagnostics: &Diagnosti
             }
         }
     };
-    let before = match tack::render(&before_request) {
+    let renderer = Renderer::new(args.values.kube.get());
+    let before = match renderer.render(&before_request) {
         Ok(rendered) => rendered.manifests,
         Err(error) => {
-            eprintln!("{}", diagnostics.error("the old render failed:", None));
-            return report(&error, diagnostics);
+            console.error("the old render failed:", None);
+            report_failure(&error, console);
+            return Ok(EXIT_USAGE);
         }
     };
-    let after = match tack::render(&after_request) {
+    let after = match renderer.render(&after_request) {
         Ok(rendered) => rendered.manifests,
         Err(error) => {
-            eprintln!("{}", diagnostics.error("the new render failed:", None));
-            return report(&error, diagnostics);
+            console.error("the new render failed:", None);
+            report_failure(&error, console);
+            return Ok(EXIT_USAGE);
         }
     };
-    let changes = tack::diff::diff(&before, &after);
+    let changes = crate::diff::diff(&before, &after);
     if changes.is_empty() {
-        eprintln!("no changes");
-        return EXIT_OK;
+        console.note("no changes");
+        return Ok(EXIT_OK);
     }
-    for change in &changes {
-        println!("{change}");
-    }
-    let (changed, added, removed) = tack::diff::summary(&changes);
-    eprintln!("{changed} changed, {added} added, {removed} removed");
-    EXIT_INVALID
+    let text: String = changes.iter().map(|change| format!("{change}\n")).collect();
+    console.out(text)?;
+    let (changed, added, removed) = crate::diff::summary(&changes);
+    console.note(&format!("{changed} changed, {added} added, {removed} removed"));
+    Ok(EXIT_INVALID)
 }

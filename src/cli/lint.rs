@@ -1,10 +1,15 @@
 //! `tack lint`: every chart with every value file that targets it, one line each.
 
-use super::diagnostic::Diagnostics;
-use super::{EXIT_INVALID, EXIT_OK, describe, report};
+use super::console::Console;
+use super::render::report_releases_error;
+use super::values_args::KubeVersionArg;
+use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Outcome};
+use crate::diagnostic::json::to_json;
+use crate::lint;
+use crate::pipeline::Renderer;
+use crate::releases::Releases;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use tack::releases::Releases;
 
 /// Examples shown by `tack lint --help`.
 pub const EXAMPLES: &str = "Examples:
@@ -33,6 +38,8 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long = "format", value_enum, default_value_t = LintFormat::Human)]
     format: LintFormat,
+    #[command(flatten)]
+    kube: KubeVersionArg,
 }
 
 /// How results are printed.
@@ -45,35 +52,44 @@ enum LintFormat {
 }
 
 /// Runs `tack lint`.
-pub fn run(args: LintArgs, diagnostics: &Diagnostics) -> u8 {
+pub fn run(args: LintArgs, console: &Console) -> Outcome {
     let releases = if args.releases.is_file() {
         match Releases::load(&args.releases) {
             Ok(releases) => Some(releases),
-            Err(error) => return report(&tack::Error::Releases(error), diagnostics),
+            Err(error) => return Ok(report_releases_error(&error, console)),
         }
     } else {
         None
     };
+    if let Some(missing) = args.paths.iter().find(|p| std::fs::symlink_metadata(p).is_err()) {
+        console.error(
+            &format!("{} does not exist", missing.display()),
+            Some("pass charts, files inside charts, value files or releases files"),
+        );
+        return Ok(EXIT_USAGE);
+    }
     let charts = if args.paths.is_empty() {
         all_charts(releases.as_ref())
     } else {
-        tack::lint::charts_for(&args.paths, releases.as_ref())
+        lint::charts_for(&args.paths, releases.as_ref())
     };
     if charts.is_empty() {
         if args.format == LintFormat::Json {
-            println!("{}", serde_json::json!({"ok": true, "results": []}));
+            console.out(format!("{}\n", serde_json::json!({"ok": true, "results": []})))?;
         } else {
-            eprintln!("no charts to lint");
+            console.note("no charts to lint");
         }
-        return EXIT_OK;
+        return Ok(EXIT_OK);
     }
     let targets: Vec<_> = charts
         .iter()
-        .flat_map(|chart| tack::lint::targets(chart, releases.as_ref()))
+        .flat_map(|chart| lint::targets(chart, releases.as_ref()))
         .collect();
-    let outcomes = tack::lint::run(targets);
+    let renderer = Renderer::new(args.kube.get());
+    let outcomes = lint::run(targets, &renderer);
     let mut code = EXIT_OK;
     let mut results = Vec::new();
+    let mut human = String::new();
     let width = outcomes
         .iter()
         .map(|o| o.target.chart.display().to_string().len())
@@ -81,57 +97,64 @@ pub fn run(args: LintArgs, diagnostics: &Diagnostics) -> u8 {
         .unwrap_or(0);
     for outcome in &outcomes {
         let chart = outcome.target.chart.display().to_string();
+        let label = &outcome.target.label;
         match &outcome.result {
             Ok(rendered) => {
                 let count = rendered.manifests.len();
-                if args.format == LintFormat::Human {
-                    println!(
-                        "ok    {chart:width$}  {}  ({count} objects)",
-                        outcome.target.label
-                    );
-                }
+                human.push_str(&format!("ok    {chart:width$}  {label}  ({count} objects)\n"));
                 results.push(serde_json::json!({
-                    "chart": chart, "values": outcome.target.label, "ok": true, "objects": count, "errors": [],
+                    "chart": chart, "values": label, "ok": true, "objects": count, "errors": [],
                 }));
             }
             Err(error) => {
-                let (text, error_code) = describe(error, diagnostics);
-                code = code.max(error_code);
+                let diagnostics = error.diagnostics();
+                code = code.max(if error.is_invalid_input() {
+                    EXIT_INVALID
+                } else {
+                    EXIT_USAGE
+                });
+                human.push_str(&format!("FAIL  {chart:width$}  {label}\n"));
                 if args.format == LintFormat::Human {
-                    println!("FAIL  {chart:width$}  {}", outcome.target.label);
-                    eprint!("{text}");
-                    eprintln!();
+                    console.out(std::mem::take(&mut human))?;
+                    console.diagnostics(&diagnostics);
                 }
+                let errors: Vec<serde_json::Value> = diagnostics
+                    .items
+                    .iter()
+                    .map(|d| to_json(d, &diagnostics.sources))
+                    .collect();
                 results.push(serde_json::json!({
-                    "chart": chart, "values": outcome.target.label, "ok": false, "objects": 0,
-                    "errors": error.to_string().lines().map(str::trim).collect::<Vec<_>>(),
+                    "chart": chart, "values": label, "ok": false, "objects": 0, "errors": errors,
                 }));
             }
         }
     }
     let failed = results.iter().filter(|r| r["ok"] == false).count();
     match args.format {
-        LintFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(
-                &serde_json::json!({"ok": failed == 0, "results": results})
-            )
-            .unwrap_or_default()
-        ),
-        LintFormat::Human => eprintln!(
-            "{} chart{}, {} value set{}: {} ok, {failed} failed",
-            charts.len(),
-            if charts.len() == 1 { "" } else { "s" },
-            results.len(),
-            if results.len() == 1 { "" } else { "s" },
-            results.len() - failed,
-        ),
+        LintFormat::Json => {
+            let report = serde_json::json!({"ok": failed == 0, "results": results});
+            console.out(format!(
+                "{}\n",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            ))?;
+        }
+        LintFormat::Human => {
+            console.out(human)?;
+            console.note(&format!(
+                "{} chart{}, {} value set{}: {} ok, {failed} failed",
+                charts.len(),
+                if charts.len() == 1 { "" } else { "s" },
+                results.len(),
+                if results.len() == 1 { "" } else { "s" },
+                results.len() - failed,
+            ));
+        }
     }
-    if failed > 0 {
+    Ok(if failed > 0 {
         code.max(EXIT_INVALID)
     } else {
         EXIT_OK
-    }
+    })
 }
 
 /// Every chart folder under `charts/`, and every chart of the releases file.
@@ -148,5 +171,5 @@ fn all_charts(releases: Option<&Releases>) -> Vec<PathBuf> {
     if let Some(releases) = releases {
         paths.push(releases.path().to_path_buf());
     }
-    tack::lint::charts_for(&paths, releases)
+    lint::charts_for(&paths, releases)
 }

@@ -1,7 +1,7 @@
 //! `tack new`: scaffold a chart.
 
-use super::diagnostic::Diagnostics;
-use super::{EXIT_OK, EXIT_USAGE};
+use super::console::Console;
+use super::{EXIT_OK, EXIT_USAGE, Outcome};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -26,22 +26,22 @@ pub struct NewArgs {
 }
 
 /// Runs `tack new`.
-pub fn run(args: NewArgs, diagnostics: &Diagnostics) -> u8 {
-    match tack::scaffold::new_chart(&args.path, &args.schema) {
+pub fn run(args: NewArgs, console: &Console) -> Outcome {
+    match crate::scaffold::new_chart(&args.path, &args.schema) {
         Ok(scaffold) => {
             for file in &scaffold.files {
-                eprintln!("created {}", file.display());
+                console.note(&format!("created {}", file.display()));
             }
             let chart = args.path.display();
-            eprintln!(
+            console.note(&format!(
                 "\nnext: tack lint {chart}   (or tack render {chart} -f {})",
                 Path::new(&args.path).join("values/canary.yaml").display()
-            );
-            EXIT_OK
+            ));
+            Ok(EXIT_OK)
         }
         Err(err) => {
-            eprintln!("{}", diagnostics.error(&err.to_string(), None));
-            EXIT_USAGE
+            console.error(&err.to_string(), None);
+            Ok(EXIT_USAGE)
         }
     }
 }

@@ -1,11 +1,15 @@
 //! `tack render`: chart + values -> validated manifests on stdout (or in a folder).
 
-use super::diagnostic::Diagnostics;
+use super::console::Console;
 use super::values_args::{self, ValuesArgs};
-use super::{EXIT_OK, EXIT_USAGE, report};
+use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Outcome};
+use crate::manifest::Manifests;
+use crate::pipeline::{self, Layered, Rendered, Renderer};
+use crate::releases::Releases;
+use crate::validate::Report;
+use crate::values::{NodeValue, ScalarKind, is_sensitive};
 use clap::{ArgMatches, Args, ValueEnum};
-use std::path::PathBuf;
-use tack::RenderRequest;
+use std::path::{Path, PathBuf};
 
 /// Examples shown by `tack render --help`.
 pub const EXAMPLES: &str = "Examples:
@@ -51,55 +55,84 @@ enum Format {
 }
 
 /// Runs `tack render`.
-pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, diagnostics: &Diagnostics) -> u8 {
+pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, console: &Console) -> Outcome {
+    let renderer = Renderer::new(args.values.kube.get());
     if let Some(file) = &args.releases {
-        return run_releases(&args, file, diagnostics);
+        return run_releases(&args, file, &renderer, console);
     }
     let request = args
         .values
         .request(args.chart.clone().unwrap_or_default(), matches);
-    if args.debug {
-        print_merged_values(&request);
-    }
-    let rendered = match tack::render(&request) {
+    let rendered = renderer.layer(&request).and_then(|layered| {
+        if args.debug {
+            print_merged_values(&layered, console);
+        }
+        renderer.render_layered(layered, &request)
+    });
+    let rendered = match rendered {
         Ok(rendered) => rendered,
-        Err(error) => return report(&error, diagnostics),
+        Err(error) => return Ok(report_failure(&error, console)),
     };
-    for warning in &rendered.warnings {
-        eprintln!("{}", diagnostics.warning(warning));
-    }
-    print_report_notes(&rendered.report);
+    print_notes(&rendered, console);
     if let Some(dir) = &args.output_dir {
-        return write_dir(&rendered.manifests, dir, diagnostics);
+        return Ok(write_dir(&rendered.manifests, dir, console));
     }
     let text = match args.format {
         Format::Yaml => rendered.manifests.to_yaml(),
         Format::Json => rendered.manifests.to_json(),
     };
-    super::write_stdout(&text, diagnostics)
+    console.out(text)?;
+    Ok(EXIT_OK)
 }
 
-/// Validation warnings and skipped kinds of a valid render, on stderr.
-fn print_report_notes(report: &tack::validate::Report) {
-    if !report.problems.is_empty() || !report.skipped.is_empty() {
-        eprint!(
-            "{}",
-            super::validate::human(report, false, super::validate::colour())
+/// Prints a failed render's problems and a summary line; returns the exit code.
+pub fn report_failure(error: &pipeline::Error, console: &Console) -> u8 {
+    let diagnostics = error.diagnostics();
+    console.diagnostics(&diagnostics);
+    if error.is_invalid_input() {
+        let count = diagnostics.error_count().max(1);
+        console.error(
+            &format!(
+                "{count} problem{} {}; nothing was rendered",
+                if count == 1 { "" } else { "s" },
+                error.place()
+            ),
+            None,
         );
+        EXIT_INVALID
+    } else {
+        EXIT_USAGE
     }
 }
 
-fn write_dir(manifests: &tack::Manifests, dir: &std::path::Path, diagnostics: &Diagnostics) -> u8 {
+/// Warnings of a valid render (an empty value file, validation warnings) and kinds that
+/// were not checked against a schema, on stderr.
+fn print_notes(rendered: &Rendered, console: &Console) {
+    console.diagnostics(&rendered.warnings);
+    console.diagnostics(&rendered.report.diagnostics());
+    print_skipped(&rendered.report, console);
+}
+
+fn print_skipped(report: &Report, console: &Console) {
+    let kinds = report.skipped_kinds();
+    if !kinds.is_empty() {
+        let count = report.skipped().count();
+        console.warning(&format!(
+            "{count} object{} not checked against a schema (no schema for its kind): {}",
+            if count == 1 { "" } else { "s" },
+            kinds.join(", ")
+        ));
+    }
+}
+
+fn write_dir(manifests: &Manifests, dir: &Path, console: &Console) -> u8 {
     match manifests.write_dir(dir) {
         Ok(files) => {
-            eprintln!("wrote {} files to {}", files.len(), dir.display());
+            console.note(&format!("wrote {} files to {}", files.len(), dir.display()));
             EXIT_OK
         }
         Err(err) => {
-            eprintln!(
-                "{}",
-                diagnostics.error(&format!("cannot write to {}: {err}", dir.display()), None)
-            );
+            console.error(&err.to_string(), None);
             EXIT_USAGE
         }
     }
@@ -107,16 +140,16 @@ fn write_dir(manifests: &tack::Manifests, dir: &std::path::Path, diagnostics: &D
 
 /// `tack render -r tack.yaml`: every release, rendered in parallel, printed in file order.
 /// If any release fails, every failure is reported and nothing is printed.
-fn run_releases(args: &RenderArgs, file: &std::path::Path, diagnostics: &Diagnostics) -> u8 {
-    let releases = match tack::releases::Releases::load(file) {
+fn run_releases(args: &RenderArgs, file: &Path, renderer: &Renderer, console: &Console) -> Outcome {
+    let releases = match Releases::load(file) {
         Ok(releases) => releases,
-        Err(error) => return report(&tack::Error::Releases(error), diagnostics),
+        Err(error) => return Ok(report_releases_error(&error, console)),
     };
     let selected = match releases.select(args.only.as_deref()) {
         Ok(selected) => selected,
-        Err(error) => return report(&tack::Error::Releases(error), diagnostics),
+        Err(error) => return Ok(report_releases_error(&error, console)),
     };
-    let results = releases.render(&selected, args.values.kube_version.unwrap_or_default());
+    let results = releases.render(&selected, renderer);
     let mut worst = EXIT_OK;
     let mut rendered = Vec::new();
     for (index, result) in results {
@@ -124,32 +157,30 @@ fn run_releases(args: &RenderArgs, file: &std::path::Path, diagnostics: &Diagnos
             Ok(output) => rendered.push((index, output)),
             Err(error) => {
                 let entry = &releases.entries()[index];
-                eprintln!(
-                    "{}",
-                    diagnostics.error(
-                        &format!(
-                            "release `{}` ({}) failed:",
-                            entry.id(),
-                            releases.describe(index)
-                        ),
-                        None
-                    )
+                console.error(
+                    &format!(
+                        "release `{}` ({}) failed:",
+                        entry.id(),
+                        releases.describe(index)
+                    ),
+                    None,
                 );
-                worst = worst.max(report(&error, diagnostics));
+                worst = worst.max(report_failure(&error, console));
             }
         }
     }
     if worst != EXIT_OK {
-        return worst;
+        return Ok(worst);
     }
     for (index, output) in &rendered {
         let entry = &releases.entries()[*index];
-        for warning in &output.warnings {
-            eprintln!(
-                "{}",
-                diagnostics.warning(&format!("release `{}`: {warning}", entry.id()))
-            );
+        let mut notes = output.warnings.clone();
+        notes.append(output.report.diagnostics());
+        for diagnostic in &mut notes.items {
+            diagnostic.message = format!("release `{}`: {}", entry.id(), diagnostic.message);
         }
+        console.diagnostics(&notes);
+        print_skipped(&output.report, console);
     }
     if let Some(dir) = &args.output_dir {
         for (index, output) in &rendered {
@@ -158,12 +189,12 @@ fn run_releases(args: &RenderArgs, file: &std::path::Path, diagnostics: &Diagnos
                 Some(ns) => dir.join(ns).join(&entry.name),
                 None => dir.join(&entry.name),
             };
-            let code = write_dir(&output.manifests, &folder, diagnostics);
+            let code = write_dir(&output.manifests, &folder, console);
             if code != EXIT_OK {
-                return code;
+                return Ok(code);
             }
         }
-        return EXIT_OK;
+        return Ok(EXIT_OK);
     }
     let text = match args.format {
         Format::Yaml => rendered
@@ -171,49 +202,54 @@ fn run_releases(args: &RenderArgs, file: &std::path::Path, diagnostics: &Diagnos
             .map(|(_, r)| r.manifests.to_yaml())
             .collect(),
         Format::Json => {
-            let mut all = tack::Manifests::default();
+            let mut all = Manifests::default();
             for (_, output) in &rendered {
                 all.append(output.manifests.clone());
             }
             all.to_json()
         }
     };
-    super::write_stdout(&text, diagnostics)
+    console.out(text)?;
+    Ok(EXIT_OK)
 }
 
-/// `--debug`: every merged value and where it was set last.
-fn print_merged_values(request: &RenderRequest) {
-    let Ok(chart) = tack::chart::Chart::load(&request.chart) else {
-        return;
-    };
-    let Ok(mut loader) = chart.values() else {
-        return;
-    };
-    for file in &request.value_files {
-        if loader.add_file(file).is_err() {
-            return;
-        }
+/// Prints a releases file's problems; returns the exit code.
+pub fn report_releases_error(error: &crate::releases::Error, console: &Console) -> u8 {
+    let diagnostics = error.diagnostics();
+    console.diagnostics(&diagnostics);
+    if error.is_invalid_input() {
+        let count = diagnostics.error_count().max(1);
+        console.error(
+            &format!(
+                "{count} problem{} in the releases file; nothing was rendered",
+                if count == 1 { "" } else { "s" }
+            ),
+            None,
+        );
+        EXIT_INVALID
+    } else {
+        EXIT_USAGE
     }
-    for flag in &request.sets {
-        if loader.apply_set(flag, &request.cwd).is_err() {
-            return;
-        }
-    }
-    eprintln!("debug: merged values (each from the last file or flag that set it):");
-    for (path, node) in loader.tree().leaves() {
+}
+
+/// `--debug`: every merged value and where it was set last, as notes on stderr.
+fn print_merged_values(layered: &Layered, console: &Console) {
+    let mut lines = vec!["debug: merged values (each from the last file or flag that set it):".to_string()];
+    for (path, node) in layered.tree().leaves() {
         let value = match &node.value {
-            _ if tack::values::is_sensitive(&path) => "<redacted>".to_string(),
-            tack::values::NodeValue::Scalar(scalar) => match scalar.kind {
-                tack::values::ScalarKind::Str => format!("{:?}", scalar.text),
-                tack::values::ScalarKind::Null => "null".to_string(),
+            _ if is_sensitive(&path) => "<redacted>".to_string(),
+            NodeValue::Scalar(scalar) => match scalar.kind {
+                ScalarKind::Str => format!("{:?}", crate::diagnostic::shorten(&scalar.text, 200)),
+                ScalarKind::Null => "null".to_string(),
                 _ => scalar.text.clone(),
             },
-            tack::values::NodeValue::Seq(_) => "[]".to_string(),
-            tack::values::NodeValue::Map(_) => "{}".to_string(),
+            NodeValue::Seq(_) => "[]".to_string(),
+            NodeValue::Map(_) => "{}".to_string(),
         };
-        eprintln!(
+        lines.push(format!(
             "  {path} = {value}  ({})",
-            loader.sources().describe(node.location)
-        );
+            layered.sources().describe(node.location)
+        ));
     }
+    console.note(&crate::diagnostic::escape_controls(&lines.join("\n")));
 }

@@ -1,6 +1,8 @@
 //! `tack schema`: the JSON Schema of value files, for editors (`yaml-language-server`).
 
-use super::diagnostic::Diagnostics;
+use super::console::Console;
+use super::{EXIT_OK, Outcome};
+use crate::chart::Chart;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -21,19 +23,22 @@ pub struct SchemaArgs {
 }
 
 /// Runs `tack schema`.
-pub fn run(args: SchemaArgs, diagnostics: &Diagnostics) -> u8 {
-    let mut schema = tack::values::values_schema();
+pub fn run(args: SchemaArgs, console: &Console) -> Outcome {
+    let mut schema = crate::values::values_schema();
     if let Some(chart) = &args.chart {
-        match tack::chart::Chart::load(chart) {
+        match Chart::load(chart) {
             Ok(chart) => {
                 if let Some(extra) = chart.extra_schema() {
-                    tack::values::embed_extra_schema(&mut schema, extra);
+                    crate::values::embed_extra_schema(&mut schema, extra);
                 }
             }
-            Err(error) => return super::report(&tack::Error::Chart(error), diagnostics),
+            Err(error) => {
+                return Ok(super::render::report_failure(&error.into(), console));
+            }
         }
     }
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
-    super::write_stdout(&text, diagnostics)
+    console.out(text)?;
+    Ok(EXIT_OK)
 }

@@ -1,11 +1,13 @@
-//! The value flags `render` and `diff` share: `-f`, the `--set` family, release and namespace.
+//! The value flags `render` and `diff` share: `-f`, the `--set` family, release, namespace and
+//! the Kubernetes version, each defined once.
 
+use crate::kube_version::KubeVersion;
+use crate::pipeline::RenderRequest;
+use crate::values::{SetFlag, SetKind};
 use clap::{ArgMatches, Args};
 use std::path::PathBuf;
-use tack::RenderRequest;
-use tack::values::{SetFlag, SetKind};
 
-/// Value files, `--set` flags, release name and namespace.
+/// Value files, `--set` flags, release name, namespace and Kubernetes version.
 #[derive(Debug, Clone, Args)]
 pub struct ValuesArgs {
     /// A value file merged over the chart's values.yaml; repeat to layer several, in order.
@@ -30,13 +32,27 @@ pub struct ValuesArgs {
     /// Namespace of every object (default: none, so kubectl uses its current namespace).
     #[arg(short = 'n', long = "namespace", value_name = "NS")]
     pub namespace: Option<String>,
-    /// Kubernetes version to render and validate for, e.g. 1.33 [default: the newest
-    /// supported]; templates see it as capabilities.kubeVersion.
-    #[arg(long = "kube-version", value_name = "VERSION")]
-    pub kube_version: Option<tack::validate::KubeVersion>,
+    #[command(flatten)]
+    pub kube: KubeVersionArg,
 }
 
-/// Ids of the arguments above, for `conflicts_with_all`.
+/// `--kube-version`, shared by every command that renders or validates.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct KubeVersionArg {
+    /// Kubernetes version to render and validate for, e.g. 1.33 or 1.33.0 [default: the
+    /// newest supported].
+    #[arg(long = "kube-version", value_name = "VERSION")]
+    pub kube_version: Option<KubeVersion>,
+}
+
+impl KubeVersionArg {
+    /// The version asked for, or the newest tack knows.
+    pub fn get(self) -> KubeVersion {
+        self.kube_version.unwrap_or_default()
+    }
+}
+
+/// Ids of the value arguments, for `conflicts_with_all`.
 pub const IDS: [&str; 7] = [
     "values",
     "set",
@@ -80,7 +96,6 @@ impl ValuesArgs {
             release: self.release.clone(),
             namespace: self.namespace.clone(),
             cwd: PathBuf::from("."),
-            kube_version: self.kube_version,
         }
     }
 }

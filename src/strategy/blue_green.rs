@@ -5,7 +5,7 @@
 
 use super::labels::ReleaseLabels;
 use super::{Context, shared};
-use crate::build::AppPod;
+use super::pod::AppPod;
 use crate::manifest::Object;
 use crate::values::Colour;
 

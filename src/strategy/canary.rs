@@ -11,7 +11,8 @@
 use super::labels::ReleaseLabels;
 use super::rolling::STABLE;
 use super::{Context, shared};
-use crate::build::{AppPod, IngressBuilder, IngressPath};
+use super::pod::AppPod;
+use crate::build::{IngressBuilder, IngressPath};
 use crate::manifest::Object;
 use crate::values::{Canary, CanaryMode};
 
@@ -159,7 +160,7 @@ fn canary_ingress(
     for path in &ingress.paths {
         builder = builder.path(IngressPath {
             path: path.clone(),
-            path_type: ingress.path_type.as_str().to_string(),
+            path_type: ingress.path_type,
             service: name.to_string(),
             port: app.service.port,
         });

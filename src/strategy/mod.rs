@@ -1,4 +1,5 @@
-//! Release strategies: from the typed app to the objects of one release.
+//! Release strategies: from the typed app to the objects of one release. What is public
+//! here is the arithmetic users plan with; [`crate::Release`] renders strategies.
 //!
 //! A strategy decides *which* objects exist, their names and their labels; the builders in
 //! [`crate::build`] decide how each one looks. Every strategy also renders the objects all
@@ -7,20 +8,20 @@
 mod blue_green;
 mod canary;
 mod labels;
+mod pod;
 mod recreate;
 mod rolling;
 mod routing;
 mod shared;
 
 pub use canary::canary_replicas;
-pub use labels::ReleaseLabels;
 
 use crate::manifest::Object;
 use crate::values::{App, StrategyType};
 
 /// What a strategy needs to know about the release besides the app.
 #[derive(Debug, Clone)]
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// The app.
     pub app: &'a App,
     /// The release name (`app.kubernetes.io/instance`).
@@ -31,7 +32,7 @@ pub struct Context<'a> {
 
 /// One rendered object and the strategy part that made it (for `# Source:` lines).
 #[derive(Debug, Clone)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// Where it came from, e.g. `canary` or `shared`.
     pub origin: &'static str,
     /// The object.
@@ -39,7 +40,7 @@ pub struct Rendered {
 }
 
 /// The objects of a release, in the order the strategy makes them.
-pub fn objects(context: &Context<'_>) -> Vec<Rendered> {
+pub(crate) fn objects(context: &Context<'_>) -> Vec<Rendered> {
     let mut objects = shared::secrets(context);
     let origin = context.app.strategy.kind.as_str();
     let strategy_objects = match context.app.strategy.kind {

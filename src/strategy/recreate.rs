@@ -4,7 +4,7 @@
 use super::labels::ReleaseLabels;
 use super::rolling::STABLE;
 use super::{Context, shared};
-use crate::build::AppPod;
+use super::pod::AppPod;
 use crate::manifest::Object;
 
 /// The Service, the Deployment (strategy `Recreate`) and the Ingress.

@@ -7,7 +7,7 @@
 
 use super::labels::ReleaseLabels;
 use super::{Context, shared};
-use crate::build::AppPod;
+use super::pod::AppPod;
 use crate::manifest::Object;
 
 /// The label value of the main (non-canary) track.

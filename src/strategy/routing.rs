@@ -5,7 +5,8 @@
 
 use super::labels::ReleaseLabels;
 use super::{Context, shared};
-use crate::build::{AppPod, IngressBuilder, IngressPath};
+use super::pod::AppPod;
+use crate::build::{IngressBuilder, IngressPath, PathType};
 use crate::manifest::Object;
 
 /// The label that tells versions apart.
@@ -52,7 +53,7 @@ pub fn objects(context: &Context<'_>) -> Vec<Object> {
         )));
         router = router.path(IngressPath {
             path: version.path(),
-            path_type: "Prefix".to_string(),
+            path_type: PathType::Prefix,
             service: name,
             port: app.service.port,
         });

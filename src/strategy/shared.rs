@@ -3,8 +3,9 @@
 
 use super::labels::ReleaseLabels;
 use super::{Context, Rendered};
+use super::pod::AppPod;
 use crate::build::{
-    AppPod, DeploymentBuilder, IngressBuilder, IngressPath, SecretBuilder, ServiceBuilder,
+    DeploymentBuilder, IngressBuilder, IngressPath, SecretBuilder, ServiceBuilder, ServiceType,
 };
 use crate::manifest::Object;
 use crate::values::{IntOrPercent, PortRef};
@@ -65,7 +66,7 @@ pub fn service(
         .namespace_opt(context.namespace)
         .labels(ReleaseLabels::new(context).common(tag))
         .annotations(app.service.annotations.clone())
-        .type_(app.service.kind.as_str())
+        .type_(app.service.kind)
         .selector(selector)
         .port("http", app.service.port, target_port(context))
         .node_port(app.service.node_port)
@@ -82,7 +83,7 @@ pub fn internal_service(
     ServiceBuilder::new(name)
         .namespace_opt(context.namespace)
         .labels(ReleaseLabels::new(context).common(tag))
-        .type_("ClusterIP")
+        .type_(ServiceType::ClusterIP)
         .selector(selector)
         .port("http", context.app.service.port, target_port(context))
 }
@@ -104,7 +105,7 @@ pub fn ingress(context: &Context<'_>, service: &str, tag: Option<&str>) -> Optio
     for path in &ingress.paths {
         builder = builder.path(IngressPath {
             path: path.clone(),
-            path_type: ingress.path_type.as_str().to_string(),
+            path_type: ingress.path_type,
             service: service.to_string(),
             port: app.service.port,
         });

@@ -4,8 +4,8 @@
 use super::cross::Facts;
 use super::object::Object;
 use super::removed::{introduced_in, removed_api};
-use super::report::{Check, Problem, Severity, Skipped};
-use super::schema::{SchemaSource, builtin, closest, schema_problems};
+use crate::diagnostic::{Check, Diagnostic, Severity};
+use super::schema::{SchemaSource, builtin, schema_problems};
 use super::{Config, rules};
 use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock};
@@ -32,9 +32,10 @@ pub(crate) enum Lookup {
 /// What checking one object found.
 #[derive(Default)]
 pub(crate) struct Outcome {
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Diagnostic>,
     pub facts: Option<Facts>,
-    pub skipped: Option<Skipped>,
+    /// `apiVersion/kind` when the object's kind has no schema.
+    pub skipped: Option<String>,
 }
 
 /// The API groups Kubernetes itself serves: an unknown kind there is a mistake, not a
@@ -138,7 +139,7 @@ pub(crate) fn check_object(
     outcome
 }
 
-fn removed_apis(config: &Config, object: &Object, problems: &mut Vec<Problem>) {
+fn removed_apis(config: &Config, object: &Object, problems: &mut Vec<Diagnostic>) {
     let (api_version, kind) = (object.api_version(), object.kind());
     let target = config.kube_version;
     if let Some(removed) = removed_api(api_version, kind) {
@@ -204,7 +205,7 @@ fn no_schema(config: &Config, object: &Object, outcome: &mut Outcome) -> bool {
                 .collect();
             (
                 format!("unknown kind {kind} in {api_version}"),
-                closest(kind, &kinds).map(|k| format!("did you mean {k}?")),
+                crate::diagnostic::closest(kind, &kinds).map(|k| format!("did you mean {k}?")),
             )
         } else {
             (
@@ -230,13 +231,7 @@ fn no_schema(config: &Config, object: &Object, outcome: &mut Outcome) -> bool {
             Some("add its JSON Schema to a --schema-dir as <kind>_<version>.json, or drop --reject-unknown-kinds".into()),
         ));
     } else {
-        outcome.skipped = Some(Skipped {
-            file: object.file.clone(),
-            line: object.line(),
-            object: object.name.clone(),
-            api_version: api_version.to_string(),
-            kind: kind.to_string(),
-        });
+        outcome.skipped = Some(format!("{api_version}/{kind}"));
     }
     false
 }

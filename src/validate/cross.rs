@@ -7,7 +7,8 @@
 
 use super::document::at;
 use super::object::Object;
-use super::report::{Check, Problem, Severity};
+use crate::diagnostic::{Check, Diagnostic, Severity};
+use crate::source::SourceMap;
 use super::rules::{containers, pod_template};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -75,7 +76,7 @@ impl Facts {
         let value = &object.value;
         let kind = object.kind().to_string();
         let mut facts = Facts {
-            site: Object::new(Value::Null, object.file.clone(), 0, None),
+            site: Object::new(Value::Null, object.source, 0, None),
             namespace: text(at(value, "/metadata/namespace")),
             name: text(at(value, "/metadata/name")),
             namespaced: namespaced.unwrap_or(true),
@@ -347,6 +348,8 @@ pub(crate) struct CrossOptions<'a> {
     /// The input was rendered from values: hints name the values keys that declare
     /// external objects instead of `--external`.
     pub values_hints: bool,
+    /// The inputs' names, for messages that point at a second place.
+    pub sources: &'a SourceMap,
 }
 
 fn is_external(externals: &[String], kind: &str, name: &str) -> bool {
@@ -367,7 +370,7 @@ fn selector_text(selector: &Map<String, Value>) -> String {
 }
 
 /// Every cross-object problem of a set of objects.
-pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<Problem> {
+pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let severity = if options.complete {
         Severity::Error
@@ -409,7 +412,7 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<P
                     format!(
                         "duplicate {}: also defined at {}:{}",
                         facts.site.name,
-                        first.site.file,
+                        options.sources.name(first.site.source),
                         first.site.line()
                     ),
                     Some("one of them would silently replace the other when applied".into()),
@@ -566,7 +569,7 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<P
                                     reference.name,
                                     target.keys.join(", ")
                                 ),
-                                super::schema::closest(key, &target.keys)
+                                crate::diagnostic::closest(key, &target.keys)
                                     .map(|k| format!("did you mean \"{k}\"?")),
                             ),
                         );
@@ -581,23 +584,26 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<P
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::SourceId;
     use serde_json::json;
-    use std::sync::Arc;
 
     fn facts(values: &[Value]) -> Vec<Facts> {
         values
             .iter()
             .map(|v| {
                 Facts::of(
-                    &Object::new(v.clone(), Arc::from("t.yaml"), 1, None),
+                    &Object::new(v.clone(), SourceId(0), 1, None),
                     Some(true),
                 )
             })
             .collect()
     }
 
-    fn problems(values: &[Value], complete: bool, externals: &[String]) -> Vec<Problem> {
+    fn problems(values: &[Value], complete: bool, externals: &[String]) -> Vec<Diagnostic> {
+        let mut sources = SourceMap::new();
+        sources.add_name("t.yaml");
         let options = CrossOptions {
+            sources: &sources,
             complete,
             externals,
             rules: true,
@@ -655,7 +661,7 @@ mod tests {
         assert_eq!(found.len(), 3, "{messages:#?}");
         // In object order: the Deployment's reference, the Service, the Ingress.
         assert!(messages[0].contains("has no key \"apiKey\""));
-        assert_eq!(found[0].hint.as_deref(), Some("did you mean \"apikey\"?"));
+        assert_eq!(found[0].help.as_deref(), Some("did you mean \"apikey\"?"));
         assert!(messages[1].contains("targetPort 8080"));
         assert!(messages[2].contains("has no port \"grpc\""));
     }

@@ -45,14 +45,11 @@ mod rules;
 mod schema;
 mod split;
 mod stream;
-mod yaml;
 
 pub use document::Document;
-pub use removed::{
-    INTRODUCED_APIS, KubeVersion, KubeVersionError, REMOVED_APIS, RemovedApi, introduced_in,
-    removed_api,
-};
-pub use report::{Check, CheckedObject, Checks, Problem, Report, Severity, Skipped, UnknownCheck};
+pub use crate::kube_version::{KubeVersion, KubeVersionError};
+pub use removed::{INTRODUCED_APIS, REMOVED_APIS, RemovedApi, introduced_in, removed_api};
+pub use report::{Checks, Report, UnknownCheck};
 
 use check::{Compiled, Lookup};
 use cross::{CrossOptions, Facts};
@@ -61,6 +58,8 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use crate::diagnostic::CheckedObject;
+use crate::source::SourceMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// An error that stops validation before it starts.
@@ -78,6 +77,17 @@ pub enum ValidateError {
     #[error("schema directory {0} does not exist or is not a directory")]
     SchemaDir(PathBuf),
 }
+
+/// Objects that are not valid: the report holds every problem found (errors and warnings).
+///
+/// ```
+/// use tack::validate::{Invalid, Report};
+/// let error = Invalid(Report::default());
+/// assert!(error.to_string().starts_with("the objects are not valid"));
+/// ```
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the objects are not valid: {} error(s)\n{}", .0.error_count(), .0.diagnostics())]
+pub struct Invalid(pub Report);
 
 /// One input of [`Validator::validate_inputs`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +122,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, ValidateError> {
             source,
         })?;
         if metadata.is_dir() {
-            walk_dir(path, &mut inputs)?;
+            walk_dir(path, &mut inputs, &mut crate::walk::Visited::default())?;
         } else {
             inputs.push(Input::Path(path.clone()));
         }
@@ -120,11 +130,19 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, ValidateError> {
     Ok(inputs)
 }
 
-fn walk_dir(dir: &Path, inputs: &mut Vec<Input>) -> Result<(), ValidateError> {
+fn walk_dir(
+    dir: &Path,
+    inputs: &mut Vec<Input>,
+    visited: &mut crate::walk::Visited,
+) -> Result<(), ValidateError> {
     let io = |source| ValidateError::Io {
         path: dir.to_path_buf(),
         source,
     };
+    if !visited.first_visit(&std::fs::metadata(dir).map_err(io)?) {
+        // A symlink back to a folder already walked.
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(io)?
         .map(|entry| entry.map(|e| e.path()))
@@ -139,9 +157,14 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>) -> Result<(), ValidateError> {
         if hidden {
             continue;
         }
-        if path.is_dir() {
-            walk_dir(&path, inputs)?;
-        } else if path
+        let Ok(metadata) = std::fs::metadata(&path) else {
+            // A dangling symlink: nothing to read.
+            continue;
+        };
+        if metadata.is_dir() {
+            walk_dir(&path, inputs, visited)?;
+        } else if metadata.is_file()
+            && path
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
@@ -379,11 +402,13 @@ impl Validator {
             skip_non_objects: self.config.skip_non_objects,
             ..parse::Contents::default()
         };
+        let mut sources = SourceMap::new();
         for document in documents {
             contents.documents += 1;
+            let source = sources.id_of(&document.source);
             parse::add_document(
                 without_nulls(&document.value),
-                &document.source,
+                source,
                 document.line,
                 None,
                 &mut contents,
@@ -399,6 +424,7 @@ impl Validator {
         let mut report = Report {
             problems: contents.problems,
             documents: contents.documents,
+            sources,
             ..Report::default()
         };
         let mut facts = Vec::new();
@@ -494,13 +520,13 @@ impl Validator {
     ) {
         report.objects += 1;
         report.problems.extend(outcome.problems);
-        report.skipped.extend(outcome.skipped);
         facts.extend(outcome.facts);
-        if self.config.record_objects {
+        if outcome.skipped.is_some() || self.config.record_objects {
             report.checked.push(CheckedObject {
-                file: object.file.clone(),
+                source: object.source,
                 line: object.line(),
                 object: object.name.clone(),
+                skipped: outcome.skipped,
             });
         }
     }
@@ -512,10 +538,10 @@ impl Validator {
             rules: self.config.checks.rules,
             references: self.config.checks.references,
             values_hints: self.config.values_hints,
+            sources: &report.sources,
         };
-        report
-            .problems
-            .extend(cross::cross_problems(facts, &options));
+        let problems = cross::cross_problems(facts, &options);
+        report.problems.extend(problems);
     }
 
     /// Validates text: multi-document YAML, JSON (one value or several), or a `v1/List`.
@@ -534,7 +560,7 @@ impl Validator {
 
     /// Validates files, standard input or text, in order, as one input (duplicates and
     /// references are checked across all of them). A file that cannot be read is reported as
-    /// an [`Check::Input`] problem and the others are still checked.
+    /// an [`Check::Input`](crate::diagnostic::Check::Input) problem and the others are still checked.
     pub fn validate_inputs(&self, inputs: Vec<Input>) -> Report {
         stream::run(self, inputs.into_iter().map(stream::Source::from).collect())
     }

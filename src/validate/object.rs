@@ -1,7 +1,9 @@
 //! One object to check, with everything needed to say where a problem in it is.
 
-use super::document::{LineIndex, ROOT_PATH, object_name, pointer_path};
-use super::report::{Check, Problem, Severity};
+use super::document::object_name;
+use crate::diagnostic::{Check, Diagnostic, Severity};
+use crate::source::{Location, SourceId};
+use crate::yaml::lines::{LineIndex, ROOT_PATH, pointer_path};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -11,7 +13,7 @@ pub(crate) struct Object {
     /// The object.
     pub value: Value,
     /// The input it came from.
-    pub file: Arc<str>,
+    pub source: SourceId,
     /// The line of its document.
     pub document_line: u32,
     /// Lines of the document's nodes, when it was read from YAML text.
@@ -26,14 +28,14 @@ impl Object {
     /// An object that is a whole document.
     pub(crate) fn new(
         value: Value,
-        file: Arc<str>,
+        source: SourceId,
         document_line: u32,
         lines: Option<Arc<LineIndex>>,
     ) -> Self {
         let name = object_name(&value);
         Object {
             value,
-            file,
+            source,
             document_line,
             lines,
             base: ROOT_PATH,
@@ -63,7 +65,7 @@ impl Object {
         });
         Object {
             value: Value::Null,
-            file: self.file.clone(),
+            source: self.source,
             document_line: self.document_line,
             lines,
             base: self.base,
@@ -83,20 +85,20 @@ impl Object {
         check: Check,
         path: impl Into<String>,
         message: impl Into<String>,
-        hint: Option<String>,
-    ) -> Problem {
+        help: Option<String>,
+    ) -> Diagnostic {
         let path = path.into();
-        Problem {
-            severity,
-            check,
-            file: self.file.clone(),
-            document_line: self.line(),
-            line: self.line_of(&path),
-            object: Some(self.name.clone()),
-            path,
-            message: message.into(),
-            hint,
-        }
+        let mut diagnostic = Diagnostic::new(severity, check, message)
+            .at(Location {
+                source: self.source,
+                line: self.line_of(&path),
+                column: 0,
+            })
+            .object(self.name.clone())
+            .help_opt(help);
+        diagnostic.document_line = self.line();
+        diagnostic.path = path;
+        diagnostic
     }
 
     /// The object's `apiVersion`, or `""`.

@@ -1,10 +1,12 @@
 //! From text to [`Object`]s: YAML or JSON documents, `List`s unpacked, and every document
 //! that is not a Kubernetes object reported.
 
-use super::document::{LineIndex, ROOT_PATH, child_path, index_path};
 use super::object::Object;
-use super::report::{Check, Problem, Severity};
-use super::yaml::{Parsed, SyntaxError, parse_documents};
+use crate::diagnostic::{Check, Diagnostic, Severity};
+use crate::source::{Location, SourceId};
+use crate::yaml::json::read_documents;
+use crate::yaml::lines::{LineIndex, ROOT_PATH, child_path, index_path};
+use crate::yaml::{Limits, Parsed};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::fmt;
@@ -16,7 +18,7 @@ pub(crate) struct Contents {
     /// The objects to check.
     pub objects: Vec<Object>,
     /// Documents that could not be read, or are not objects.
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Diagnostic>,
     /// Non-empty documents seen.
     pub documents: usize,
     /// Drop documents that are not Kubernetes objects (not a mapping, or with neither `kind`
@@ -25,26 +27,27 @@ pub(crate) struct Contents {
     pub skip_non_objects: bool,
 }
 
-fn syntax_problem(file: &Arc<str>, error: SyntaxError) -> Problem {
-    Problem {
-        severity: Severity::Error,
-        check: Check::Syntax,
-        file: file.clone(),
-        document_line: error.line,
-        line: error.line,
-        object: None,
-        path: String::new(),
-        message: if error.column > 0 {
-            format!("{} (column {})", error.message, error.column)
-        } else {
-            error.message
-        },
-        hint: error.hint,
-    }
+/// A document that is not YAML, JSON or text, at `line` (and `column`, when known).
+fn syntax_problem(
+    source: SourceId,
+    line: u32,
+    column: u32,
+    message: impl Into<String>,
+    help: Option<String>,
+) -> Diagnostic {
+    let mut diagnostic = Diagnostic::error(Check::Syntax, message)
+        .at(Location {
+            source,
+            line,
+            column,
+        })
+        .help_opt(help);
+    diagnostic.document_line = line;
+    diagnostic
 }
 
 /// Reads one chunk of input text that starts at line `first_line`.
-pub(crate) fn read_text(text: &[u8], first_line: u32, file: &Arc<str>, out: &mut Contents) {
+pub(crate) fn read_text(text: &[u8], first_line: u32, source: SourceId, out: &mut Contents) {
     let text = match std::str::from_utf8(text) {
         Ok(text) => text,
         Err(error) => {
@@ -54,13 +57,11 @@ pub(crate) fn read_text(text: &[u8], first_line: u32, file: &Arc<str>, out: &mut
             );
             out.documents += 1;
             out.problems.push(syntax_problem(
-                file,
-                SyntaxError {
-                    line,
-                    column: 0,
-                    message: "not text: the input is not valid UTF-8 (binary data?)".into(),
-                    hint: Some("Kubernetes manifests are UTF-8 YAML or JSON; put binary data base64-encoded under a Secret's `data`".into()),
-                },
+                source,
+                line,
+                0,
+                "not text: the input is not valid UTF-8 (binary data?)",
+                Some("Kubernetes manifests are UTF-8 YAML or JSON; put binary data base64-encoded under a Secret's `data`".into()),
             ));
             return;
         }
@@ -68,13 +69,11 @@ pub(crate) fn read_text(text: &[u8], first_line: u32, file: &Arc<str>, out: &mut
     if text.contains('\0') {
         out.documents += 1;
         out.problems.push(syntax_problem(
-            file,
-            SyntaxError {
-                line: first_line,
-                column: 0,
-                message: "not text: the input contains NUL bytes (binary data?)".into(),
-                hint: None,
-            },
+            source,
+            first_line,
+            0,
+            "not text: the input contains NUL bytes (binary data?)",
+            None,
         ));
         return;
     }
@@ -82,21 +81,28 @@ pub(crate) fn read_text(text: &[u8], first_line: u32, file: &Arc<str>, out: &mut
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         let skipped_lines = text[..text.len() - trimmed.len()].matches('\n').count();
         let line = first_line.saturating_add(u32::try_from(skipped_lines).unwrap_or(u32::MAX));
-        if read_json(text, line, file, out) {
+        if read_json(text, line, source, out) {
             return;
         }
     }
-    for document in parse_documents(text, first_line) {
+    for document in read_documents(text, first_line, &Limits::MANIFESTS) {
         match document {
             Parsed::Empty => {}
             Parsed::Error(error) => {
                 out.documents += 1;
-                out.problems.push(syntax_problem(file, error));
+                let help = error.help();
+                out.problems.push(syntax_problem(
+                    source,
+                    error.line,
+                    error.column,
+                    error.to_string(),
+                    help,
+                ));
             }
             Parsed::Document(document) => {
                 out.documents += 1;
                 let lines = Arc::new(document.lines);
-                add_document(document.value, file, document.line, Some(lines), out);
+                add_document(document.value, source, document.line, Some(lines), out);
             }
         }
     }
@@ -105,7 +111,7 @@ pub(crate) fn read_text(text: &[u8], first_line: u32, file: &Arc<str>, out: &mut
 /// The fast path for JSON input (`kubectl get -o json`, generated manifests): serde_json is
 /// about ten times faster than a YAML parser. Returns `false` when the text is not JSON, so
 /// that the YAML parser (a superset) reads it and reports its errors.
-fn read_json(text: &str, line: u32, file: &Arc<str>, out: &mut Contents) -> bool {
+fn read_json(text: &str, line: u32, source: SourceId, out: &mut Contents) -> bool {
     let mut values = Vec::new();
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<StrictValue>();
     for value in stream.by_ref() {
@@ -116,15 +122,11 @@ fn read_json(text: &str, line: u32, file: &Arc<str>, out: &mut Contents) -> bool
                 // Valid JSON syntax, but a duplicate key.
                 out.documents += 1;
                 out.problems.push(syntax_problem(
-                    file,
-                    SyntaxError {
-                        line: line.saturating_add(
-                            u32::try_from(error.line()).unwrap_or(1).saturating_sub(1),
-                        ),
-                        column: u32::try_from(error.column()).unwrap_or(0),
-                        message: strip_position(&error.to_string()),
-                        hint: Some("remove or rename one of the two keys".into()),
-                    },
+                    source,
+                    line.saturating_add(u32::try_from(error.line()).unwrap_or(1).saturating_sub(1)),
+                    u32::try_from(error.column()).unwrap_or(0),
+                    strip_position(&error.to_string()),
+                    Some("remove or rename one of the two keys".into()),
                 ));
                 return true;
             }
@@ -135,7 +137,7 @@ fn read_json(text: &str, line: u32, file: &Arc<str>, out: &mut Contents) -> bool
             continue;
         }
         out.documents += 1;
-        add_document(value, file, line, None, out);
+        add_document(value, source, line, None, out);
     }
     true
 }
@@ -150,7 +152,7 @@ fn strip_position(message: &str) -> String {
 /// Adds a parsed document: an object, or the items of a `List`.
 pub(crate) fn add_document(
     value: Value,
-    file: &Arc<str>,
+    source: SourceId,
     line: u32,
     lines: Option<Arc<LineIndex>>,
     out: &mut Contents,
@@ -169,19 +171,15 @@ pub(crate) fn add_document(
         Value::Null => return,
     };
     if let Some(found) = found {
-        out.problems.push(Problem {
-            severity: Severity::Error,
-            check: Check::Syntax,
-            file: file.clone(),
-            document_line: line,
+        out.problems.push(syntax_problem(
+            source,
             line,
-            object: None,
-            path: String::new(),
-            message: format!(
+            0,
+            format!(
                 "a Kubernetes object must be a mapping with apiVersion, kind and metadata; this document is {found}"
             ),
-            hint: None,
-        });
+            None,
+        ));
         return;
     }
     let is_list = value
@@ -193,10 +191,10 @@ pub(crate) fn add_document(
         && value.get("apiVersion").is_some();
     if !is_list {
         out.objects
-            .push(Object::new(value, file.clone(), line, lines));
+            .push(Object::new(value, source, line, lines));
         return;
     }
-    let list = Object::new(value, file.clone(), line, lines.clone());
+    let list = Object::new(value, source, line, lines.clone());
     let Value::Object(mut map) = list.value.clone() else {
         return;
     };
@@ -241,7 +239,7 @@ pub(crate) fn add_document(
             ));
             continue;
         }
-        let mut object = Object::new(item, file.clone(), item_line, lines.clone());
+        let mut object = Object::new(item, source, item_line, lines.clone());
         object.base = index_path(items_path, index);
         out.objects.push(object);
     }
@@ -339,7 +337,7 @@ mod tests {
 
     fn read(text: &str) -> Contents {
         let mut out = Contents::default();
-        read_text(text.as_bytes(), 1, &Arc::from("t.yaml"), &mut out);
+        read_text(text.as_bytes(), 1, SourceId(0), &mut out);
         out
     }
 
@@ -358,7 +356,7 @@ mod tests {
         let out = read("{\"a\": 1,\n \"a\": 2}");
         assert_eq!(out.problems.len(), 1);
         assert!(out.problems[0].message.contains("duplicate key \"a\""));
-        assert_eq!(out.problems[0].line, 2);
+        assert_eq!(out.problems[0].location.line, 2);
     }
 
     #[test]
@@ -394,18 +392,18 @@ mod tests {
         let out = read("- a\n- b\n---\nhello\n---\n42\n");
         assert_eq!(out.problems.len(), 3);
         assert!(out.problems[0].message.contains("is a list"));
-        assert_eq!(out.problems[1].line, 4);
+        assert_eq!(out.problems[1].location.line, 4);
     }
 
     #[test]
     fn binary_garbage_is_reported_not_parsed() {
         let mut out = Contents::default();
-        read_text(b"a: 1\n\xff\xfe\x00garbage", 3, &Arc::from("bin"), &mut out);
+        read_text(b"a: 1\n\xff\xfe\x00garbage", 3, SourceId(0), &mut out);
         assert_eq!(out.problems.len(), 1);
         assert!(out.problems[0].message.contains("not valid UTF-8"));
-        assert_eq!(out.problems[0].line, 4);
+        assert_eq!(out.problems[0].location.line, 4);
         let mut out = Contents::default();
-        read_text(b"a\x00b", 1, &Arc::from("bin"), &mut out);
+        read_text(b"a\x00b", 1, SourceId(0), &mut out);
         assert!(out.problems[0].message.contains("NUL"));
     }
 }

@@ -1,82 +1,6 @@
-//! Kubernetes versions, and the apiVersions Kubernetes has removed (with what replaces them).
+//! The apiVersions Kubernetes has removed (with what replaces them).
 
-use std::fmt;
-use std::str::FromStr;
-
-/// A Kubernetes minor version such as 1.33 (the patch level does not change APIs).
-///
-/// ```
-/// use tack::validate::KubeVersion;
-/// let v: KubeVersion = "1.33.2".parse().unwrap();
-/// assert_eq!(v, "v1.33".parse().unwrap());
-/// assert_eq!(v.to_string(), "1.33");
-/// assert!("1.99".parse::<KubeVersion>().is_err());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct KubeVersion {
-    /// The minor version (33 for 1.33).
-    pub minor: u32,
-}
-
-impl KubeVersion {
-    /// The newest version tack has schemas for (the one `k8s-openapi`'s `latest` describes).
-    pub const LATEST: KubeVersion = KubeVersion { minor: 37 };
-
-    /// `1.minor`.
-    pub const fn new(minor: u32) -> Self {
-        KubeVersion { minor }
-    }
-}
-
-impl Default for KubeVersion {
-    fn default() -> Self {
-        KubeVersion::LATEST
-    }
-}
-
-impl fmt::Display for KubeVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "1.{}", self.minor)
-    }
-}
-
-/// A `--kube-version` that is not a Kubernetes version tack knows.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum KubeVersionError {
-    /// Not of the form `1.33` or `1.33.0`.
-    #[error("`{0}` is not a Kubernetes version: write it like 1.33 or 1.33.0")]
-    Malformed(String),
-    /// Newer than the schemas tack carries.
-    #[error("Kubernetes {0} is newer than the newest version tack knows ({latest}); use --kube-version {latest} or upgrade tack", latest = KubeVersion::LATEST)]
-    TooNew(String),
-}
-
-impl FromStr for KubeVersion {
-    type Err = KubeVersionError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let malformed = || KubeVersionError::Malformed(s.to_string());
-        let text = s.trim().trim_start_matches('v');
-        let mut parts = text.split('.');
-        let (Some(major), Some(minor)) = (parts.next(), parts.next()) else {
-            return Err(malformed());
-        };
-        let patch = parts.next();
-        if parts.next().is_some()
-            || major != "1"
-            || patch.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
-            || minor.is_empty()
-            || !minor.bytes().all(|b| b.is_ascii_digit())
-        {
-            return Err(malformed());
-        }
-        let minor: u32 = minor.parse().map_err(|_| malformed())?;
-        if minor > KubeVersion::LATEST.minor {
-            return Err(KubeVersionError::TooNew(s.to_string()));
-        }
-        Ok(KubeVersion { minor })
-    }
-}
+use crate::kube_version::KubeVersion;
 
 /// An apiVersion/kind that Kubernetes deprecated and then removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -571,23 +495,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_versions() {
-        assert_eq!("1.33".parse(), Ok(KubeVersion::new(33)));
-        assert_eq!("1.33.0".parse(), Ok(KubeVersion::new(33)));
-        assert_eq!("v1.25.4".parse(), Ok(KubeVersion::new(25)));
-        for bad in ["", "1", "2.0", "1.x", "1.33.0.1", "1.33.", "one.two"] {
-            assert!(
-                matches!(
-                    bad.parse::<KubeVersion>(),
-                    Err(KubeVersionError::Malformed(_))
-                ),
-                "{bad}"
-            );
-        }
-        assert!(matches!(
-            "1.38".parse::<KubeVersion>(),
-            Err(KubeVersionError::TooNew(_))
-        ));
+    fn builtin_schemas_are_the_newest_version() {
         assert_eq!(KubeVersion::default(), KubeVersion::LATEST);
         // The built-in schemas are those of the newest version.
         assert_eq!(

@@ -1,68 +1,10 @@
-//! What validation found: [`Report`], its [`Problem`]s and the kinds it had to skip.
+//! What validation found: a [`Report`] of [`Diagnostic`]s, and the objects it checked or
+//! had to skip.
 
-use serde::{Serialize, Serializer};
-use std::collections::BTreeSet;
-use std::fmt;
+use crate::diagnostic::{Check, CheckedObject, Diagnostic, Severity, Summary};
+use crate::source::SourceMap;
+use std::collections::BTreeMap;
 use std::str::FromStr;
-use std::sync::Arc;
-
-/// How bad a [`Problem`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing, but the manifests would apply: a deprecated API, or a reference to
-    /// something that may live outside the input.
-    Warning,
-    /// The API server would reject the object, or it could never work.
-    Error,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        })
-    }
-}
-
-/// Which check found a [`Problem`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Check {
-    /// An input could not be read (missing file, permission denied). Always on.
-    Input,
-    /// A document is not YAML or JSON, or not a Kubernetes object at all. Always on.
-    Syntax,
-    /// The object does not match its kind's JSON Schema, or its kind is unknown.
-    Schema,
-    /// The apiVersion is removed or deprecated in the target Kubernetes version.
-    RemovedApi,
-    /// Rules the API server enforces beyond the schema (ports, names, labels, selectors...).
-    Rules,
-    /// References between objects (Service -> pods, Ingress -> Service, pod -> Secret...).
-    References,
-}
-
-impl Check {
-    /// The name used on the command line (`--checks`) and in JSON output.
-    pub fn name(self) -> &'static str {
-        match self {
-            Check::Input => "input",
-            Check::Syntax => "syntax",
-            Check::Schema => "schema",
-            Check::RemovedApi => "removed-api",
-            Check::Rules => "rules",
-            Check::References => "references",
-        }
-    }
-}
-
-impl fmt::Display for Check {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// The set of optional checks to run. Reading the input (`input`, `syntax`) is always on.
 ///
@@ -105,14 +47,22 @@ impl Checks {
         }
     }
 
-    /// Whether problems of this check are reported.
+    /// Whether problems of this check are reported (reading the input, and the stages
+    /// before validation, always are).
+    ///
+    /// ```
+    /// use tack::diagnostic::Check;
+    /// use tack::validate::Checks;
+    /// assert!(Checks::schema_only().enabled(Check::Syntax));
+    /// assert!(!Checks::schema_only().enabled(Check::Rules));
+    /// ```
     pub fn enabled(&self, check: Check) -> bool {
         match check {
-            Check::Input | Check::Syntax => true,
             Check::Schema => self.schema,
             Check::RemovedApi => self.removed_apis,
             Check::Rules => self.rules,
             Check::References => self.references,
+            _ => true,
         }
     }
 }
@@ -162,94 +112,6 @@ impl FromStr for Checks {
     }
 }
 
-fn serialize_arc_str<S: Serializer>(value: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(value)
-}
-
-/// One thing wrong with the input.
-///
-/// Lines start at 1; `0` means unknown. `path` is a JSON Pointer into the object
-/// (`/spec/template/spec/containers/0/ports/0/containerPort`), empty for the whole document.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Problem {
-    /// Error or warning.
-    pub severity: Severity,
-    /// The check that found it.
-    pub check: Check,
-    /// The input: a file path, `<stdin>`, or the display name render gives a template.
-    #[serde(serialize_with = "serialize_arc_str")]
-    pub file: Arc<str>,
-    /// The line where the document (or `List` item) starts.
-    pub document_line: u32,
-    /// The most precise line known: the offending field's line when the input was YAML
-    /// text, else the document's line.
-    pub line: u32,
-    /// The object, as `Kind/namespace/name` (`Deployment/ml/mnist`), when it is known.
-    pub object: Option<String>,
-    /// Where in the object, as a JSON Pointer.
-    pub path: String,
-    /// What is wrong and what was expected.
-    pub message: String,
-    /// How to fix it, when there is an obvious fix.
-    pub hint: Option<String>,
-}
-
-impl fmt::Display for Problem {
-    /// `file:line: error[check] Object /path: message (hint)`, one line.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if self.line > 0 {
-            write!(f, ":{}", self.line)?;
-        }
-        write!(f, ": {}[{}]", self.severity, self.check)?;
-        if let Some(object) = &self.object {
-            write!(f, " {object}")?;
-        }
-        if !self.path.is_empty() {
-            write!(f, " {}", self.path)?;
-        }
-        write!(f, ": {}", self.message)?;
-        if let Some(hint) = &self.hint {
-            write!(f, " (hint: {hint})")?;
-        }
-        Ok(())
-    }
-}
-
-/// An object whose kind has no schema (a custom resource), so only the generic checks ran.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Skipped {
-    /// The input it is in.
-    #[serde(serialize_with = "serialize_arc_str")]
-    pub file: Arc<str>,
-    /// The line where its document starts.
-    pub line: u32,
-    /// `Kind/namespace/name`.
-    pub object: String,
-    /// Its `apiVersion`.
-    pub api_version: String,
-    /// Its `kind`.
-    pub kind: String,
-}
-
-/// One object that was checked, recorded when [`Validator::record_objects`] is on (the
-/// JUnit output lists every object as a test case).
-///
-/// [`Validator::record_objects`]: crate::validate::Validator::record_objects
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CheckedObject {
-    /// The input it is in.
-    #[serde(serialize_with = "serialize_arc_str")]
-    pub file: Arc<str>,
-    /// The line where its document starts.
-    pub line: u32,
-    /// `Kind/namespace/name`.
-    pub object: String,
-}
-
 /// The outcome of a validation run.
 ///
 /// ```
@@ -258,19 +120,17 @@ pub struct CheckedObject {
 /// assert!(report.is_valid(), "{:?}", report.problems);
 /// assert_eq!(report.objects, 1);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct Report {
     /// Everything found, in input order; cross-object problems come last.
-    pub problems: Vec<Problem>,
-    /// Objects whose kind has no schema.
-    pub skipped: Vec<Skipped>,
+    pub problems: Vec<Diagnostic>,
+    /// The inputs the problems point into (names; texts when they were kept).
+    pub sources: SourceMap,
     /// Non-empty documents read.
     pub documents: usize,
     /// Objects checked (each item of a `List` counts).
     pub objects: usize,
-    /// Every object checked, when recording is on.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Objects whose kind has no schema, and, when recording is on, every object checked.
     pub checked: Vec<CheckedObject>,
 }
 
@@ -282,7 +142,7 @@ impl Report {
 
     /// True when at least one problem is an error.
     pub fn has_errors(&self) -> bool {
-        self.problems.iter().any(|p| p.severity == Severity::Error)
+        self.problems.iter().any(Diagnostic::is_error)
     }
 
     /// True when an input could not be read at all (the CLI exits with 2).
@@ -308,29 +168,50 @@ impl Report {
     }
 
     /// The errors only.
-    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
-        self.problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.problems.iter().filter(|p| p.is_error())
+    }
+
+    /// The objects whose kind had no schema.
+    pub fn skipped(&self) -> impl Iterator<Item = &CheckedObject> {
+        self.checked.iter().filter(|c| c.skipped.is_some())
     }
 
     /// The distinct `apiVersion/kind`s that were skipped, sorted.
     pub fn skipped_kinds(&self) -> Vec<String> {
-        let kinds: BTreeSet<String> = self
-            .skipped
-            .iter()
-            .map(|s| format!("{}/{}", s.api_version, s.kind))
-            .collect();
+        self.skipped_counts().into_iter().map(|(kind, _)| kind).collect()
+    }
+
+    fn skipped_counts(&self) -> Vec<(String, usize)> {
+        let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+        for kind in self.skipped().filter_map(|c| c.skipped.as_ref()) {
+            *kinds.entry(kind.clone()).or_default() += 1;
+        }
         kinds.into_iter().collect()
     }
 
-    /// Appends another report (of a later input) to this one.
+    /// The totals for a report writer.
+    pub fn summary(&self, totals_only: bool) -> Summary {
+        Summary {
+            documents: self.documents,
+            objects: self.objects,
+            skipped_kinds: self.skipped_counts(),
+            checked: self.checked.clone(),
+            totals_only,
+        }
+    }
+
+    /// Appends another report of the same run (its locations point into the same sources).
     pub fn merge(&mut self, other: Report) {
         self.problems.extend(other.problems);
-        self.skipped.extend(other.skipped);
         self.documents += other.documents;
         self.objects += other.objects;
         self.checked.extend(other.checked);
+    }
+
+    /// The problems as [`crate::diagnostic::Diagnostics`], with the sources they point into.
+    pub fn diagnostics(&self) -> crate::diagnostic::Diagnostics {
+        crate::diagnostic::Diagnostics::new(self.problems.clone(), self.sources.clone())
     }
 }
 
@@ -338,18 +219,8 @@ impl Report {
 mod tests {
     use super::*;
 
-    fn problem(severity: Severity, check: Check) -> Problem {
-        Problem {
-            severity,
-            check,
-            file: Arc::from("a.yaml"),
-            document_line: 1,
-            line: 7,
-            object: Some("Deployment/ml/mnist".into()),
-            path: "/spec/replicas".into(),
-            message: "expected an integer, found a string".into(),
-            hint: Some("remove the quotes".into()),
-        }
+    fn problem(severity: Severity, check: Check) -> Diagnostic {
+        Diagnostic::new(severity, check, "expected an integer, found a string")
     }
 
     #[test]
@@ -368,15 +239,6 @@ mod tests {
         assert!(!report.has_input_errors());
         report.problems.push(problem(Severity::Error, Check::Input));
         assert!(report.has_input_errors());
-    }
-
-    #[test]
-    fn a_problem_prints_on_one_line() {
-        let text = problem(Severity::Error, Check::Schema).to_string();
-        assert_eq!(
-            text,
-            "a.yaml:7: error[schema] Deployment/ml/mnist /spec/replicas: expected an integer, found a string (hint: remove the quotes)"
-        );
     }
 
     #[test]

@@ -9,14 +9,16 @@
 use super::check::{self, Outcome};
 use super::cross::Facts;
 use super::parse::{self, Contents};
-use super::report::{Check, CheckedObject, Problem, Report, Severity};
+use super::report::Report;
 use super::split::{Chunk, Splitter};
 use super::{Input, Validator};
+use crate::diagnostic::{Check, CheckedObject, Diagnostic};
+use crate::source::{Location, SourceId, SourceMap};
 use std::collections::BTreeMap;
 use std::io::{BufReader, Read};
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, Mutex};
 
 /// Documents per batch, and bytes per batch: enough to make queueing cheap.
 const BATCH_DOCUMENTS: usize = 64;
@@ -25,7 +27,7 @@ const BATCH_BYTES: usize = 256 * 1024;
 /// One input of a stream.
 pub(crate) enum Source<'a> {
     /// A reader, with its name.
-    Reader(Arc<str>, Box<dyn Read + Send + 'a>),
+    Reader(String, Box<dyn Read + Send + 'a>),
     /// A file, opened by the reading thread.
     Path(PathBuf),
     /// Standard input.
@@ -34,7 +36,16 @@ pub(crate) enum Source<'a> {
 
 impl<'a> Source<'a> {
     pub(crate) fn reader(name: &str, reader: impl Read + Send + 'a) -> Self {
-        Source::Reader(Arc::from(name), Box::new(reader))
+        Source::Reader(name.to_string(), Box::new(reader))
+    }
+
+    /// How messages name it.
+    fn name(&self) -> String {
+        match self {
+            Source::Reader(name, _) => name.clone(),
+            Source::Path(path) => path.display().to_string(),
+            Source::Stdin => "<stdin>".to_string(),
+        }
     }
 }
 
@@ -51,12 +62,12 @@ impl From<Input> for Source<'_> {
 enum Job {
     Documents {
         seq: u64,
-        file: Arc<str>,
+        source: SourceId,
         chunks: Vec<Chunk>,
     },
     Failed {
         seq: u64,
-        problem: Problem,
+        problem: Diagnostic,
     },
 }
 
@@ -66,34 +77,26 @@ struct BatchOutcome {
     facts: Vec<Facts>,
 }
 
-fn input_problem(file: &Arc<str>, message: String) -> Problem {
-    Problem {
-        severity: Severity::Error,
-        check: Check::Input,
-        file: file.clone(),
-        document_line: 0,
-        line: 0,
-        object: None,
-        path: String::new(),
-        message,
-        hint: None,
-    }
+fn input_problem(source: SourceId, message: String) -> Diagnostic {
+    Diagnostic::error(Check::Input, message).at(Location::file(source))
 }
 
-/// Reads every source, cutting documents apart, and queues them in batches.
-fn read_all(sources: Vec<Source<'_>>, jobs: SyncSender<Job>) {
+/// Reads every source, cutting documents apart, and queues them in batches. `sources[i]`
+/// is `SourceId(i)`.
+fn read_all(sources: Vec<Source<'_>>, names: &SourceMap, jobs: SyncSender<Job>) {
     let mut seq = 0u64;
     let send = |job: Job| jobs.send(job).is_ok();
-    for source in sources {
-        let (file, reader): (Arc<str>, Box<dyn Read + Send + '_>) = match source {
-            Source::Reader(name, reader) => (name, reader),
-            Source::Stdin => (Arc::from("<stdin>"), Box::new(std::io::stdin())),
+    for (index, source) in sources.into_iter().enumerate() {
+        let id = SourceId(u32::try_from(index).unwrap_or(u32::MAX - 1));
+        let file = names.name(id);
+        let reader: Box<dyn Read + Send + '_> = match source {
+            Source::Reader(_, reader) => reader,
+            Source::Stdin => Box::new(std::io::stdin()),
             Source::Path(path) => {
-                let file: Arc<str> = Arc::from(path.display().to_string());
                 match std::fs::File::open(&path) {
-                    Ok(opened) => (file, Box::new(opened)),
+                    Ok(opened) => Box::new(opened),
                     Err(error) => {
-                        let problem = input_problem(&file, format!("cannot read {file}: {error}"));
+                        let problem = input_problem(id, format!("cannot read {file}: {error}"));
                         if !send(Job::Failed { seq, problem }) {
                             return;
                         }
@@ -115,7 +118,7 @@ fn read_all(sources: Vec<Source<'_>>, jobs: SyncSender<Job>) {
                         bytes = 0;
                         if !send(Job::Documents {
                             seq,
-                            file: file.clone(),
+                            source: id,
                             chunks,
                         }) {
                             return;
@@ -124,7 +127,7 @@ fn read_all(sources: Vec<Source<'_>>, jobs: SyncSender<Job>) {
                     }
                 }
                 Err(error) => {
-                    let problem = input_problem(&file, format!("cannot read {file}: {error}"));
+                    let problem = input_problem(id, format!("cannot read {file}: {error}"));
                     if !send(Job::Failed { seq, problem }) {
                         return;
                     }
@@ -136,7 +139,7 @@ fn read_all(sources: Vec<Source<'_>>, jobs: SyncSender<Job>) {
         if !batch.is_empty() {
             if !send(Job::Documents {
                 seq,
-                file,
+                source: id,
                 chunks: batch,
             }) {
                 return;
@@ -166,14 +169,18 @@ fn work(
                 outcome.report.problems.push(problem);
                 (seq, outcome)
             }
-            Job::Documents { seq, file, chunks } => {
+            Job::Documents {
+                seq,
+                source,
+                chunks,
+            } => {
                 let mut outcome = BatchOutcome::default();
                 for chunk in &chunks {
                     let mut contents = Contents {
                         skip_non_objects: validator.config.skip_non_objects,
                         ..Contents::default()
                     };
-                    parse::read_text(&chunk.text, chunk.first_line, &file, &mut contents);
+                    parse::read_text(&chunk.text, chunk.first_line, source, &mut contents);
                     // A kind's first few objects get a validator cut down to them (cheap to
                     // compile); after that its full validator is compiled once and shared.
                     let lookups = validator.prepare(&contents.objects);
@@ -193,13 +200,13 @@ fn work(
                         } = check::check_object(&validator.config, object, &lookup);
                         outcome.report.objects += 1;
                         outcome.report.problems.extend(problems);
-                        outcome.report.skipped.extend(skipped);
                         outcome.facts.extend(facts);
-                        if validator.config.record_objects {
+                        if skipped.is_some() || validator.config.record_objects {
                             outcome.report.checked.push(CheckedObject {
-                                file: object.file.clone(),
+                                source: object.source,
                                 line: object.line(),
                                 object: object.name.clone(),
+                                skipped,
                             });
                         }
                     }
@@ -222,10 +229,15 @@ pub(crate) fn run(validator: &Validator, sources: Vec<Source<'_>>) -> Report {
     let (job_sender, job_receiver) = sync_channel::<Job>(threads * 2);
     let (result_sender, result_receiver) = sync_channel::<(u64, BatchOutcome)>(threads * 2);
     let job_receiver = Mutex::new(job_receiver);
+    let mut names = SourceMap::new();
+    for source in &sources {
+        names.add_name(source.name());
+    }
     let mut report = Report::default();
     let mut facts = Vec::new();
     std::thread::scope(|scope| {
-        scope.spawn(move || read_all(sources, job_sender));
+        let names = &names;
+        scope.spawn(move || read_all(sources, names, job_sender));
         for _ in 0..threads {
             let results = result_sender.clone();
             let jobs = &job_receiver;
@@ -244,6 +256,7 @@ pub(crate) fn run(validator: &Validator, sources: Vec<Source<'_>>) -> Report {
             }
         }
     });
+    report.sources = names;
     validator.finish(&mut report, &facts);
     report
 }

@@ -3,7 +3,8 @@
 //!
 //! Problems carry the field path; the loader adds the file position from the values tree.
 
-use super::error::Problem;
+use super::error::problem;
+use crate::diagnostic::Diagnostic;
 use super::model::{
     App, CanaryMode, EnvValue, IntOrPercent, PortRef, Probe, ServiceType, StrategyType,
 };
@@ -17,7 +18,7 @@ use std::collections::BTreeSet;
 const LONGEST_SUFFIX: usize = "-preview".len();
 
 /// Every problem of the model, in field order.
-pub fn check(app: &App) -> Vec<Problem> {
+pub fn check(app: &App) -> Vec<Diagnostic> {
     let mut checker = Checker::default();
     checker.app(app);
     checker.problems
@@ -25,24 +26,18 @@ pub fn check(app: &App) -> Vec<Problem> {
 
 #[derive(Default)]
 struct Checker {
-    problems: Vec<Problem>,
+    problems: Vec<Diagnostic>,
 }
 
 impl Checker {
     fn report(&mut self, path: &str, message: impl Into<String>, help: Option<&str>) {
-        let problem = Problem::new(Location::UNKNOWN, FieldPath::parse(path), message);
-        self.problems.push(match help {
-            Some(help) => problem.with_help(help),
-            None => problem,
-        });
+        self.problems
+            .push(problem(Location::UNKNOWN, &FieldPath::parse(path), message).help_opt(help));
     }
 
     fn report_at(&mut self, path: FieldPath, message: impl Into<String>, help: Option<&str>) {
-        let problem = Problem::new(Location::UNKNOWN, path, message);
-        self.problems.push(match help {
-            Some(help) => problem.with_help(help),
-            None => problem,
-        });
+        self.problems
+            .push(problem(Location::UNKNOWN, &path, message).help_opt(help));
     }
 
     fn app(&mut self, app: &App) {

@@ -9,7 +9,8 @@
 //! `String` takes any scalar's spelling (`tag: 1.10` is `"1.10"`), numeric fields take only
 //! numbers, and quoted numbers are strings.
 
-use super::error::{Problem, is_sensitive};
+use super::error::{is_sensitive, problem};
+use crate::diagnostic::{Diagnostic, closest};
 use super::path::FieldPath;
 use super::tree::{Entry, Node, NodeValue, ScalarKind};
 use crate::source::Location;
@@ -30,7 +31,7 @@ pub(crate) struct Typed<T> {
     /// `problems` is empty.
     pub value: Option<T>,
     /// Every problem found.
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Diagnostic>,
     /// Fields whose values are stand-ins for wrong input.
     pub replaced: Vec<FieldPath>,
 }
@@ -38,7 +39,7 @@ pub(crate) struct Typed<T> {
 /// Deserializes `root` into `T`, returning every problem found.
 pub(crate) fn from_tree<T: DeserializeOwned>(root: &Node) -> Typed<T> {
     let mut poison = Poison::default();
-    let mut problems: Vec<Problem> = Vec::new();
+    let mut problems: Vec<Diagnostic> = Vec::new();
     for _ in 0..MAX_PASSES {
         let deserializer = NodeDeserializer {
             node: root,
@@ -66,9 +67,9 @@ pub(crate) fn from_tree<T: DeserializeOwned>(root: &Node) -> Typed<T> {
         }
     }
     if problems.is_empty() {
-        problems.push(Problem::new(
+        problems.push(problem(
             root.location,
-            FieldPath::root(),
+            &FieldPath::root(),
             "values could not be read into the model",
         ));
     }
@@ -172,7 +173,7 @@ impl DeError {
         self
     }
 
-    fn to_problem(&self, root: &Node) -> Problem {
+    fn to_problem(&self, root: &Node) -> Diagnostic {
         let path = self.path.clone().unwrap_or_default();
         let sensitive = is_sensitive(&path);
         let location = self
@@ -186,7 +187,7 @@ impl DeError {
                 help,
             } => (format!("expected {expected}, found {found}"), help.clone()),
             ErrorKind::UnknownField { field, expected } => {
-                let help = match closest(field, expected) {
+                let help = match closest(field, expected.iter()) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => format!("valid keys here: {}", list(expected)),
                 };
@@ -194,15 +195,13 @@ impl DeError {
             }
             ErrorKind::UnknownVariant { variant, expected } => {
                 let shown = if sensitive { "this value" } else { variant };
-                let help = closest(variant, expected).map(|best| format!("did you mean `{best}`?"));
+                let help = closest(variant, expected.iter()).map(|best| format!("did you mean `{best}`?"));
                 (format!("`{shown}` is not one of {}", list(expected)), help)
             }
             ErrorKind::MissingField { field } => (format!("missing required key `{field}`"), None),
             ErrorKind::Message(message) => (message.clone(), None),
         };
-        let mut problem = Problem::new(location, path, message);
-        problem.help = help;
-        problem
+        problem(location, &path, message).help_opt(help)
     }
 }
 
@@ -264,22 +263,6 @@ fn describe_unexpected(unexpected: &de::Unexpected<'_>) -> String {
         _ => "another kind of value",
     }
     .to_string()
-}
-
-/// The candidate closest to `word`, if it is close enough to be a likely typo.
-pub(crate) fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let lower = word.to_ascii_lowercase();
-    candidates
-        .iter()
-        .map(|c| {
-            (
-                strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()),
-                *c,
-            )
-        })
-        .filter(|(distance, c)| *distance <= (c.len().max(3) / 3).max(1) + 1)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, c)| c)
 }
 
 fn list(names: &[&str]) -> String {

@@ -1,100 +1,65 @@
 //! Errors about values: where the mistake is, which field, what was expected.
 
 use super::path::FieldPath;
+use crate::diagnostic::{Check, Diagnostic, Diagnostics};
 use crate::source::{Location, SourceMap};
-use std::fmt;
-use std::path::PathBuf;
+use crate::input::InputError;
 
-/// One mistake in the values, reported where it was made.
+/// A mistake in the values at `location` and `path`: a [`Diagnostic`] of the `values`
+/// check, sensitive when the field holds a secret.
 ///
-/// `sensitive` problems concern secret values: front ends must not print the source line
-/// (it could hold the secret), only its position and the field path.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    /// The file (or `--set` flag), line and column.
-    pub location: Location,
-    /// The field, e.g. `strategy.canary.weight`; the root for problems of a whole file.
-    pub path: FieldPath,
-    /// What is wrong and what was expected.
-    pub message: String,
-    /// What to do about it, e.g. "did you mean `replicas`?".
-    pub help: Option<String>,
-    /// True when the field holds a secret: never show the value or its line.
-    pub sensitive: bool,
-}
-
-impl Problem {
-    /// A problem at a location and field.
-    pub fn new(location: Location, path: FieldPath, message: impl Into<String>) -> Self {
-        let sensitive = is_sensitive(&path);
-        Problem {
-            location,
-            path,
-            message: message.into(),
-            help: None,
-            sensitive,
-        }
-    }
-
-    /// The same problem with advice on how to fix it.
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-
-    /// One line for logs and plain output: `file:line:col: field `path`: message (help)`.
-    pub fn describe(&self, sources: &SourceMap) -> String {
-        let mut line = sources.describe(self.location);
-        line.push_str(": ");
-        if !self.path.is_root() {
-            line.push_str(&format!("`{}`: ", self.path));
-        }
-        line.push_str(&self.message);
-        if let Some(help) = &self.help {
-            line.push_str(&format!(" (help: {help})"));
-        }
-        line
-    }
+/// ```
+/// use tack::source::Location;
+/// use tack::values::{FieldPath, problem};
+/// let d = problem(Location::UNKNOWN, &FieldPath::parse("secrets.apiKey.value"), "wrong type");
+/// assert!(d.sensitive);
+/// assert_eq!(d.path, "secrets.apiKey.value");
+/// ```
+pub fn problem(location: Location, path: &FieldPath, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(Check::Values, message)
+        .at(location)
+        .path(if path.is_root() {
+            String::new()
+        } else {
+            path.to_string()
+        })
+        .sensitive(is_sensitive(path))
 }
 
 /// True for paths under the sections that hold secret values.
+///
+/// ```
+/// use tack::values::{FieldPath, is_sensitive};
+/// assert!(is_sensitive(&FieldPath::parse("tlsSecrets.web.key")));
+/// assert!(!is_sensitive(&FieldPath::parse("env.API_KEY")));
+/// ```
 pub fn is_sensitive(path: &FieldPath) -> bool {
     matches!(path.segments().first(), Some(super::path::Segment::Key(k)) if k == "secrets" || k == "tlsSecrets")
 }
 
+/// True when the field path `path` (as a diagnostic holds it) is `prefix` or lies below it.
+pub(crate) fn path_within(path: &str, prefix: &str) -> bool {
+    prefix.is_empty()
+        || path == prefix
+        || path
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+}
+
 /// Why values could not be loaded.
 #[derive(Debug, thiserror::Error)]
-pub enum ValuesError {
-    /// A values file could not be read.
-    #[error("cannot read values file {}: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
+pub enum Error {
+    /// A value file could not be read (missing, not a regular file, too large).
+    #[error("{0}")]
+    Input(#[source] InputError),
     /// A file named by `--set-file` could not be read.
-    #[error("{flag}: cannot read {}: {source}", path.display())]
-    ReadFlagFile {
+    #[error("{flag}: {source}")]
+    FlagFile {
         /// The flag.
         flag: &'static str,
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// A values file is larger than tack accepts.
-    #[error(
-        "values file {} is {size} bytes; tack reads value files of up to {limit} bytes",
-        path.display()
-    )]
-    TooLarge {
-        /// The file.
-        path: PathBuf,
-        /// Its size in bytes.
-        size: u64,
-        /// The largest size accepted.
-        limit: u64,
+        /// Why.
+        #[source]
+        source: InputError,
     },
     /// A `--set` family flag is not well formed.
     #[error("{flag} {text:?}: {message}")]
@@ -107,30 +72,48 @@ pub enum ValuesError {
         message: String,
     },
     /// The values have mistakes; every one found is listed.
-    #[error("{}", Problems(problems, sources))]
-    Invalid {
-        /// The mistakes, in file order.
-        problems: Vec<Problem>,
-        /// The inputs, to show the lines the problems point at.
-        sources: SourceMap,
-    },
+    #[error("{} in values:\n{}", plural(.0.len()), .0)]
+    Invalid(Diagnostics),
 }
 
-struct Problems<'a>(&'a [Problem], &'a SourceMap);
+fn plural(count: usize) -> String {
+    format!("{count} problem{}", if count == 1 { "" } else { "s" })
+}
 
-impl fmt::Display for Problems<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.0.len();
-        write!(
-            f,
-            "{count} problem{} in values",
-            if count == 1 { "" } else { "s" }
-        )?;
-        for problem in self.0 {
-            write!(f, "\n  {}", problem.describe(self.1))?;
+impl Error {
+    /// The error as diagnostics, for printing.
+    ///
+    /// ```
+    /// let error = tack::values::Error::BadFlag { flag: "--set", text: "a".into(), message: "no `=`".into() };
+    /// assert_eq!(error.diagnostics().items[0].message, "--set \"a\": no `=`");
+    /// ```
+    pub fn diagnostics(&self) -> Diagnostics {
+        match self {
+            Error::Invalid(diagnostics) => diagnostics.clone(),
+            Error::BadFlag { flag, .. } => {
+                let help = flag
+                    .starts_with("--set")
+                    .then_some("write `--set path.to.key=value`; escape dots in keys as `\\.`");
+                single(Diagnostic::error(Check::Values, self.to_string()).help_opt(help))
+            }
+            _ => single(Diagnostic::error(Check::Input, self.to_string())),
         }
-        Ok(())
     }
+
+    /// True for mistakes in the values themselves (exit 1), false for files that cannot be
+    /// read and malformed flags (exit 2).
+    ///
+    /// ```
+    /// let error = tack::values::Error::Invalid(Default::default());
+    /// assert!(error.is_invalid_input());
+    /// ```
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Error::Invalid(_))
+    }
+}
+
+fn single(diagnostic: Diagnostic) -> Diagnostics {
+    Diagnostics::new(vec![diagnostic], SourceMap::new())
 }
 
 #[cfg(test)]
@@ -144,22 +127,30 @@ mod tests {
     }
 
     #[test]
+    fn paths_nest_by_segment() {
+        assert!(path_within("strategy.canary.weight", "strategy.canary"));
+        assert!(path_within("versions[1].tag", "versions"));
+        assert!(!path_within("strategy.canaryX", "strategy.canary"));
+        assert!(path_within("anything", ""));
+    }
+
+    #[test]
     fn describes_problem_with_position_path_and_help() {
         let mut sources = SourceMap::new();
         let id = sources.add("values/canary.yaml", "x\n");
-        let problem = Problem::new(
+        let d = problem(
             Location {
                 source: id,
                 line: 12,
                 column: 5,
             },
-            FieldPath::parse("strategy.canary.weight"),
+            &FieldPath::parse("strategy.canary.weight"),
             "expected an integer from 0 to 100, found 150",
         )
-        .with_help("a weight is a percentage");
+        .help("a weight is a percentage");
         assert_eq!(
-            problem.describe(&sources),
-            "values/canary.yaml:12:5: `strategy.canary.weight`: expected an integer from 0 to 100, found 150 (help: a weight is a percentage)"
+            d.describe(&sources),
+            "values/canary.yaml:12:5: error[values] strategy.canary.weight: expected an integer from 0 to 100, found 150 (help: a weight is a percentage)"
         );
     }
 }

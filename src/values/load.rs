@@ -1,15 +1,12 @@
-//! Reading YAML text into a [`Node`] tree, with positions, through `serde-saphyr`.
-//!
-//! serde-saphyr has no spanned value type, so the text is read into a private recursive type
-//! whose children are `Spanned`; the byte span of each scalar gives back its spelling.
+//! Reading YAML text into a [`Node`] tree, with positions, through tack's one YAML front end
+//! ([`crate::yaml`]), and turning its errors into values diagnostics.
 
-use super::error::Problem;
+use super::error::problem;
 use super::path::FieldPath;
-use super::tree::{Entry, Node, NodeValue, Scalar, ScalarKind};
+use super::tree::{Node, NodeValue, Scalar, ScalarKind};
+use crate::diagnostic::Diagnostic;
 use crate::source::{Location, SourceId, SourceMap};
-use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
-use std::fmt;
+use crate::yaml::{self, Limits};
 
 /// Value files larger than this are refused before they are read: real ones are a few KB, and
 /// the typed tree of a file costs several times its size in memory.
@@ -18,7 +15,8 @@ pub const MAX_VALUES_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Parses one YAML document of values, registering the text in `sources` under `name`.
 ///
 /// An empty or comment-only document is an empty mapping. Anything but a mapping at the top
-/// is an error, as are duplicate keys, tabs used for indentation and alias bombs.
+/// is an error, as are duplicate keys, tabs used for indentation, alias bombs and a second
+/// document.
 ///
 /// ```
 /// use tack::source::SourceMap;
@@ -26,52 +24,75 @@ pub const MAX_VALUES_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// let node = tack::values::parse_yaml(&mut sources, "values.yaml", "replicas: 3\n").unwrap();
 /// assert_eq!(node.to_json(), serde_json::json!({"replicas": 3}));
 /// ```
-pub fn parse_yaml(sources: &mut SourceMap, name: &str, text: &str) -> Result<Node, Problem> {
+pub fn parse_yaml(sources: &mut SourceMap, name: &str, text: &str) -> Result<Node, Diagnostic> {
     let id = sources.add(name, text);
     parse_registered(id, text)
 }
 
 /// Parses text that is already in a source map.
-pub(crate) fn parse_registered(id: SourceId, text: &str) -> Result<Node, Problem> {
-    let options = serde_saphyr::options! {
-        legacy_octal_numbers: true,
-        with_snippet: false,
-    };
-    let at_start = Location {
-        source: id,
-        line: 1,
-        column: 1,
-    };
-    let raw: Option<Spanned<RawNode>> = serde_saphyr::from_str_with_options(text, options)
-        .map_err(|err| syntax_problem(id, &err))?;
-    let Some(raw) = raw else {
-        return Ok(Node::empty_map(at_start));
-    };
-    let node = convert(id, text, raw);
+pub(crate) fn parse_registered(id: SourceId, text: &str) -> Result<Node, Diagnostic> {
+    let node = yaml::read_tree(id, text, &Limits::VALUES).map_err(|error| {
+        let location = Location {
+            source: id,
+            line: error.line,
+            column: error.column,
+        };
+        // A mistake inside `secrets` or `tlsSecrets` must not show the line: it may hold
+        // the secret.
+        let sensitive = in_secret_section(text, error.line);
+        problem(location, &FieldPath::root(), error.to_string())
+            .help_opt(error.help())
+            .sensitive(sensitive)
+    })?;
     match &node.value {
         NodeValue::Map(_) => Ok(node),
-        _ if node.is_null() => Ok(Node::empty_map(at_start)),
-        _ => Err(Problem::new(
+        _ => Err(problem(
             node.location,
-            FieldPath::root(),
+            &FieldPath::root(),
             format!(
                 "values must be a mapping of keys to values, found {}",
                 node.describe()
             ),
         )
-        .with_help("start the file with keys such as `name: mnist` or `replicas: 3`")),
+        .help("start the file with keys such as `name: mnist` or `replicas: 3`")),
     }
 }
 
-/// Parses one scalar the way YAML types a plain scalar (for `--set a.b=VALUE`).
-pub(crate) fn parse_plain_scalar(text: &str) -> Scalar {
-    let options = serde_saphyr::options! {
-        legacy_octal_numbers: true,
-        with_snippet: false,
+/// True when line `line` of `text` lies in the top-level `secrets` or `tlsSecrets` section
+/// (the nearest line at or above it that starts in column 1 opens that section).
+fn in_secret_section(text: &str, line: u32) -> bool {
+    let Some(last) = usize::try_from(line).ok().and_then(|l| l.checked_sub(1)) else {
+        return false;
     };
-    let kind = match serde_saphyr::from_str_with_options::<RawNode>(text, options) {
-        Ok(RawNode::Scalar(kind)) if !text.trim().is_empty() && !is_quoted(text) => kind,
-        _ => ScalarKind::Str,
+    let lines: Vec<&str> = text.split('\n').take(last + 1).collect();
+    lines
+        .iter()
+        .rev()
+        .map(|l| l.trim_start_matches('\u{feff}'))
+        .find(|l| {
+            l.chars()
+                .next()
+                .is_some_and(|c| !c.is_whitespace() && c != '#' && c != '-')
+        })
+        .is_some_and(|top| {
+            let key = top.split(':').next().unwrap_or_default().trim();
+            let key = key
+                .trim_start_matches('{')
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'');
+            key == "secrets" || key == "tlsSecrets"
+        })
+}
+
+/// Types one scalar the way YAML types a plain scalar (for `--set a.b=VALUE`).
+pub(crate) fn parse_plain_scalar(text: &str) -> Scalar {
+    let kind = if text.trim().is_empty() || text.starts_with(['"', '\'']) {
+        ScalarKind::Str
+    } else {
+        match yaml::plain_kind(text) {
+            Some(kind) => kind,
+            None => ScalarKind::Str,
+        }
     };
     Scalar {
         kind,
@@ -79,215 +100,11 @@ pub(crate) fn parse_plain_scalar(text: &str) -> Scalar {
     }
 }
 
-fn is_quoted(text: &str) -> bool {
-    text.starts_with('"') || text.starts_with('\'')
-}
-
-/// A serde-saphyr error's message without the "at line L, column C" serde-saphyr appends
-/// (positions are reported separately).
-pub(crate) fn yaml_error_message(err: &serde_saphyr::Error) -> String {
-    let plain = err.without_snippet().to_string();
-    plain
-        .split(" at line ")
-        .next()
-        .unwrap_or(&plain)
-        .trim()
-        .to_string()
-}
-
-/// Turns a serde-saphyr error into a problem at its position, in words a user can act on.
-fn syntax_problem(id: SourceId, err: &serde_saphyr::Error) -> Problem {
-    let location = err
-        .location()
-        .map(|l| Location {
-            source: id,
-            line: l.line().try_into().unwrap_or(u32::MAX),
-            column: l.column().try_into().unwrap_or(u32::MAX),
-        })
-        .unwrap_or(Location {
-            source: id,
-            line: 0,
-            column: 0,
-        });
-    let message = yaml_error_message(err);
-    let (message, help) = if let serde_saphyr::Error::DuplicateMappingKey { key, .. } =
-        err.without_snippet()
-    {
-        (
-            format!(
-                "duplicate key `{}` in one mapping",
-                key.as_deref().unwrap_or("?")
-            ),
-            Some("keep one of them: Kubernetes tools would silently use only the last".to_string()),
-        )
-    } else if message.contains("budget breached") {
-        (
-            "the YAML expands to too many nodes through aliases (more than 250,000)".to_string(),
-            Some(
-                "aliases (`*name`) that repeat large anchors multiply the document; \
-                 this looks like an alias bomb"
-                    .to_string(),
-            ),
-        )
-    } else if message.contains("tabs disallowed") {
-        (
-            "a tab is used for indentation".to_string(),
-            Some("YAML indents with spaces only; replace the tab with spaces".to_string()),
-        )
-    } else {
-        (format!("invalid YAML: {message}"), None)
-    };
-    let problem = Problem::new(location, FieldPath::root(), message);
-    match help {
-        Some(help) => problem.with_help(help),
-        None => problem,
-    }
-}
-
-/// The parse tree as serde-saphyr hands it over: scalars typed, children spanned.
-enum RawNode {
-    Scalar(ScalarKind),
-    Str(String),
-    Seq(Vec<Spanned<RawNode>>),
-    Map(Vec<(Spanned<String>, Spanned<RawNode>)>),
-}
-
-impl<'de> serde::Deserialize<'de> for RawNode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawVisitor)
-    }
-}
-
-struct RawVisitor;
-
-impl<'de> Visitor<'de> for RawVisitor {
-    type Value = RawNode;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_unit<E>(self) -> Result<RawNode, E> {
-        Ok(RawNode::Scalar(ScalarKind::Null))
-    }
-    fn visit_none<E>(self) -> Result<RawNode, E> {
-        Ok(RawNode::Scalar(ScalarKind::Null))
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<RawNode, D::Error> {
-        d.deserialize_any(RawVisitor)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<RawNode, E> {
-        Ok(RawNode::Scalar(ScalarKind::Bool(v)))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<RawNode, E> {
-        Ok(RawNode::Scalar(ScalarKind::Int(v)))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<RawNode, E> {
-        Ok(RawNode::Scalar(match i64::try_from(v) {
-            Ok(i) => ScalarKind::Int(i),
-            Err(_) => ScalarKind::UInt(v),
-        }))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<RawNode, E> {
-        Ok(RawNode::Scalar(match i64::try_from(v) {
-            Ok(i) => ScalarKind::Int(i),
-            Err(_) => ScalarKind::Float(v as f64),
-        }))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<RawNode, E> {
-        Ok(RawNode::Scalar(match u64::try_from(v) {
-            Ok(u) => ScalarKind::UInt(u),
-            Err(_) => ScalarKind::Float(v as f64),
-        }))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<RawNode, E> {
-        Ok(RawNode::Scalar(ScalarKind::Float(v)))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<RawNode, E> {
-        Ok(RawNode::Str(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<RawNode, E> {
-        Ok(RawNode::Str(v))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawNode, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(RawNode::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawNode, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(entry) = map.next_entry()? {
-            entries.push(entry);
-        }
-        Ok(RawNode::Map(entries))
-    }
-}
-
-fn location_of(id: SourceId, location: &serde_saphyr::Location) -> Location {
-    Location {
-        source: id,
-        line: location.line().try_into().unwrap_or(u32::MAX),
-        column: location.column().try_into().unwrap_or(u32::MAX),
-    }
-}
-
-/// The source text a spanned node covers, when serde-saphyr knows its byte range.
-fn spelling<'t>(text: &'t str, location: &serde_saphyr::Location) -> Option<&'t str> {
-    let span = location.span();
-    let start = usize::try_from(span.byte_offset()?).ok()?;
-    let len = usize::try_from(span.byte_len()?).ok()?;
-    text.get(start..start.checked_add(len)?)
-}
-
-fn convert(id: SourceId, text: &str, raw: Spanned<RawNode>) -> Node {
-    let location = location_of(id, &raw.referenced);
-    let value = match raw.value {
-        RawNode::Str(s) => NodeValue::Scalar(Scalar::string(s)),
-        RawNode::Scalar(kind) => {
-            let spelled = spelling(text, &raw.defined)
-                .map(str::trim)
-                .filter(|s| !s.is_empty());
-            let text = match (kind, spelled) {
-                (ScalarKind::Null, None) => String::new(),
-                (_, Some(s)) => s.to_string(),
-                (kind, None) => canonical_text(kind),
-            };
-            NodeValue::Scalar(Scalar { kind, text })
-        }
-        RawNode::Seq(items) => {
-            NodeValue::Seq(items.into_iter().map(|i| convert(id, text, i)).collect())
-        }
-        RawNode::Map(entries) => NodeValue::Map(
-            entries
-                .into_iter()
-                .map(|(key, value)| Entry {
-                    key_location: location_of(id, &key.referenced),
-                    key: key.value,
-                    value: convert(id, text, value),
-                })
-                .collect(),
-        ),
-    };
-    Node { value, location }
-}
-
-fn canonical_text(kind: ScalarKind) -> String {
-    match kind {
-        ScalarKind::Null => String::new(),
-        ScalarKind::Bool(b) => b.to_string(),
-        ScalarKind::Int(i) => i.to_string(),
-        ScalarKind::UInt(u) => u.to_string(),
-        ScalarKind::Float(f) => f.to_string(),
-        ScalarKind::Str => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<Node, Problem> {
+    fn parse(text: &str) -> Result<Node, Diagnostic> {
         parse_yaml(&mut SourceMap::new(), "v.yaml", text)
     }
 
@@ -325,6 +142,19 @@ mod tests {
                 .message
                 .starts_with("invalid YAML: unclosed bracket")
         );
+    }
+
+    #[test]
+    fn syntax_errors_in_secret_sections_hide_their_line() {
+        let e = parse("name: x\nsecrets:\n  apiKey: {value: hunter2\n").unwrap_err();
+        assert!(e.sensitive, "{e:?}");
+        assert!(!e.message.contains("hunter2"), "{e:?}");
+        let e = parse("secrets:\n  a: 1\n  a: 2\n").unwrap_err();
+        assert!(e.sensitive);
+        let e = parse("name: [x\n").unwrap_err();
+        assert!(!e.sensitive);
+        assert!(in_secret_section("tlsSecrets:\n  web:\n    # c\n    key: |\n", 4));
+        assert!(!in_secret_section("secrets: {}\nenv:\n  A: 1\n", 3));
     }
 
     #[test]

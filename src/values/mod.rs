@@ -8,7 +8,7 @@
 //! loader.apply_set(&SetFlag::new(SetKind::Typed, "replicas=3"), std::path::Path::new("."))?;
 //! let loaded = loader.finish(None)?;
 //! assert_eq!(loaded.app.replicas, 3);
-//! # Ok::<(), tack::values::ValuesError>(())
+//! # Ok::<(), tack::values::Error>(())
 //! ```
 
 mod check;
@@ -22,8 +22,7 @@ mod set;
 mod tree;
 
 pub use check::check;
-pub use error::{Problem, ValuesError, is_sensitive};
-pub(crate) use load::yaml_error_message;
+pub use error::{Error, is_sensitive, problem};
 pub use load::{MAX_VALUES_FILE_BYTES, parse_yaml};
 pub use model::*;
 pub use path::{FieldPath, Segment};
@@ -32,12 +31,9 @@ pub use set::{SetFlag, SetKind};
 pub use tree::{Entry, Node, NodeValue, Scalar, ScalarKind, merge};
 
 pub(crate) use de::from_tree;
+pub(crate) use error::path_within;
 
-/// The candidate closest to `word`, if close enough to be a likely typo.
-pub fn closest_name<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    de::closest(word, candidates)
-}
-
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::source::{Location, SourceMap};
 use std::path::{Path, PathBuf};
 
@@ -47,7 +43,7 @@ use std::path::{Path, PathBuf};
 pub struct ValuesLoader {
     sources: SourceMap,
     tree: Node,
-    warnings: Vec<String>,
+    warnings: Vec<Diagnostic>,
 }
 
 /// Values read into the model, with the tree and sources they came from.
@@ -60,7 +56,7 @@ pub struct LoadedValues {
     /// The texts read.
     pub sources: SourceMap,
     /// Things worth telling the user that are not errors (e.g. an empty value file).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Default for ValuesLoader {
@@ -90,32 +86,38 @@ impl ValuesLoader {
     }
 
     /// Merges YAML text over the values so far; `name` is how messages refer to it.
-    pub fn add_yaml(&mut self, name: &str, text: &str) -> Result<(), ValuesError> {
+    pub fn add_yaml(&mut self, name: &str, text: &str) -> Result<(), Error> {
         let node = parse_yaml(&mut self.sources, name, text)
             .map_err(|problem| self.invalid(vec![problem]))?;
         if matches!(&node.value, NodeValue::Map(entries) if entries.is_empty()) {
-            self.warnings
-                .push(format!("{name} holds no values; it changes nothing"));
+            self.warnings.push(
+                Diagnostic::new(
+                    Severity::Warning,
+                    crate::diagnostic::Check::Values,
+                    format!("{name} holds no values; it changes nothing"),
+                )
+                .at(node.location),
+            );
         }
         merge(&mut self.tree, node);
         Ok(())
     }
 
     /// Reads a value file and merges it over the values so far.
-    pub fn add_file(&mut self, path: &Path) -> Result<(), ValuesError> {
+    pub fn add_file(&mut self, path: &Path) -> Result<(), Error> {
         let text = read_values_file(path, &mut self.sources)?;
         self.add_yaml(&path.display().to_string(), &text)
     }
 
     /// Applies a `--set`-family flag; files of `--set-file` are read relative to `cwd`.
-    pub fn apply_set(&mut self, flag: &SetFlag, cwd: &Path) -> Result<(), ValuesError> {
+    pub fn apply_set(&mut self, flag: &SetFlag, cwd: &Path) -> Result<(), Error> {
         set::apply(&mut self.tree, &mut self.sources, flag, cwd)
     }
 
     /// Reads the typed model. `app_version` (the chart's) is the default image tag.
     /// Files named in `secrets` and `tlsSecrets` are read relative to the value file
     /// that names them.
-    pub fn finish(self, app_version: Option<&str>) -> Result<LoadedValues, ValuesError> {
+    pub fn finish(self, app_version: Option<&str>) -> Result<LoadedValues, Error> {
         let typed = from_tree::<App>(&self.tree);
         let mut problems = typed.problems;
         let Some(mut app) = typed.value else {
@@ -126,11 +128,15 @@ impl ValuesLoader {
         }
         // Checks of fields that were already wrong (or of what holds them) would only
         // repeat a problem in other words.
-        let related = |path: &FieldPath| {
-            typed
-                .replaced
+        let replaced: Vec<String> = typed
+            .replaced
+            .iter()
+            .map(|r| if r.is_root() { String::new() } else { r.to_string() })
+            .collect();
+        let related = |path: &str| {
+            replaced
                 .iter()
-                .any(|r| path.starts_with(r) || r.starts_with(path))
+                .any(|r| path_within(path, r) || path_within(r, path))
         };
         problems.extend(check(&app).into_iter().filter(|p| !related(&p.path)));
         if problems.is_empty() {
@@ -139,7 +145,7 @@ impl ValuesLoader {
         if !problems.is_empty() {
             for problem in &mut problems {
                 if !problem.location.is_known() {
-                    problem.location = self.tree.locate(&problem.path, false);
+                    problem.location = self.tree.locate(&FieldPath::parse(&problem.path), false);
                 }
             }
             return Err(self.invalid(problems));
@@ -152,16 +158,13 @@ impl ValuesLoader {
         })
     }
 
-    fn invalid(&self, mut problems: Vec<Problem>) -> ValuesError {
+    fn invalid(&self, mut problems: Vec<Diagnostic>) -> Error {
         problems.sort_by_key(|p| (p.location.source, p.location.line, p.location.column));
-        ValuesError::Invalid {
-            problems,
-            sources: self.sources.clone(),
-        }
+        Error::Invalid(Diagnostics::new(problems, self.sources.clone()))
     }
 
     /// Replaces `file`, `certFile` and `keyFile` references by the files' content.
-    fn read_secret_files(&self, app: &mut App) -> Vec<Problem> {
+    fn read_secret_files(&self, app: &mut App) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         for (key, secret) in &mut app.secrets {
             if let Some(file) = secret.file.take() {
@@ -190,44 +193,32 @@ impl ValuesLoader {
         problems
     }
 
-    fn read_referenced(&self, field: &FieldPath, file: &str) -> Result<String, Problem> {
+    fn read_referenced(&self, field: &FieldPath, file: &str) -> Result<String, Diagnostic> {
         let location = self.tree.locate(field, false);
         let base = self
             .sources
             .get(location.source)
-            .map(|s| Path::new(&s.name))
+            .map(|s| Path::new(&*s.name))
             .filter(|p| p.is_file())
             .and_then(Path::parent)
             .map(Path::to_path_buf)
             .unwrap_or_default();
         let path: PathBuf = base.join(file);
-        std::fs::read_to_string(&path).map_err(|err| {
-            Problem::new(
-                location,
-                field.clone(),
-                format!("cannot read {}: {err}", path.display()),
-            )
-            .with_help("paths are relative to the value file that names them")
-        })
+        let unreadable = |message: String| {
+            problem(location, field, message)
+                .help("paths are relative to the value file that names them")
+        };
+        let bytes = crate::input::read_limited(&path, MAX_VALUES_FILE_BYTES)
+            .map_err(|err| unreadable(err.to_string()))?;
+        String::from_utf8(bytes)
+            .map_err(|_| unreadable(format!("{} is not UTF-8 text", path.display())))
     }
 }
 
 /// Reads a value file: refuses files over [`MAX_VALUES_FILE_BYTES`] and reports text that is
 /// not UTF-8 at the line and column of the first bad byte.
-fn read_values_file(path: &Path, sources: &mut SourceMap) -> Result<String, ValuesError> {
-    let read_error = |source| ValuesError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let size = std::fs::metadata(path).map_err(read_error)?.len();
-    if size > MAX_VALUES_FILE_BYTES {
-        return Err(ValuesError::TooLarge {
-            path: path.to_path_buf(),
-            size,
-            limit: MAX_VALUES_FILE_BYTES,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(read_error)?;
+fn read_values_file(path: &Path, sources: &mut SourceMap) -> Result<String, Error> {
+    let bytes = crate::input::read_limited(path, MAX_VALUES_FILE_BYTES).map_err(Error::Input)?;
     String::from_utf8(bytes).map_err(|err| {
         let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
         let before = String::from_utf8_lossy(valid);
@@ -235,20 +226,17 @@ fn read_values_file(path: &Path, sources: &mut SourceMap) -> Result<String, Valu
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         let name = path.display().to_string();
         let id = sources.add(name, String::from_utf8_lossy(err.as_bytes()).into_owned());
-        let problem = Problem::new(
+        let problem = problem(
             Location {
                 source: id,
-                line: line as u32,
-                column: column as u32,
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                column: u32::try_from(column).unwrap_or(u32::MAX),
             },
-            FieldPath::root(),
+            &FieldPath::root(),
             "the file is not UTF-8 text",
         )
-        .with_help("value files are YAML, which must be UTF-8; is this a binary file?");
-        ValuesError::Invalid {
-            problems: vec![problem],
-            sources: sources.clone(),
-        }
+        .help("value files are YAML, which must be UTF-8; is this a binary file?");
+        Error::Invalid(Diagnostics::new(vec![problem], sources.clone()))
     })
 }
 
@@ -258,7 +246,7 @@ mod tests {
 
     const BASE: &str = "name: mnist\nimage:\n  repository: ghcr.io/acme/mnist\n  tag: '1.0'\n";
 
-    fn load(extra: &str) -> Result<LoadedValues, ValuesError> {
+    fn load(extra: &str) -> Result<LoadedValues, Error> {
         let mut loader = ValuesLoader::new();
         loader.add_yaml("values.yaml", BASE)?;
         loader.add_yaml("prod.yaml", extra)?;
@@ -267,9 +255,7 @@ mod tests {
 
     fn problems(extra: &str) -> Vec<String> {
         match load(extra) {
-            Err(ValuesError::Invalid { problems, sources }) => {
-                problems.iter().map(|p| p.describe(&sources)).collect()
-            }
+            Err(Error::Invalid(all)) => all.items.iter().map(|p| p.describe(&all.sources)).collect(),
             other => panic!("expected problems, got {other:?}"),
         }
     }
@@ -278,7 +264,7 @@ mod tests {
     fn unknown_keys_get_did_you_mean() {
         assert_eq!(
             problems("replicsa: 3\n"),
-            ["prod.yaml:1:1: `replicsa`: unknown key `replicsa` (help: did you mean `replicas`?)"]
+            ["prod.yaml:1:1: error[values] replicsa: unknown key `replicsa` (help: did you mean `replicas`?)"]
         );
     }
 
@@ -290,10 +276,10 @@ mod tests {
         assert_eq!(
             found,
             [
-                "prod.yaml:1:11: `replicas`: expected a non-negative integer, found a string `three`",
-                "prod.yaml:3:3: `service.prot`: unknown key `prot` (help: did you mean `port`?)",
-                "prod.yaml:4:9: `service.type`: `Balancer` is not one of `ClusterIP`, `NodePort` or `LoadBalancer` (help: did you mean `LoadBalancer`?)",
-                "prod.yaml:7:20: `strategy.canary.weight`: expected a percentage from 0 to 100, found 150",
+                "prod.yaml:1:11: error[values] replicas: expected a non-negative integer, found a string `three`",
+                "prod.yaml:3:3: error[values] service.prot: unknown key `prot` (help: did you mean `port`?)",
+                "prod.yaml:4:9: error[values] service.type: `Balancer` is not one of `ClusterIP`, `NodePort` or `LoadBalancer` (help: did you mean `LoadBalancer`?)",
+                "prod.yaml:7:20: error[values] strategy.canary.weight: expected a percentage from 0 to 100, found 150",
             ]
         );
     }
@@ -304,15 +290,15 @@ mod tests {
         loader
             .add_yaml("values.yaml", "image: {tag: '1'}\n")
             .unwrap();
-        let Err(ValuesError::Invalid { problems, sources }) = loader.finish(None) else {
+        let Err(Error::Invalid(all)) = loader.finish(None) else {
             panic!("expected problems");
         };
-        let found: Vec<String> = problems.iter().map(|p| p.describe(&sources)).collect();
+        let found: Vec<String> = all.items.iter().map(|p| p.describe(&all.sources)).collect();
         assert_eq!(
             found,
             [
-                "values.yaml:1:1: `name`: missing required key `name`",
-                "values.yaml:1:8: `image.repository`: missing required key `repository`",
+                "values.yaml:1:1: error[values] name: missing required key `name`",
+                "values.yaml:1:8: error[values] image.repository: missing required key `repository`",
             ]
         );
     }
@@ -322,12 +308,10 @@ mod tests {
         let found = problems("secrets:\n  apiKey: {value: [hunter2], envName: API_KEY}\n");
         assert_eq!(found.len(), 1);
         assert!(!found[0].contains("hunter2"), "{}", found[0]);
-        let Err(ValuesError::Invalid { problems, .. }) =
-            load("secrets:\n  apiKey: {value: [hunter2]}\n")
-        else {
+        let Err(Error::Invalid(all)) = load("secrets:\n  apiKey: {value: [hunter2]}\n") else {
             panic!("expected problems");
         };
-        assert!(problems[0].sensitive);
+        assert!(all.items[0].sensitive);
     }
 
     #[test]
@@ -343,7 +327,7 @@ mod tests {
         assert_eq!(
             problems("replicas: '3'\n"),
             [
-                "prod.yaml:1:11: `replicas`: expected a non-negative integer, found a string `3` (help: remove the quotes: a quoted number is a string)"
+                "prod.yaml:1:11: error[values] replicas: expected a non-negative integer, found a string `3` (help: remove the quotes: a quoted number is a string)"
             ]
         );
     }
@@ -364,8 +348,8 @@ mod tests {
     fn empty_files_warn() {
         let loaded = load("# nothing here\n").unwrap();
         assert_eq!(
-            loaded.warnings,
-            ["prod.yaml holds no values; it changes nothing"]
+            loaded.warnings[0].message,
+            "prod.yaml holds no values; it changes nothing"
         );
     }
 }

@@ -29,12 +29,14 @@ impl FieldPath {
         Self::default()
     }
 
-    /// Parses a dotted path such as `strategy.canary.weight` or `versions[1].tag`.
-    /// Used for paths written in code; user input goes through the `--set` parser.
+    /// Parses a dotted path such as `strategy.canary.weight` or `versions[1].tag`, as
+    /// [`Display`](fmt::Display) writes it (`\\.` is a dot inside a key). Used for paths
+    /// written in code and read back from diagnostics; user input goes through the `--set`
+    /// parser.
     pub fn parse(dotted: &str) -> Self {
         let mut path = Self::root();
-        for part in dotted.split('.').filter(|p| !p.is_empty()) {
-            let (name, mut rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
+        for part in split_unescaped_dots(dotted).iter().filter(|p| !p.is_empty()) {
+            let (name, mut rest) = part.split_once('[').map_or((part.as_str(), ""), |(n, r)| (n, r));
             if !name.is_empty() {
                 path = path.key(name);
             }
@@ -94,6 +96,29 @@ impl FieldPath {
     }
 }
 
+/// `a.b\\.c` as `["a", "b.c"]`.
+fn split_unescaped_dots(dotted: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = dotted.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'.') => {
+                chars.next();
+                if let Some(part) = parts.last_mut() {
+                    part.push('.');
+                }
+            }
+            '.' => parts.push(String::new()),
+            c => {
+                if let Some(part) = parts.last_mut() {
+                    part.push(c);
+                }
+            }
+        }
+    }
+    parts
+}
+
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.segments.is_empty() {
@@ -126,6 +151,15 @@ mod tests {
             .key("prometheus.io/scrape");
         assert_eq!(path.to_string(), "podAnnotations.prometheus\\.io/scrape");
         assert_eq!(FieldPath::root().to_string(), "<root>");
+    }
+
+    #[test]
+    fn parse_reads_back_what_display_writes() {
+        let path = FieldPath::root()
+            .key("podAnnotations")
+            .key("prometheus.io/scrape")
+            .index(2);
+        assert_eq!(FieldPath::parse(&path.to_string()), path);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! `\,` and `\.` escape a comma and a dot, `list[0].name=x` sets inside a list (an index one
 //! past the end appends), `{a,b}` is a list of values, and `null` deletes the key.
 
-use super::error::{ValuesError, is_sensitive};
+use super::error::{Error, is_sensitive};
 use super::load::parse_plain_scalar;
 use super::path::{FieldPath, Segment};
 use super::tree::{Entry, Node, NodeValue, Scalar};
@@ -67,7 +67,7 @@ pub(crate) fn apply(
     sources: &mut SourceMap,
     flag: &SetFlag,
     cwd: &Path,
-) -> Result<(), ValuesError> {
+) -> Result<(), Error> {
     let shown = redacted(flag);
     let id = sources.add(format!("{} {shown}", flag.kind.flag()), shown);
     let assignments = parse(flag, id, cwd)?;
@@ -77,8 +77,8 @@ pub(crate) fn apply(
     Ok(())
 }
 
-fn bad(flag: &SetFlag, message: impl Into<String>) -> ValuesError {
-    ValuesError::BadFlag {
+fn bad(flag: &SetFlag, message: impl Into<String>) -> Error {
+    Error::BadFlag {
         flag: flag.kind.flag(),
         text: redacted(flag),
         message: message.into(),
@@ -125,7 +125,7 @@ pub(crate) fn redacted(flag: &SetFlag) -> String {
 }
 
 /// Splits the flag's text into assignments.
-fn parse(flag: &SetFlag, id: SourceId, cwd: &Path) -> Result<Vec<Assignment>, ValuesError> {
+fn parse(flag: &SetFlag, id: SourceId, cwd: &Path) -> Result<Vec<Assignment>, Error> {
     let text = flag.text.as_str();
     let mut assignments = Vec::new();
     let mut rest = text;
@@ -219,12 +219,13 @@ fn parse(flag: &SetFlag, id: SourceId, cwd: &Path) -> Result<Vec<Assignment>, Va
     Ok(assignments)
 }
 
-fn read_file(flag: &SetFlag, cwd: &Path, name: &str) -> Result<String, ValuesError> {
+fn read_file(flag: &SetFlag, cwd: &Path, name: &str) -> Result<String, Error> {
     let path = cwd.join(name);
-    let bytes = std::fs::read(&path).map_err(|source| ValuesError::ReadFlagFile {
-        flag: flag.kind.flag(),
-        path: Path::new(name).to_path_buf(),
-        source,
+    let bytes = crate::input::read_limited(&path, super::MAX_VALUES_FILE_BYTES).map_err(|source| {
+        Error::FlagFile {
+            flag: flag.kind.flag(),
+            source,
+        }
     })?;
     String::from_utf8(bytes).map_err(|_| bad(flag, format!("{name} is not UTF-8 text")))
 }
@@ -271,7 +272,7 @@ fn unescape(text: &str) -> String {
 }
 
 /// Parses `a.b[0].c` (with `\.` for a literal dot) into a path.
-fn parse_path(flag: &SetFlag, key: &str) -> Result<FieldPath, ValuesError> {
+fn parse_path(flag: &SetFlag, key: &str) -> Result<FieldPath, Error> {
     let mut path = FieldPath::root();
     let mut current = String::new();
     let mut chars = key.chars().peekable();
@@ -335,7 +336,7 @@ fn assign(
     path: &FieldPath,
     value: Node,
     flag: &SetFlag,
-) -> Result<(), ValuesError> {
+) -> Result<(), Error> {
     let segments = path.segments();
     let Some((last, parents)) = segments.split_last() else {
         return Err(bad(flag, "empty path"));
@@ -390,7 +391,7 @@ fn step<'n>(
     location: Location,
     flag: &SetFlag,
     path: &FieldPath,
-) -> Result<&'n mut Node, ValuesError> {
+) -> Result<&'n mut Node, Error> {
     let fresh = |location| {
         if next_is_index {
             Node {
@@ -439,7 +440,7 @@ fn list_mut<'n>(
     node: &'n mut Node,
     location: Location,
     flag: &SetFlag,
-) -> Result<&'n mut Vec<Node>, ValuesError> {
+) -> Result<&'n mut Vec<Node>, Error> {
     if !matches!(node.value, NodeValue::Seq(_)) {
         *node = Node {
             value: NodeValue::Seq(Vec::new()),
@@ -452,7 +453,7 @@ fn list_mut<'n>(
     }
 }
 
-fn out_of_range(flag: &SetFlag, path: &FieldPath, index: usize, len: usize) -> ValuesError {
+fn out_of_range(flag: &SetFlag, path: &FieldPath, index: usize, len: usize) -> Error {
     bad(
         flag,
         format!(

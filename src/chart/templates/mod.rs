@@ -12,12 +12,23 @@ mod markers;
 
 pub use functions::MAX_INCLUDE_DEPTH;
 
-use super::ChartError;
+use super::Error;
+use crate::diagnostic::{Check, Diagnostic, Diagnostics};
+use crate::input::InputError;
+use crate::kube_version::KubeVersion;
 use crate::source::{Location, SourceId, SourceMap};
-use crate::values::{FieldPath, Problem};
+use crate::yaml::json::read_documents;
+use crate::yaml::{Limits, Parsed};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Templates that fail to compile or to render, or write something that is not YAML: every
+/// problem found, at template positions.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("template errors:\n{0}")]
+pub struct TemplateError(pub Diagnostics);
 
 /// Largest template file read.
 const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
@@ -66,8 +77,8 @@ pub struct TemplateContext {
     pub release: ReleaseInfo,
     /// `chart`: the fields of `Chart.yaml`.
     pub chart: serde_json::Value,
-    /// `capabilities.kubeVersion`, e.g. `1.37.0`.
-    pub kube_version: String,
+    /// `capabilities.kubeVersion` (templates see it as `1.37.0`).
+    pub kube_version: KubeVersion,
     /// Secret strings, scrubbed from any error message.
     pub secrets: Vec<String>,
 }
@@ -83,50 +94,49 @@ pub struct RenderedDocument {
     pub value: serde_json::Value,
 }
 
-/// The templates of a chart.
+/// The templates of a chart, compiled once.
 #[derive(Debug, Clone, Default)]
 pub struct Templates {
     files: Vec<TemplateFile>,
+    /// The template texts, for messages.
+    sources: SourceMap,
+    /// `sources` id of each file.
+    ids: Vec<SourceId>,
+    /// The compiled environment (none without templates).
+    env: Option<Arc<Environment<'static>>>,
 }
 
 impl Templates {
-    /// Reads `templates/` of a chart folder (recursively; `.yaml`, `.yml` and `.tpl` files).
-    /// Files that resolve outside the chart folder (through symlinks) are refused.
-    pub fn load(chart_dir: &Path) -> Result<Templates, ChartError> {
+    /// Reads and compiles `templates/` of a chart folder (recursively; `.yaml`, `.yml` and
+    /// `.tpl` files). Files that resolve outside the chart folder `root` (canonical; through
+    /// symlinks) are refused.
+    pub(crate) fn load(chart_dir: &Path, root: &Path) -> Result<Templates, Error> {
         let dir = chart_dir.join("templates");
         if !dir.is_dir() {
             return Ok(Templates::default());
         }
-        let root = canonical(chart_dir)?;
         let mut paths = Vec::new();
         collect(&dir, &mut paths)?;
         paths.sort();
         let mut files = Vec::new();
         for path in paths {
             let real = canonical(&path)?;
-            if !real.starts_with(&root) {
-                return Err(ChartError::Refused {
+            if !real.starts_with(root) {
+                return Err(Error::Refused {
                     path,
                     reason: "it resolves outside the chart folder (a symlink?); templates must live in the chart".to_string(),
                 });
             }
-            let size = std::fs::metadata(&path)
-                .map_err(|source| ChartError::Read {
+            let bytes = crate::input::read_limited(&path, MAX_TEMPLATE_BYTES).map_err(|error| match error {
+                InputError::TooLarge { .. } => Error::Refused {
                     path: path.clone(),
-                    source,
-                })?
-                .len();
-            if size > MAX_TEMPLATE_BYTES {
-                return Err(ChartError::Refused {
-                    path,
-                    reason: format!(
-                        "it is {size} bytes; templates may be up to {MAX_TEMPLATE_BYTES} bytes"
-                    ),
-                });
-            }
-            let source = std::fs::read_to_string(&path).map_err(|source| ChartError::Read {
+                    reason: format!("templates may be up to {MAX_TEMPLATE_BYTES} bytes"),
+                },
+                other => Error::Read(other),
+            })?;
+            let source = String::from_utf8(bytes).map_err(|_| Error::Refused {
                 path: path.clone(),
-                source,
+                reason: "it is not UTF-8 text".to_string(),
             })?;
             let name = path
                 .strip_prefix(&dir)
@@ -141,13 +151,24 @@ impl Templates {
                 source,
             });
         }
-        Ok(Templates { files })
+        Ok(Templates::compile(files)?)
     }
 
-    /// Templates from memory (name, text), for tests and tools.
+    /// Templates from memory (name, text), compiled, for tests and tools.
+    ///
+    /// # Errors
+    /// A template does not compile.
+    ///
+    /// ```
+    /// use tack::chart::Templates;
+    /// let templates = Templates::from_sources([("cm.yaml", "kind: ConfigMap\n")])?;
+    /// assert_eq!(templates.files().len(), 1);
+    /// assert!(Templates::from_sources([("bad.yaml", "{{ x")]).is_err());
+    /// # Ok::<(), tack::chart::TemplateError>(())
+    /// ```
     pub fn from_sources<N: Into<String>, S: Into<String>>(
         sources: impl IntoIterator<Item = (N, S)>,
-    ) -> Self {
+    ) -> Result<Self, TemplateError> {
         let mut files: Vec<TemplateFile> = sources
             .into_iter()
             .map(|(name, source)| {
@@ -160,7 +181,43 @@ impl Templates {
             })
             .collect();
         files.sort_by(|a, b| a.name.cmp(&b.name));
-        Templates { files }
+        Templates::compile(files)
+    }
+
+    fn compile(files: Vec<TemplateFile>) -> Result<Templates, TemplateError> {
+        if files.is_empty() {
+            return Ok(Templates::default());
+        }
+        let mut sources = SourceMap::new();
+        let ids: Vec<SourceId> = files
+            .iter()
+            .map(|f| sources.add(f.display.clone(), f.source.as_str()))
+            .collect();
+        let mut templates = Templates {
+            files,
+            sources,
+            ids,
+            env: None,
+        };
+        match templates.environment(false) {
+            Ok(env) => templates.env = Some(Arc::new(env)),
+            Err(err) => {
+                let reporter = templates.reporter(&[]);
+                return Err(TemplateError(Diagnostics::new(
+                    vec![reporter.problem(&err)],
+                    templates.sources.clone(),
+                )));
+            }
+        }
+        Ok(templates)
+    }
+
+    fn reporter<'a>(&'a self, secrets: &'a [String]) -> Reporter<'a> {
+        Reporter {
+            files: &self.files,
+            ids: &self.ids,
+            secrets,
+        }
     }
 
     /// The template files, by name.
@@ -174,29 +231,19 @@ impl Templates {
     }
 
     /// Renders every template that is not a partial, in name order, into YAML documents.
-    pub fn render(&self, context: &TemplateContext) -> Result<Vec<RenderedDocument>, ChartError> {
-        if self.files.is_empty() {
+    ///
+    /// # Errors
+    /// Every template that fails or writes something that is not YAML.
+    pub fn render(&self, context: &TemplateContext) -> Result<Vec<RenderedDocument>, TemplateError> {
+        let Some(env) = &self.env else {
             return Ok(Vec::new());
-        }
-        let mut sources = SourceMap::new();
-        let ids: Vec<SourceId> = self
-            .files
-            .iter()
-            .map(|f| sources.add(f.display.clone(), f.source.as_str()))
-            .collect();
-        let reporter = Reporter {
-            files: &self.files,
-            ids: &ids,
-            secrets: &context.secrets,
         };
-        let env = self
-            .environment(false)
-            .map_err(|err| reporter.error(&sources, &err))?;
+        let reporter = self.reporter(&context.secrets);
         let ctx = minijinja::context! {
             values => minijinja::Value::from(minijinja::value::Serde(&context.values)),
             release => minijinja::Value::from(minijinja::value::Serde(&context.release)),
             chart => minijinja::Value::from(minijinja::value::Serde(&context.chart)),
-            capabilities => minijinja::context! { kubeVersion => context.kube_version.clone() },
+            capabilities => minijinja::context! { kubeVersion => context.kube_version.full() },
         };
         let mut documents = Vec::new();
         let mut problems = Vec::new();
@@ -231,7 +278,7 @@ impl Templates {
         if problems.is_empty() {
             Ok(documents)
         } else {
-            Err(ChartError::Template { problems, sources })
+            Err(TemplateError(Diagnostics::new(problems, self.sources.clone())))
         }
     }
 
@@ -291,29 +338,24 @@ impl Templates {
     }
 }
 
-/// Parses template output into documents with their start lines. Empty documents are skipped.
+/// Parses template output into documents with their start lines, read as Kubernetes reads
+/// manifests. Empty documents are skipped; the first error stops.
 fn parse_documents(output: &str) -> Result<Vec<(u32, serde_json::Value)>, (u32, String)> {
-    let options = serde_saphyr::options! {
-        legacy_octal_numbers: true,
-        with_snippet: false,
-    };
-    let documents: Vec<serde_saphyr::Spanned<serde_json::Value>> =
-        serde_saphyr::from_multiple_with_options(output, options).map_err(|err| {
-            let line = err
-                .location()
-                .map_or(1, |l| u32::try_from(l.line()).unwrap_or(u32::MAX));
-            (line, crate::values::yaml_error_message(&err))
-        })?;
-    Ok(documents
-        .into_iter()
-        .filter(|doc| !doc.value.is_null())
-        .map(|doc| {
-            (
-                u32::try_from(doc.referenced.line()).unwrap_or(u32::MAX),
-                doc.value,
-            )
-        })
-        .collect())
+    let mut documents = Vec::new();
+    for parsed in read_documents(output, 1, &Limits::MANIFESTS) {
+        match parsed {
+            Parsed::Document(document) => documents.push((document.line, document.value)),
+            Parsed::Empty => {}
+            Parsed::Error(error) => {
+                let message = match &error.kind {
+                    crate::yaml::ErrorKind::Syntax { detail, .. } => detail.clone(),
+                    _ => error.to_string(),
+                };
+                return Err((error.line.max(1), message));
+            }
+        }
+    }
+    Ok(documents)
 }
 
 /// Turns minijinja errors into problems at template positions, secrets scrubbed.
@@ -373,7 +415,7 @@ impl Reporter<'_> {
         (current, depth)
     }
 
-    fn problem(&self, err: &minijinja::Error) -> Problem {
+    fn problem(&self, err: &minijinja::Error) -> Diagnostic {
         let (inner, depth) = Self::innermost(err);
         let kind = inner.kind();
         let detail = inner.detail().map(|d| self.scrub(d));
@@ -406,8 +448,9 @@ impl Reporter<'_> {
         } else {
             self.location(err.name(), err.line(), err.range())
         };
-        let mut problem = Problem::new(location, FieldPath::root(), message);
-        problem.help = help;
+        let mut problem = Diagnostic::error(Check::Template, message)
+            .at(location)
+            .help_opt(help);
         if depth > 0 && depth < 40 {
             problem.help = Some(match problem.help {
                 Some(help) => format!(
@@ -429,7 +472,7 @@ impl Reporter<'_> {
         origin: Option<markers::Origin>,
         output_line: u32,
         message: &str,
-    ) -> Problem {
+    ) -> Diagnostic {
         let (template, line) = origin.unwrap_or((index, output_line));
         let file = self.files.get(template).or_else(|| self.files.get(index));
         let location = match file {
@@ -444,12 +487,12 @@ impl Reporter<'_> {
             },
             None => Location::UNKNOWN,
         };
-        Problem::new(
-            location,
-            FieldPath::root(),
+        Diagnostic::error(
+            Check::Template,
             format!("the template's output is not valid YAML: {} (output line {output_line})", self.scrub(message)),
         )
-        .with_help("this template line wrote the bad output; check indentation (`nindent`) and quoting (`quote`)")
+        .at(location)
+        .help("this template line wrote the bad output; check indentation (`nindent`) and quoting (`quote`)")
     }
 
     fn names(&self) -> String {
@@ -459,38 +502,49 @@ impl Reporter<'_> {
             .collect::<Vec<_>>()
             .join(", ")
     }
-
-    fn error(&self, sources: &SourceMap, err: &minijinja::Error) -> ChartError {
-        ChartError::Template {
-            problems: vec![self.problem(err)],
-            sources: sources.clone(),
-        }
-    }
 }
 
-fn canonical(path: &Path) -> Result<PathBuf, ChartError> {
-    path.canonicalize().map_err(|source| ChartError::Read {
+fn io_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Read(InputError::Io {
         path: path.to_path_buf(),
         source,
     })
 }
 
-fn collect(dir: &Path, paths: &mut Vec<PathBuf>) -> Result<(), ChartError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| ChartError::Read {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+fn canonical(path: &Path) -> Result<PathBuf, Error> {
+    path.canonicalize().map_err(|source| io_error(path, source))
+}
+
+/// Collects template files under `dir`. Folders reached twice (a symlink loop) are walked
+/// once; entries that are neither files nor folders (FIFOs, devices) are skipped.
+fn collect(dir: &Path, paths: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let mut visited = crate::walk::Visited::default();
+    collect_in(dir, paths, &mut visited)
+}
+
+fn collect_in(
+    dir: &Path,
+    paths: &mut Vec<PathBuf>,
+    visited: &mut crate::walk::Visited,
+) -> Result<(), Error> {
+    let metadata = std::fs::metadata(dir).map_err(|source| io_error(dir, source))?;
+    if !visited.first_visit(&metadata) {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|source| io_error(dir, source))?;
     for entry in entries {
-        let entry = entry.map_err(|source| ChartError::Read {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+        let entry = entry.map_err(|source| io_error(dir, source))?;
         let path = entry.path();
-        if path.is_dir() {
-            collect(&path, paths)?;
-        } else if path
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml" || e == "tpl")
+        let Ok(metadata) = std::fs::metadata(&path) else {
+            // A dangling symlink: reading it would fail; it is not a template.
+            continue;
+        };
+        if metadata.is_dir() {
+            collect_in(&path, paths, visited)?;
+        } else if metadata.is_file()
+            && path
+                .extension()
+                .is_some_and(|e| e == "yaml" || e == "yml" || e == "tpl")
         {
             paths.push(path);
         }
@@ -512,16 +566,14 @@ mod tests {
                 revision: 1,
             },
             chart: json!({"name": "demo", "version": "0.1.0"}),
-            kube_version: "1.37.0".into(),
+            kube_version: KubeVersion::LATEST,
             secrets: vec!["hunter2".into()],
         }
     }
 
     fn messages(templates: &Templates) -> Vec<String> {
         match templates.render(&context()) {
-            Err(ChartError::Template { problems, sources }) => {
-                problems.iter().map(|p| p.describe(&sources)).collect()
-            }
+            Err(TemplateError(all)) => all.items.iter().map(|p| p.describe(&all.sources)).collect(),
             other => panic!("expected template problems, got {other:?}"),
         }
     }
@@ -537,7 +589,7 @@ mod tests {
                 "_labels.yaml",
                 "app: {{ values.name }}\nrelease: {{ release.name }}\n",
             ),
-        ]);
+        ]).unwrap();
         let docs = templates.render(&context()).unwrap();
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].template, "pvc.yaml");
@@ -550,11 +602,11 @@ mod tests {
     #[test]
     fn undefined_variables_name_the_template_line_and_variable() {
         let templates =
-            Templates::from_sources([("cm.yaml", "a: 1\nb: {{ values.nope.deeper }}\n")]);
+            Templates::from_sources([("cm.yaml", "a: 1\nb: {{ values.nope.deeper }}\n")]).unwrap();
         assert_eq!(
             messages(&templates),
             [
-                "templates/cm.yaml:2:13: undefined: `values.nope` is undefined (help: check the name against the values; use `x | default(...)` or `{% if x is defined %}` for optional keys)"
+                "templates/cm.yaml:2:13: error[template]: undefined: `values.nope` is undefined (help: check the name against the values; use `x | default(...)` or `{% if x is defined %}` for optional keys)"
             ]
         );
     }
@@ -564,18 +616,18 @@ mod tests {
         let templates = Templates::from_sources([(
             "cm.yaml",
             "apiVersion: v1\nkind: ConfigMap\n{% if true %}\ndata:\n  a: 1\n   b: {{ values.name }}\n{% endif %}\n",
-        )]);
+        )]).unwrap();
         let found = messages(&templates);
         assert_eq!(found.len(), 1);
         assert!(
-            found[0].starts_with("templates/cm.yaml:6:1: the template's output is not valid YAML"),
+            found[0].starts_with("templates/cm.yaml:6:1: error[template]: the template's output is not valid YAML"),
             "{found:?}"
         );
     }
 
     #[test]
     fn includes_that_escape_the_chart_are_refused() {
-        let templates = Templates::from_sources([("x.yaml", "{{ include('../../etc/passwd') }}")]);
+        let templates = Templates::from_sources([("x.yaml", "{{ include('../../etc/passwd') }}")]).unwrap();
         let found = messages(&templates);
         assert!(
             found[0].contains("refused to include `../../etc/passwd`"),
@@ -588,13 +640,13 @@ mod tests {
         let templates = Templates::from_sources([
             ("x.yaml", "{{ include('_a.yaml') }}"),
             ("_a.yaml", "{{ include('_a.yaml') }}"),
-        ]);
+        ]).unwrap();
         let found = messages(&templates);
         assert!(found[0].contains("nested more than 32 deep"), "{found:?}");
         let statements = Templates::from_sources([
             ("y.yaml", "{% include '_b.yaml' %}"),
             ("_b.yaml", "{% include '_b.yaml' %}"),
-        ]);
+        ]).unwrap();
         let found = messages(&statements);
         assert_eq!(found.len(), 1, "{found:?}");
     }
@@ -604,7 +656,7 @@ mod tests {
         let templates = Templates::from_sources([(
             "x.yaml",
             "{{ fail('bad key ' ~ values.secrets.k.value) }}",
-        )]);
+        )]).unwrap();
         let found = messages(&templates);
         assert!(!found[0].contains("hunter2"), "{found:?}");
     }

@@ -11,7 +11,7 @@ pub(crate) use quantity::Quantity;
 
 use super::document::{at, escape_segment};
 use super::object::Object;
-use super::report::{Check, Problem, Severity};
+use crate::diagnostic::{Check, Diagnostic, Severity};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
@@ -95,7 +95,7 @@ fn pointer_join(base: &str, key: &str) -> String {
 
 struct Rules<'a> {
     object: &'a Object,
-    problems: Vec<Problem>,
+    problems: Vec<Diagnostic>,
 }
 
 impl Rules<'_> {
@@ -638,7 +638,7 @@ impl Rules<'_> {
 const QUALIFIED_NAME_RULE: &str = "an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
 
 /// Every API-server rule violated by `object`. `namespaced` is the kind's scope, when known.
-pub(crate) fn rule_problems(object: &Object, namespaced: Option<bool>) -> Vec<Problem> {
+pub(crate) fn rule_problems(object: &Object, namespaced: Option<bool>) -> Vec<Diagnostic> {
     let mut rules = Rules {
         object,
         problems: Vec::new(),
@@ -662,10 +662,10 @@ pub(crate) fn rule_problems(object: &Object, namespaced: Option<bool>) -> Vec<Pr
 mod tests {
     use super::*;
     use serde_json::json;
-    use std::sync::Arc;
+    use crate::source::SourceId;
 
     fn check(value: Value) -> Vec<String> {
-        let object = Object::new(value, Arc::from("t.yaml"), 1, None);
+        let object = Object::new(value, SourceId(0), 1, None);
         rule_problems(&object, Some(true))
             .into_iter()
             .map(|p| format!("{} {}", p.path, p.message))

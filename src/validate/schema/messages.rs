@@ -4,7 +4,7 @@
 use super::{SchemaSource, builtin};
 use crate::validate::document::escape_segment;
 use crate::validate::object::Object;
-use crate::validate::report::{Check, Problem, Severity};
+use crate::diagnostic::{Check, Diagnostic, Severity, closest};
 use jsonschema::JsonType;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
@@ -14,7 +14,7 @@ pub(crate) fn schema_problems(
     validator: &jsonschema::Validator,
     object: &Object,
     source: &SchemaSource,
-) -> Vec<Problem> {
+) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for error in validator.iter_errors(&object.value) {
         let path = error.instance_path().as_str().to_string();
@@ -197,22 +197,6 @@ fn type_hint(expected: &[JsonType], found: &Value) -> Option<String> {
     }
 }
 
-/// The closest name to `found`, if one is close enough to be a typo of it.
-pub(crate) fn closest<'a, S: AsRef<str>>(found: &str, known: &'a [S]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(AsRef::as_ref)
-        .map(|k| {
-            (
-                strsim::jaro_winkler(&found.to_ascii_lowercase(), &k.to_ascii_lowercase()),
-                k,
-            )
-        })
-        .filter(|(score, _)| *score >= 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
-}
-
 /// The property names the schema allows at `pointer` (an object's path), for suggestions.
 fn known_properties(source: &SchemaSource, pointer: &str) -> Option<Vec<String>> {
     match source {
@@ -241,7 +225,7 @@ fn walk<'a>(
         None
     };
     let mut current = follow(root)?;
-    for segment in crate::validate::document::pointer_segments(pointer) {
+    for segment in crate::yaml::lines::pointer_segments(pointer) {
         let next = current
             .get("properties")
             .and_then(|p| p.get(segment.as_ref()))
@@ -261,14 +245,6 @@ fn walk<'a>(
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn suggests_close_names_only() {
-        let known = ["imagePullPolicy", "image", "name"];
-        assert_eq!(closest("imagePullPolcy", &known), Some("imagePullPolicy"));
-        assert_eq!(closest("imagepullpolicy", &known), Some("imagePullPolicy"));
-        assert_eq!(closest("volumes", &known), None);
-    }
 
     #[test]
     fn describes_values_briefly() {

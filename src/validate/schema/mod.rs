@@ -1,14 +1,12 @@
 //! JSON Schemas per kind: finding them (built in, or from `--schema-dir`), compiling them
-//! with the `jsonschema` crate, and turning its errors into [`Problem`]s.
-//!
-//! [`Problem`]: super::Problem
+//! with the `jsonschema` crate, and turning its errors into diagnostics.
 
 pub(crate) mod builtin;
 mod emit;
 mod messages;
 
 pub(crate) use emit::Usage;
-pub(crate) use messages::{closest, describe, schema_problems};
+pub(crate) use messages::{describe, schema_problems};
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -10,7 +10,8 @@ mod secrets;
 mod strategy;
 mod workload;
 
-pub use network::{IngressValues, PathType, ServiceType, ServiceValues};
+pub use crate::build::{PathType, PullPolicy, ServiceType};
+pub use network::{IngressValues, ServiceValues};
 pub use scalars::{EnvValue, IntOrPercent, KeyRef, PortRef};
 pub use secrets::{SecretValue, TlsSecret};
 pub use strategy::{
@@ -18,7 +19,7 @@ pub use strategy::{
     Routing, Strategy, StrategyType,
 };
 pub use workload::{
-    EmptyDir, EnvFrom, Exec, ExtraPort, Grpc, HttpGet, Image, Probe, Protocol, PullPolicy,
+    EmptyDir, EnvFrom, Exec, ExtraPort, Grpc, HttpGet, Image, Probe, Protocol,
     Resources, TaintEffect, TcpSocket, Toleration, TolerationOperator, Volume,
 };
 

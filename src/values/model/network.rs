@@ -1,6 +1,7 @@
 //! How the app is reached: the Service and the Ingress.
 
 use super::scalars::PortRef;
+use crate::build::{PathType, ServiceType};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -36,29 +37,6 @@ impl Default for ServiceValues {
             target_port: None,
             node_port: None,
             annotations: BTreeMap::new(),
-        }
-    }
-}
-
-/// How a Service is exposed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub enum ServiceType {
-    /// Inside the cluster only.
-    #[default]
-    ClusterIP,
-    /// On a port of every node.
-    NodePort,
-    /// Through a cloud load balancer.
-    LoadBalancer,
-}
-
-impl ServiceType {
-    /// The Kubernetes spelling.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            ServiceType::ClusterIP => "ClusterIP",
-            ServiceType::NodePort => "NodePort",
-            ServiceType::LoadBalancer => "LoadBalancer",
         }
     }
 }
@@ -105,25 +83,3 @@ impl Default for IngressValues {
     }
 }
 
-/// How an Ingress path matches request paths.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub enum PathType {
-    /// By path prefix, element by element (`/v1` matches `/v1/predict`).
-    #[default]
-    Prefix,
-    /// The exact path only.
-    Exact,
-    /// As the IngressClass decides.
-    ImplementationSpecific,
-}
-
-impl PathType {
-    /// The Kubernetes spelling.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            PathType::Prefix => "Prefix",
-            PathType::Exact => "Exact",
-            PathType::ImplementationSpecific => "ImplementationSpecific",
-        }
-    }
-}

@@ -1,6 +1,7 @@
 //! What the app's pods look like: ports, env, probes, resources, volumes, scheduling.
 
 use super::scalars::PortRef;
+use crate::build::PullPolicy;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -15,28 +16,6 @@ pub struct Image {
     pub tag: Option<String>,
     /// When the kubelet pulls the image.
     pub pull_policy: Option<PullPolicy>,
-}
-
-/// When the kubelet pulls the image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub enum PullPolicy {
-    /// Pull on every start.
-    Always,
-    /// Pull when the image is not on the node.
-    IfNotPresent,
-    /// Never pull; the image must be on the node.
-    Never,
-}
-
-impl PullPolicy {
-    /// The Kubernetes spelling.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            PullPolicy::Always => "Always",
-            PullPolicy::IfNotPresent => "IfNotPresent",
-            PullPolicy::Never => "Never",
-        }
-    }
 }
 
 /// A container port besides the main `http` one.

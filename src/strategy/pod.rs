@@ -1,6 +1,6 @@
 //! How an [`App`]'s pods look: its container, volumes and scheduling, whatever the strategy.
 
-use super::{ContainerBuilder, DeploymentBuilder};
+use crate::build::{ContainerBuilder, DeploymentBuilder};
 use crate::values::{App, EnvValue, PortRef, Probe};
 use k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, ConfigMapKeySelector, ConfigMapVolumeSource, EmptyDirVolumeSource,
@@ -12,34 +12,26 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-/// The pod of an app: one container named like the app, its volumes and scheduling.
-///
-/// ```
-/// use tack::{App, build::{AppPod, DeploymentBuilder}};
-/// let app = App::new("mnist", "ghcr.io/acme/mnist-serving:1.9.1").port(5000);
-/// let pod = AppPod::new(&app);
-/// let deployment = pod.fill(DeploymentBuilder::new("mnist"), &pod.image(None, None)).build();
-/// let spec = deployment.spec.template.spec.unwrap();
-/// assert_eq!(spec.containers[0].image.as_deref(), Some("ghcr.io/acme/mnist-serving:1.9.1"));
-/// ```
+/// The pod of an app: one container named like the app, its volumes and scheduling. This is
+/// the glue between the values model and the builders, which know only k8s-openapi types.
 #[derive(Debug, Clone, Copy)]
-pub struct AppPod<'a> {
+pub(crate) struct AppPod<'a> {
     app: &'a App,
 }
 
 impl<'a> AppPod<'a> {
     /// The pod of `app`.
-    pub fn new(app: &'a App) -> Self {
+    pub(crate) fn new(app: &'a App) -> Self {
         AppPod { app }
     }
 
     /// The name of the Secret holding the app's `secrets` (the app's name).
-    pub fn secret_name(&self) -> &str {
+    pub(crate) fn secret_name(&self) -> &str {
         &self.app.name
     }
 
     /// The image reference `repository:tag`, with the app's image as the default for each part.
-    pub fn image(&self, repository: Option<&str>, tag: Option<&str>) -> String {
+    pub(crate) fn image(&self, repository: Option<&str>, tag: Option<&str>) -> String {
         let repository = repository.unwrap_or(&self.app.image.repository);
         match tag.or(self.app.image.tag.as_deref()) {
             Some(tag) => format!("{repository}:{tag}"),
@@ -48,7 +40,7 @@ impl<'a> AppPod<'a> {
     }
 
     /// Adds the container, volumes, pod labels and annotations and scheduling to a Deployment.
-    pub fn fill(&self, deployment: DeploymentBuilder, image: &str) -> DeploymentBuilder {
+    pub(crate) fn fill(&self, deployment: DeploymentBuilder, image: &str) -> DeploymentBuilder {
         let app = self.app;
         let mut deployment = deployment
             .pod_labels(app.pod_labels.clone())
@@ -65,14 +57,14 @@ impl<'a> AppPod<'a> {
     }
 
     /// The app's container running `image`.
-    pub fn container(&self, image: &str) -> k8s_openapi::api::core::v1::Container {
+    pub(crate) fn container(&self, image: &str) -> k8s_openapi::api::core::v1::Container {
         let app = self.app;
         let mut container = ContainerBuilder::new(&app.name, image)
             .command(app.command.clone())
             .args(app.args.clone())
             .port("http", app.container_port);
         if let Some(policy) = app.image.pull_policy {
-            container = container.image_pull_policy(policy.as_str());
+            container = container.image_pull_policy(policy);
         }
         for port in &app.ports {
             container = container.port_with_protocol(
@@ -260,5 +252,24 @@ fn toleration(toleration: &crate::values::Toleration) -> Toleration {
         value: toleration.value.clone(),
         effect: toleration.effect.map(|e| format!("{e:?}")),
         toleration_seconds: toleration.toleration_seconds,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_a_deployment_with_the_app_container() {
+        let app = App::new("mnist", "ghcr.io/acme/mnist-serving:1.9.1").port(5000);
+        let pod = AppPod::new(&app);
+        let deployment = pod
+            .fill(DeploymentBuilder::new("mnist"), &pod.image(None, None))
+            .build();
+        let spec = deployment.spec.template.spec.unwrap_or_default();
+        assert_eq!(
+            spec.containers[0].image.as_deref(),
+            Some("ghcr.io/acme/mnist-serving:1.9.1")
+        );
     }
 }

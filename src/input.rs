@@ -1,0 +1,161 @@
+//! Reading input files safely: only regular files, never more than a limit, whatever the
+//! file claims to be.
+//!
+//! `metadata().len()` is 0 for `/dev/zero` and growing files, and opening a FIFO blocks until
+//! a writer comes; so the file type is checked before opening (devices, FIFOs and sockets are
+//! refused) and the bytes are read through a reader that stops one byte past the limit.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// Why an input file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The file could not be opened or read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// The path is a device, FIFO, socket or folder, not a file.
+    #[error("{} is {what}, not a regular file", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is ("a folder", "a device", "a FIFO", "a socket").
+        what: &'static str,
+    },
+    /// The file is larger than allowed.
+    #[error("{} is larger than {limit} bytes, the most tack reads from one file", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit in bytes.
+        limit: u64,
+    },
+}
+
+impl InputError {
+    /// True when the file does not exist.
+    ///
+    /// ```
+    /// # use std::io;
+    /// let error = tack::input::InputError::Io {
+    ///     path: "values.yaml".into(),
+    ///     source: io::Error::from(io::ErrorKind::NotFound),
+    /// };
+    /// assert!(error.is_not_found());
+    /// ```
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, InputError::Io { source, .. } if source.kind() == io::ErrorKind::NotFound)
+    }
+}
+
+/// What a path that is not a regular file is, in words.
+fn what_it_is(file_type: &std::fs::FileType) -> Option<&'static str> {
+    if file_type.is_file() {
+        return None;
+    }
+    if file_type.is_dir() {
+        return Some("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return Some("a device");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// Opens `path` for reading if it is a regular file (following symlinks).
+///
+/// # Errors
+/// It does not exist, cannot be opened, or is not a regular file.
+pub(crate) fn open_regular(path: &Path) -> Result<File, InputError> {
+    let io = |source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let metadata = std::fs::metadata(path).map_err(io)?;
+    if let Some(what) = what_it_is(&metadata.file_type()) {
+        return Err(InputError::NotAFile {
+            path: path.to_path_buf(),
+            what,
+        });
+    }
+    File::open(path).map_err(io)
+}
+
+/// Reads a regular file of at most `limit` bytes.
+///
+/// # Errors
+/// See [`open_regular`]; and a file longer than `limit`.
+pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
+    let file = open_regular(path)?;
+    read_to_limit(file, limit).map_err(|error| match error {
+        LimitError::Io(source) => InputError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        LimitError::TooLarge => InputError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        },
+    })
+}
+
+/// Why [`read_to_limit`] stopped.
+#[derive(Debug)]
+pub(crate) enum LimitError {
+    /// Reading failed.
+    Io(io::Error),
+    /// There was more than the limit.
+    TooLarge,
+}
+
+/// Reads everything from `reader`, but no more than `limit` bytes.
+///
+/// # Errors
+/// Reading failed, or there was more than `limit` bytes.
+pub(crate) fn read_to_limit(reader: impl Read, limit: u64) -> Result<Vec<u8>, LimitError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(LimitError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(LimitError::TooLarge);
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_what_is_not_a_regular_file() {
+        let folder = read_limited(Path::new("src"), 10).unwrap_err();
+        assert!(matches!(folder, InputError::NotAFile { what: "a folder", .. }), "{folder}");
+        let device = read_limited(Path::new("/dev/null"), 10).unwrap_err();
+        assert!(matches!(device, InputError::NotAFile { what: "a device", .. }), "{device}");
+        assert!(read_limited(Path::new("does/not/exist"), 10).unwrap_err().is_not_found());
+    }
+
+    #[test]
+    fn stops_past_the_limit() {
+        let err = read_limited(Path::new("Cargo.toml"), 10).unwrap_err();
+        assert!(matches!(err, InputError::TooLarge { limit: 10, .. }), "{err}");
+    }
+}

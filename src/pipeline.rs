@@ -1,0 +1,480 @@
+//! The render pipeline, owned by one [`Renderer`]: every stage runs once, in order.
+//!
+//! ```text
+//! chart (loaded once, cached) -> values (defaults, -f files, --set flags: `layer`)
+//!   -> typed app -> release objects (strategy, builders) -> templates
+//!   -> validation of the whole set -> Rendered
+//! ```
+//!
+//! `tack render`, `render -r`, `lint`, `diff` and `--debug` all go through a `Renderer`,
+//! which holds the Kubernetes version, the validators and the charts it has loaded (with
+//! their parsed defaults and compiled templates), so a run of many releases parses each
+//! chart once.
+//!
+//! ```
+//! use tack::{KubeVersion, RenderRequest, Renderer};
+//! let renderer = Renderer::new(KubeVersion::LATEST);
+//! let request = RenderRequest::new("charts/model-serving").values("values/canary.yaml");
+//! let rendered = renderer.render(&request)?;
+//! assert!(rendered.manifests.iter().any(|m| m.name() == "mnist-canary"));
+//! assert!(rendered.report.is_valid());
+//! # Ok::<(), tack::pipeline::Error>(())
+//! ```
+
+use crate::chart::templates::{ReleaseInfo, TemplateContext};
+use crate::chart::{self, Chart, TemplateError};
+use crate::diagnostic::Diagnostics;
+use crate::kube_version::KubeVersion;
+use crate::manifest::{CLUSTER_SCOPED_KINDS, Manifest, Manifests, Object};
+use crate::release::{InvalidApp, Release};
+use crate::source::SourceMap;
+use crate::validate::{self, Checks, Report, Validator};
+use crate::values::{self, App, Node, SetFlag, SetKind, ValuesLoader};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Everything one render needs, as plain data (what the command line parsed).
+///
+/// ```
+/// use tack::RenderRequest;
+/// let request = RenderRequest::new("charts/model-serving")
+///     .values("values/canary.yaml")
+///     .set("strategy.canary.weight=50")
+///     .namespace("ml");
+/// assert_eq!(request.value_files.len(), 1);
+/// assert_eq!(request.sets.len(), 1);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct RenderRequest {
+    /// The chart folder.
+    pub chart: PathBuf,
+    /// Value files, merged over the chart's `values.yaml` in order.
+    pub value_files: Vec<PathBuf>,
+    /// `--set`-family flags, applied after the files in order.
+    pub sets: Vec<SetFlag>,
+    /// Release name (default: the app's name).
+    pub release: Option<String>,
+    /// Namespace of every object (default: none, so `kubectl` uses its current one).
+    pub namespace: Option<String>,
+    /// Folder that relative `--set-file` paths start from.
+    pub cwd: PathBuf,
+}
+
+impl RenderRequest {
+    /// A request for the chart folder `chart` with its defaults only.
+    pub fn new(chart: impl Into<PathBuf>) -> Self {
+        RenderRequest {
+            chart: chart.into(),
+            cwd: PathBuf::from("."),
+            ..RenderRequest::default()
+        }
+    }
+
+    /// Adds a value file (`-f`), merged over the ones before.
+    pub fn values(mut self, file: impl Into<PathBuf>) -> Self {
+        self.value_files.push(file.into());
+        self
+    }
+
+    /// Adds a `--set path=value`.
+    pub fn set(mut self, assignment: impl Into<String>) -> Self {
+        self.sets.push(SetFlag::new(SetKind::Typed, assignment));
+        self
+    }
+
+    /// Adds a `--set-string path=value`.
+    pub fn set_string(mut self, assignment: impl Into<String>) -> Self {
+        self.sets.push(SetFlag::new(SetKind::String, assignment));
+        self
+    }
+
+    /// Names the release (`app.kubernetes.io/instance`).
+    pub fn release(mut self, name: impl Into<String>) -> Self {
+        self.release = Some(name.into());
+        self
+    }
+
+    /// Puts every object in `namespace`.
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// The folder relative `--set-file` paths start from.
+    pub fn cwd(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.cwd = dir.into();
+        self
+    }
+}
+
+/// The values of a request, layered but not yet typed: what `--debug` prints.
+///
+/// ```
+/// use tack::{RenderRequest, Renderer};
+/// let renderer = Renderer::default();
+/// let layered = renderer.layer(&RenderRequest::new("charts/model-serving").set("replicas=7"))?;
+/// let replicas = layered.tree().get_key("replicas").unwrap();
+/// assert_eq!(layered.sources().describe(replicas.location), "--set replicas=7:1:10");
+/// # Ok::<(), tack::pipeline::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Layered {
+    chart: Arc<Chart>,
+    values: ValuesLoader,
+}
+
+impl Layered {
+    /// The chart.
+    pub fn chart(&self) -> &Chart {
+        &self.chart
+    }
+
+    /// The merged tree: every value with the file or flag that set it last.
+    pub fn tree(&self) -> &Node {
+        self.values.tree()
+    }
+
+    /// The texts read.
+    pub fn sources(&self) -> &SourceMap {
+        self.values.sources()
+    }
+}
+
+/// The result of a render.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The objects, in install order, all valid.
+    pub manifests: Manifests,
+    /// Things worth telling the user that are not errors (an empty value file).
+    pub warnings: Diagnostics,
+    /// What validation found: no errors, maybe warnings and kinds skipped (custom resources).
+    pub report: Report,
+}
+
+/// Why a render failed; each variant is the error of one stage.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The chart could not be loaded, or does not support the target Kubernetes version.
+    #[error(transparent)]
+    Chart(#[from] chart::Error),
+    /// The values could not be read or have mistakes.
+    #[error(transparent)]
+    Values(#[from] values::Error),
+    /// The release name or namespace has mistakes.
+    #[error(transparent)]
+    Release(#[from] InvalidApp),
+    /// Templates failed.
+    #[error(transparent)]
+    Templates(#[from] TemplateError),
+    /// The rendered objects are not valid Kubernetes objects; nothing should be applied.
+    #[error(transparent)]
+    Invalid(#[from] validate::Invalid),
+}
+
+impl Error {
+    /// The error as diagnostics, for printing.
+    ///
+    /// ```
+    /// use tack::{RenderRequest, Renderer};
+    /// let error = Renderer::default()
+    ///     .render(&RenderRequest::new("charts/model-serving").set("replicsa=3"))
+    ///     .unwrap_err();
+    /// let all = error.diagnostics();
+    /// assert_eq!(all.items[0].message, "unknown key `replicsa`");
+    /// assert_eq!(all.items[0].help.as_deref(), Some("did you mean `replicas`?"));
+    /// ```
+    pub fn diagnostics(&self) -> Diagnostics {
+        match self {
+            Error::Chart(error) => error.diagnostics(),
+            Error::Values(error) => error.diagnostics(),
+            Error::Release(InvalidApp(diagnostics)) | Error::Templates(TemplateError(diagnostics)) => {
+                diagnostics.clone()
+            }
+            Error::Invalid(validate::Invalid(report)) => report.diagnostics(),
+        }
+    }
+
+    /// True for mistakes in the input (exit 1); false when something could not be found
+    /// or read, or a flag is malformed (exit 2).
+    pub fn is_invalid_input(&self) -> bool {
+        match self {
+            Error::Chart(error) => error.is_invalid_input(),
+            Error::Values(error) => error.is_invalid_input(),
+            Error::Release(_) | Error::Templates(_) | Error::Invalid(_) => true,
+        }
+    }
+
+    /// Where the problems are, for a summary line: "in values", "in templates"...
+    ///
+    /// ```
+    /// use tack::pipeline::Error;
+    /// let error = Error::Templates(tack::chart::TemplateError(Default::default()));
+    /// assert_eq!(error.place(), "in templates");
+    /// ```
+    pub fn place(&self) -> &'static str {
+        match self {
+            Error::Chart(chart::Error::Invalid(_)) => "in Chart.yaml",
+            Error::Chart(chart::Error::Defaults(_)) => "in the chart's values.yaml",
+            Error::Chart(chart::Error::Templates(_)) | Error::Templates(_) => "in templates",
+            Error::Chart(_) => "in the chart",
+            Error::Values(_) | Error::Release(_) => "in values",
+            Error::Invalid(_) => "in the rendered objects",
+        }
+    }
+}
+
+/// The validation of rendered releases, built once and shared by every release of a run.
+///
+/// Every object gets the removed-API, API-server rule and cross-object checks, as one
+/// complete release. The JSON Schema check runs on the objects templates wrote; objects tack
+/// builds from k8s-openapi types have the schema's structure by construction (the types and
+/// the schemas come from the same OpenAPI document, and the golden tests check every typed
+/// object of the examples against the full schemas), so compiling their schemas on every run
+/// would cost about 2 ms of a 3 ms render for nothing.
+#[derive(Debug, Clone)]
+struct RenderValidators {
+    checks: Validator,
+    schema: Validator,
+}
+
+impl RenderValidators {
+    fn new(version: KubeVersion) -> Self {
+        let base = Validator::default()
+            .kube_version(version)
+            .complete(true)
+            .values_hints(true);
+        RenderValidators {
+            checks: base.clone().checks(Checks {
+                schema: false,
+                ..Checks::all()
+            }),
+            schema: base.checks(Checks::schema_only()),
+        }
+    }
+
+    /// Validates a rendered release; `externals` are `Kind/name` of objects the values
+    /// declare as created elsewhere.
+    fn validate(&self, manifests: &Manifests, externals: Vec<String>) -> Result<Report, validate::Invalid> {
+        let mut checks = self.checks.clone();
+        for external in externals {
+            checks = checks.external(external);
+        }
+        let all: Vec<_> = manifests.iter().map(Manifest::document).collect();
+        let mut report = checks.validate_objects(&all);
+        let templated: Vec<_> = manifests
+            .iter()
+            .filter(|m| !m.is_typed())
+            .map(Manifest::document)
+            .collect();
+        if !templated.is_empty() {
+            let schema_report = self.schema.validate_objects(&templated);
+            // Both reports name their inputs the same way; re-point the schema report's.
+            for mut problem in schema_report.problems {
+                let name = schema_report.sources.name(problem.location.source).to_string();
+                problem.location.source = report.sources.id_of(&name);
+                report.problems.push(problem);
+            }
+            for mut object in schema_report.checked {
+                let name = schema_report.sources.name(object.source).to_string();
+                object.source = report.sources.id_of(&name);
+                report.checked.push(object);
+            }
+        }
+        if report.has_errors() {
+            Err(validate::Invalid(report))
+        } else {
+            Ok(report)
+        }
+    }
+}
+
+/// Renders charts: holds the Kubernetes version, the validators, and every chart it has
+/// loaded. Share one renderer (it is `Sync`) to render many releases.
+#[derive(Debug)]
+pub struct Renderer {
+    kube_version: KubeVersion,
+    validators: RenderValidators,
+    charts: Mutex<HashMap<PathBuf, Arc<Chart>>>,
+}
+
+impl Default for Renderer {
+    /// A renderer for the newest Kubernetes version tack knows.
+    fn default() -> Self {
+        Renderer::new(KubeVersion::LATEST)
+    }
+}
+
+impl Renderer {
+    /// A renderer for Kubernetes `kube_version`.
+    pub fn new(kube_version: KubeVersion) -> Self {
+        Renderer {
+            kube_version,
+            validators: RenderValidators::new(kube_version),
+            charts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The Kubernetes version it renders and validates for.
+    pub fn kube_version(&self) -> KubeVersion {
+        self.kube_version
+    }
+
+    /// The chart in folder `dir`, loaded on first use.
+    ///
+    /// # Errors
+    /// The chart cannot be loaded.
+    pub fn chart(&self, dir: &Path) -> Result<Arc<Chart>, chart::Error> {
+        let cached = self
+            .charts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(dir)
+            .cloned();
+        if let Some(chart) = cached {
+            return Ok(chart);
+        }
+        let chart = Arc::new(Chart::load(dir)?);
+        let mut charts = self.charts.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(charts.entry(dir.to_path_buf()).or_insert(chart).clone())
+    }
+
+    /// The first stages: the chart, checked against the Kubernetes version, and the values
+    /// of the request layered over its defaults.
+    ///
+    /// # Errors
+    /// The chart cannot be loaded or does not support the version; a value file or flag
+    /// cannot be read.
+    pub fn layer(&self, request: &RenderRequest) -> Result<Layered, Error> {
+        let chart = self.chart(&request.chart)?;
+        chart.check_kube_version(self.kube_version)?;
+        let mut values = chart.defaults();
+        for file in &request.value_files {
+            values.add_file(file)?;
+        }
+        for flag in &request.sets {
+            values.apply_set(flag, &request.cwd)?;
+        }
+        Ok(Layered { chart, values })
+    }
+
+    /// Renders a request: [`layer`](Renderer::layer), then
+    /// [`render_layered`](Renderer::render_layered).
+    ///
+    /// # Errors
+    /// The first stage that fails, with every problem it found.
+    pub fn render(&self, request: &RenderRequest) -> Result<Rendered, Error> {
+        let layered = self.layer(request)?;
+        self.render_layered(layered, request)
+    }
+
+    /// The remaining stages of a request whose values are layered: the typed app, the
+    /// release's objects, the templates, and validation of the whole set.
+    ///
+    /// # Errors
+    /// The first stage that fails, with every problem it found.
+    pub fn render_layered(&self, layered: Layered, request: &RenderRequest) -> Result<Rendered, Error> {
+        let Layered { chart, values } = layered;
+        let meta = chart.meta();
+        let loaded = values.finish(meta.app_version.as_deref())?;
+        let extra = chart.check_extra(&loaded);
+        if !extra.is_empty() {
+            return Err(values::Error::Invalid(Diagnostics::new(extra, loaded.sources)).into());
+        }
+        let name = request
+            .release
+            .clone()
+            .unwrap_or_else(|| loaded.app.name.clone());
+        let info = ReleaseInfo {
+            name: name.clone(),
+            namespace: request.namespace.clone(),
+            revision: 1,
+        };
+        let templates = chart.templates();
+        let context = (!templates.is_empty()).then(|| TemplateContext {
+            values: serde_json::to_value(&loaded.app).unwrap_or_default(),
+            release: info.clone(),
+            chart: serde_json::to_value(meta).unwrap_or_default(),
+            kube_version: self.kube_version,
+            secrets: secret_strings(&loaded.app),
+        });
+        let externals = externals(&loaded.app);
+        let release = Release::new(name, loaded.app)
+            .namespace_opt(request.namespace.as_deref())
+            .chart(&meta.name);
+        let problems = release.check_release();
+        if !problems.is_empty() {
+            return Err(InvalidApp(Diagnostics::new(problems, SourceMap::new())).into());
+        }
+        let mut manifests = release.objects();
+        if let Some(context) = context {
+            let documents = templates.render(&context)?;
+            let items = documents
+                .into_iter()
+                .map(|doc| {
+                    let mut value = doc.value;
+                    if let Some(namespace) = &info.namespace {
+                        set_namespace(&mut value, namespace);
+                    }
+                    Manifest::new(
+                        format!("{}/templates/{}", meta.name, doc.template),
+                        Object::Other(value),
+                    )
+                })
+                .collect();
+            manifests.extend(Manifests::new(items));
+        }
+        let report = self.validators.validate(&manifests, externals)?;
+        Ok(Rendered {
+            manifests,
+            warnings: Diagnostics::new(loaded.warnings, loaded.sources),
+            report,
+        })
+    }
+}
+
+/// `Kind/name` of the objects the values declare as created elsewhere.
+fn externals(app: &App) -> Vec<String> {
+    app.external_secrets
+        .iter()
+        .map(|name| format!("Secret/{name}"))
+        .chain(
+            app.external_config_maps
+                .iter()
+                .map(|name| format!("ConfigMap/{name}")),
+        )
+        .collect()
+}
+
+/// Every secret string of the values, to scrub from template messages.
+fn secret_strings(app: &App) -> Vec<String> {
+    let mut secrets: Vec<String> = app
+        .secrets
+        .values()
+        .filter_map(|s| s.value.clone())
+        .collect();
+    for tls in app.tls_secrets.values() {
+        secrets.extend(tls.cert.clone());
+        secrets.extend(tls.key.clone());
+    }
+    secrets
+}
+
+/// Puts a namespaced object without a namespace into `namespace`, as tack's own objects are.
+fn set_namespace(object: &mut serde_json::Value, namespace: &str) {
+    let kind = object
+        .get("kind")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    if kind.is_empty() || CLUSTER_SCOPED_KINDS.contains(&kind) {
+        return;
+    }
+    if let Some(serde_json::Value::Object(metadata)) = object.get_mut("metadata")
+        && !metadata.contains_key("namespace")
+    {
+        metadata.insert(
+            "namespace".to_string(),
+            serde_json::Value::String(namespace.to_string()),
+        );
+    }
+}
