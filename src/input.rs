@@ -29,7 +29,7 @@ pub enum InputError {
         what: &'static str,
     },
     /// The file is larger than allowed.
-    #[error("{} is larger than {limit} bytes, the most tack reads from one file", path.display())]
+    #[error("{} is larger than {}, the most tack reads from one file", path.display(), human_bytes(*limit))]
     TooLarge {
         /// The file.
         path: PathBuf,
@@ -51,6 +51,18 @@ impl InputError {
     /// ```
     pub fn is_not_found(&self) -> bool {
         matches!(self, InputError::Io { source, .. } if source.kind() == io::ErrorKind::NotFound)
+    }
+}
+
+/// `16777216` as `16 MiB`, `1536` as `1536 bytes`.
+pub(crate) fn human_bytes(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 
@@ -147,15 +159,47 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_regular_file() {
         let folder = read_limited(Path::new("src"), 10).unwrap_err();
-        assert!(matches!(folder, InputError::NotAFile { what: "a folder", .. }), "{folder}");
+        assert!(
+            matches!(
+                folder,
+                InputError::NotAFile {
+                    what: "a folder",
+                    ..
+                }
+            ),
+            "{folder}"
+        );
         let device = read_limited(Path::new("/dev/null"), 10).unwrap_err();
-        assert!(matches!(device, InputError::NotAFile { what: "a device", .. }), "{device}");
-        assert!(read_limited(Path::new("does/not/exist"), 10).unwrap_err().is_not_found());
+        assert!(
+            matches!(
+                device,
+                InputError::NotAFile {
+                    what: "a device",
+                    ..
+                }
+            ),
+            "{device}"
+        );
+        assert!(
+            read_limited(Path::new("does/not/exist"), 10)
+                .unwrap_err()
+                .is_not_found()
+        );
+    }
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(human_bytes(16 * 1024 * 1024), "16 MiB");
+        assert_eq!(human_bytes(2048), "2 KiB");
+        assert_eq!(human_bytes(1000), "1000 bytes");
     }
 
     #[test]
     fn stops_past_the_limit() {
         let err = read_limited(Path::new("Cargo.toml"), 10).unwrap_err();
-        assert!(matches!(err, InputError::TooLarge { limit: 10, .. }), "{err}");
+        assert!(
+            matches!(err, InputError::TooLarge { limit: 10, .. }),
+            "{err}"
+        );
     }
 }

@@ -136,7 +136,8 @@ pub fn targets(chart: &Path, releases: Option<&Releases>) -> Vec<Target> {
 /// Renders every target with `renderer` on all cores (each chart is loaded once); outcomes
 /// come back in target order.
 pub fn run(targets: Vec<Target>, renderer: &Renderer) -> Vec<Outcome> {
-    let results = crate::parallel::map_in_order(&targets, |target| renderer.render(&target.request));
+    let results =
+        crate::parallel::map_in_order(&targets, |target| renderer.render(&target.request));
     targets
         .into_iter()
         .zip(results)

@@ -188,9 +188,8 @@ impl Error {
         match self {
             Error::Chart(error) => error.diagnostics(),
             Error::Values(error) => error.diagnostics(),
-            Error::Release(InvalidApp(diagnostics)) | Error::Templates(TemplateError(diagnostics)) => {
-                diagnostics.clone()
-            }
+            Error::Release(InvalidApp(diagnostics))
+            | Error::Templates(TemplateError(diagnostics)) => diagnostics.clone(),
             Error::Invalid(validate::Invalid(report)) => report.diagnostics(),
         }
     }
@@ -255,7 +254,11 @@ impl RenderValidators {
 
     /// Validates a rendered release; `externals` are `Kind/name` of objects the values
     /// declare as created elsewhere.
-    fn validate(&self, manifests: &Manifests, externals: Vec<String>) -> Result<Report, validate::Invalid> {
+    fn validate(
+        &self,
+        manifests: &Manifests,
+        externals: Vec<String>,
+    ) -> Result<Report, validate::Invalid> {
         let mut checks = self.checks.clone();
         for external in externals {
             checks = checks.external(external);
@@ -271,7 +274,10 @@ impl RenderValidators {
             let schema_report = self.schema.validate_objects(&templated);
             // Both reports name their inputs the same way; re-point the schema report's.
             for mut problem in schema_report.problems {
-                let name = schema_report.sources.name(problem.location.source).to_string();
+                let name = schema_report
+                    .sources
+                    .name(problem.location.source)
+                    .to_string();
                 problem.location.source = report.sources.id_of(&name);
                 report.problems.push(problem);
             }
@@ -373,7 +379,11 @@ impl Renderer {
     ///
     /// # Errors
     /// The first stage that fails, with every problem it found.
-    pub fn render_layered(&self, layered: Layered, request: &RenderRequest) -> Result<Rendered, Error> {
+    pub fn render_layered(
+        &self,
+        layered: Layered,
+        request: &RenderRequest,
+    ) -> Result<Rendered, Error> {
         let Layered { chart, values } = layered;
         let meta = chart.meta();
         let loaded = values.finish(meta.app_version.as_deref())?;

@@ -131,7 +131,8 @@ impl Releases {
     /// # Errors
     /// The file cannot be read or has mistakes.
     pub fn load(path: &Path) -> Result<Releases, Error> {
-        let bytes = crate::input::read_limited(path, MAX_RELEASES_FILE_BYTES).map_err(Error::Read)?;
+        let bytes =
+            crate::input::read_limited(path, MAX_RELEASES_FILE_BYTES).map_err(Error::Read)?;
         let text = String::from_utf8(bytes).map_err(|_| Error::NotText(path.to_path_buf()))?;
         let mut sources = SourceMap::new();
         let name = path.display().to_string();

@@ -1,7 +1,8 @@
 //! Command-line cases driven by files: `tests/cases/<case>/args` holds the arguments (one per
 //! line, run in the case folder), `tests/cases/<case>/expected.txt` the exit code, stdout and
 //! stderr. Adding a regression is adding a folder. Folders starting with `_` hold shared
-//! fixtures. Regenerate on purpose with `TACK_BLESS=1 cargo test --test cases`.
+//! fixtures. Regenerate on purpose with `SNAPSHOTS=overwrite cargo test --test cases`, then review
+//! the diff.
 
 mod common;
 

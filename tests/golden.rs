@@ -3,7 +3,7 @@
 //! `tests/golden/<chart>/<value file>.yaml` holds `tack render charts/<chart> -f <file>`;
 //! `tests/golden/<chart>/values.yaml` holds the chart's defaults alone. Value files in
 //! `values/` target the bundled `model-serving` chart; `values/<chart>/` holds those of other
-//! charts. Regenerate on purpose with `TACK_BLESS=1 cargo test --test golden` and review the
+//! charts. Regenerate on purpose with `SNAPSHOTS=overwrite cargo test --test golden` and review the
 //! diff like code.
 
 mod common;
@@ -136,7 +136,10 @@ fn every_golden_file_passes_the_full_schemas() {
     for entry in walk(&root().join("tests/golden")) {
         let text = std::fs::read_to_string(&entry).expect("golden file is readable");
         let report = validator.validate_str(&entry.display().to_string(), &text);
-        let errors: Vec<String> = report.errors().map(|e| e.describe(&report.sources)).collect();
+        let errors: Vec<String> = report
+            .errors()
+            .map(|e| e.describe(&report.sources))
+            .collect();
         assert!(
             errors.is_empty(),
             "{}:\n{}",

@@ -6,9 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use tack::diagnostic::{Check, Severity};
-use tack::validate::{
-    Checks, Document, Input, KubeVersion, Report, Validator, collect_inputs,
-};
+use tack::validate::{Checks, Document, Input, KubeVersion, Report, Validator, collect_inputs};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -562,7 +560,10 @@ fn parsed_objects_are_validated_as_a_complete_set() {
         errors(&report),
         ["[references] /spec/selector the selector app=web matches no pod template in the input"]
     );
-    assert_eq!(report.sources.name(report.problems[0].location.source), "chart/templates/1.yaml");
+    assert_eq!(
+        report.sources.name(report.problems[0].location.source),
+        "chart/templates/1.yaml"
+    );
     // Many calls reuse compiled validators and give the same answer.
     for _ in 0..20 {
         assert_eq!(
@@ -577,7 +578,7 @@ fn parsed_objects_are_validated_as_a_complete_set() {
 #[test]
 fn bad_input_is_reported_per_document_never_a_panic() {
     let cases: [(&str, &str); 7] = [
-        ("a: [1, 2\n", "not valid YAML"),
+        ("a: [1, 2\n", "invalid YAML"),
         ("- just\n- a list\n", "this document is a list"),
         (
             "kind: ConfigMap\nmetadata: {name: a}\n",
@@ -590,7 +591,7 @@ fn bad_input_is_reported_per_document_never_a_panic() {
         ),
         (
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: 1}\ndata: {k: 2}\n",
-            "duplicate key \"data\"",
+            "duplicate key `data`",
         ),
         ("\u{1}\u{2}garbage\u{0}\u{7f}", "NUL bytes"),
     ];
@@ -644,7 +645,11 @@ fn a_stream_of_documents_is_read_in_order() {
     }
     let report = Validator::default().validate_str("stream.yaml", &text);
     assert_eq!(report.objects, 3000);
-    let lines: Vec<usize> = report.problems.iter().map(|p| p.location.line as usize).collect();
+    let lines: Vec<usize> = report
+        .problems
+        .iter()
+        .map(|p| p.location.line as usize)
+        .collect();
     assert_eq!(lines, expected, "{:#?}", problems(&report));
 }
 
@@ -668,7 +673,10 @@ fn cli_validates_stdin_with_exit_codes() {
         text.contains("error[rules]: ConfigMap/A: invalid name \"A\""),
         "{text}"
     );
-    assert!(text.contains("--> <stdin>:3 at /metadata/name"), "{text}");
+    assert!(
+        text.contains("--> <stdin>:3\n = note: at /metadata/name"),
+        "{text}"
+    );
     let missing = tack(&["validate", "/no/such/file.yaml"], None);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read /no/such/file.yaml"));

@@ -9,8 +9,10 @@
 //! Regenerate after a `k8s-openapi` upgrade with:
 //!
 //! ```sh
-//! TACK_BLESS=1 cargo test --test validate_schemas
+//! SNAPSHOTS=overwrite cargo test --test validate_schemas
 //! ```
+
+mod common;
 
 use k8s_openapi::schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
@@ -566,19 +568,15 @@ fn checked_in_kubernetes_schemas_are_current() {
         ("schemas/k8s/definitions.json", definitions),
         ("schemas/k8s/kinds.json", kinds),
     ];
-    if std::env::var_os("TACK_BLESS").is_some() {
-        for (path, text) in &files {
-            std::fs::write(repo_path(path), text).expect("schemas/k8s is writable");
-        }
-        return;
-    }
-    for (path, text) in &files {
-        let current = std::fs::read_to_string(repo_path(path)).unwrap_or_default();
-        assert!(
-            &current == text,
-            "{path} is out of date: run `TACK_BLESS=1 cargo test --test validate_schemas`"
-        );
-    }
+    let stale: Vec<String> = files
+        .iter()
+        .filter_map(|(path, text)| common::compare(&repo_path(path), text))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "schemas/k8s is out of date (regenerate with `SNAPSHOTS=overwrite cargo test --test validate_schemas`):\n{}",
+        stale.join("\n")
+    );
 }
 
 #[test]

@@ -92,7 +92,10 @@ mod tests {
     #[test]
     fn spell_like_kubernetes() {
         assert_eq!(ServiceType::LoadBalancer.to_string(), "LoadBalancer");
-        assert_eq!(PathType::ImplementationSpecific.as_str(), "ImplementationSpecific");
+        assert_eq!(
+            PathType::ImplementationSpecific.as_str(),
+            "ImplementationSpecific"
+        );
         assert_eq!(PullPolicy::IfNotPresent.to_string(), "IfNotPresent");
     }
 }

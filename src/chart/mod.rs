@@ -203,7 +203,8 @@ impl Chart {
             };
             let schema: serde_json::Value =
                 serde_json::from_str(&text).map_err(|err| bad(err.to_string()))?;
-            let validator = jsonschema::validator_for(&schema).map_err(|err| bad(err.to_string()))?;
+            let validator =
+                jsonschema::validator_for(&schema).map_err(|err| bad(err.to_string()))?;
             Some(ExtraSchema {
                 schema,
                 validator: Arc::new(validator),
@@ -295,7 +296,8 @@ impl Chart {
             .iter_errors(&extra)
             .map(|error| {
                 let mut path = FieldPath::root().key("extra");
-                for segment in crate::yaml::lines::pointer_segments(error.instance_path().as_str()) {
+                for segment in crate::yaml::lines::pointer_segments(error.instance_path().as_str())
+                {
                     path = match segment.parse::<usize>() {
                         Ok(index) => path.index(index),
                         Err(_) => path.key(segment),

@@ -109,6 +109,8 @@ pub fn run(args: DiffArgs, matches: Option<&ArgMatches>, console: &Console) -> O
     let text: String = changes.iter().map(|change| format!("{change}\n")).collect();
     console.out(text)?;
     let (changed, added, removed) = crate::diff::summary(&changes);
-    console.note(&format!("{changed} changed, {added} added, {removed} removed"));
+    console.note(&format!(
+        "{changed} changed, {added} added, {removed} removed"
+    ));
     Ok(EXIT_INVALID)
 }

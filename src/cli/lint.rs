@@ -61,7 +61,11 @@ pub fn run(args: LintArgs, console: &Console) -> Outcome {
     } else {
         None
     };
-    if let Some(missing) = args.paths.iter().find(|p| std::fs::symlink_metadata(p).is_err()) {
+    if let Some(missing) = args
+        .paths
+        .iter()
+        .find(|p| std::fs::symlink_metadata(p).is_err())
+    {
         console.error(
             &format!("{} does not exist", missing.display()),
             Some("pass charts, files inside charts, value files or releases files"),
@@ -75,7 +79,10 @@ pub fn run(args: LintArgs, console: &Console) -> Outcome {
     };
     if charts.is_empty() {
         if args.format == LintFormat::Json {
-            console.out(format!("{}\n", serde_json::json!({"ok": true, "results": []})))?;
+            console.out(format!(
+                "{}\n",
+                serde_json::json!({"ok": true, "results": []})
+            ))?;
         } else {
             console.note("no charts to lint");
         }
@@ -101,7 +108,9 @@ pub fn run(args: LintArgs, console: &Console) -> Outcome {
         match &outcome.result {
             Ok(rendered) => {
                 let count = rendered.manifests.len();
-                human.push_str(&format!("ok    {chart:width$}  {label}  ({count} objects)\n"));
+                human.push_str(&format!(
+                    "ok    {chart:width$}  {label}  ({count} objects)\n"
+                ));
                 results.push(serde_json::json!({
                     "chart": chart, "values": label, "ok": true, "objects": count, "errors": [],
                 }));

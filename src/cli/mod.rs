@@ -90,9 +90,7 @@ pub fn run() -> ExitCode {
     };
     let console = Console::new(cli.color);
     let outcome = match cli.command {
-        Command::Render(args) => {
-            render::run(*args, matches.subcommand_matches("render"), &console)
-        }
+        Command::Render(args) => render::run(*args, matches.subcommand_matches("render"), &console),
         Command::Schema(args) => schema::run(args, &console),
         Command::New(args) => new::run(args, &console),
         Command::Lint(args) => lint::run(args, &console),

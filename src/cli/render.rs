@@ -234,7 +234,8 @@ pub fn report_releases_error(error: &crate::releases::Error, console: &Console) 
 
 /// `--debug`: every merged value and where it was set last, as notes on stderr.
 fn print_merged_values(layered: &Layered, console: &Console) {
-    let mut lines = vec!["debug: merged values (each from the last file or flag that set it):".to_string()];
+    let mut lines =
+        vec!["debug: merged values (each from the last file or flag that set it):".to_string()];
     for (path, node) in layered.tree().leaves() {
         let value = match &node.value {
             _ if is_sensitive(&path) => "<redacted>".to_string(),

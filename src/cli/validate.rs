@@ -2,12 +2,12 @@
 //! hand-written files), like kubeconform but stricter and with cross-object checks.
 
 use super::console::Console;
+use super::values_args::KubeVersionArg;
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Outcome};
 use crate::diagnostic::Output;
 use crate::diagnostic::human::HumanOutput;
 use crate::diagnostic::json::JsonOutput;
 use crate::diagnostic::junit::JunitOutput;
-use super::values_args::KubeVersionArg;
 use crate::validate::{Checks, Report, Validator, collect_inputs};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -118,7 +118,12 @@ pub fn run(args: ValidateArgs, console: &Console) -> Outcome {
 }
 
 /// The report in `format`.
-fn write_report(report: &Report, format: Format, totals_only: bool, colour: bool) -> std::io::Result<Vec<u8>> {
+fn write_report(
+    report: &Report,
+    format: Format,
+    totals_only: bool,
+    colour: bool,
+) -> std::io::Result<Vec<u8>> {
     let summary = report.summary(totals_only);
     match format {
         Format::Human => {

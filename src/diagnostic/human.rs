@@ -72,7 +72,11 @@ impl Human {
             Severity::Warning => Level::WARNING,
         };
         let message = match &diagnostic.object {
-            Some(object) => format!("{}: {}", escape_controls(object), escape_controls(&diagnostic.message)),
+            Some(object) => format!(
+                "{}: {}",
+                escape_controls(object),
+                escape_controls(&diagnostic.message)
+            ),
             None => escape_controls(&diagnostic.message).into_owned(),
         };
         let mut group = Group::with_title(level.primary_title(message).id(diagnostic.check.name()));
@@ -136,7 +140,8 @@ impl Human {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let mut group = Group::with_title(level.primary_title(escape_controls(message).into_owned()));
+        let mut group =
+            Group::with_title(level.primary_title(escape_controls(message).into_owned()));
         if let Some(help) = help {
             group = group.element(Level::HELP.message(escape_controls(help).into_owned()));
         }
@@ -157,7 +162,13 @@ impl Human {
 /// columns stay where they were).
 fn visible(line: &str) -> String {
     line.chars()
-        .map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c })
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -246,7 +257,11 @@ impl<W: Write> Output for HumanOutput<W> {
         } else {
             self.human.paint("1;32", "valid")
         };
-        writeln!(self.out, "{verdict}: {}", totals(self.errors, self.warnings, summary))?;
+        writeln!(
+            self.out,
+            "{verdict}: {}",
+            totals(self.errors, self.warnings, summary)
+        )?;
         self.out.flush()?;
         Ok(self.out)
     }
@@ -267,7 +282,11 @@ pub(crate) fn totals(errors: usize, warnings: usize, summary: &Summary) -> Strin
     );
     if !summary.skipped_kinds.is_empty() {
         let count: usize = summary.skipped_kinds.iter().map(|(_, n)| n).sum();
-        let kinds: Vec<&str> = summary.skipped_kinds.iter().map(|(k, _)| k.as_str()).collect();
+        let kinds: Vec<&str> = summary
+            .skipped_kinds
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
         line.push_str(&format!(
             "; {} skipped (no schema): {}",
             plural(count, "object"),
@@ -290,14 +309,17 @@ mod tests {
             "values/canary.yaml",
             "strategy:\n  canary:\n    weight: 150\n",
         );
-        let d = Diagnostic::error(Check::Values, "expected a percentage from 0 to 100, found 150")
-            .at(Location {
-                source: id,
-                line: 3,
-                column: 13,
-            })
-            .path("strategy.canary.weight")
-            .help("a weight is a share of traffic");
+        let d = Diagnostic::error(
+            Check::Values,
+            "expected a percentage from 0 to 100, found 150",
+        )
+        .at(Location {
+            source: id,
+            line: 3,
+            column: 13,
+        })
+        .path("strategy.canary.weight")
+        .help("a weight is a share of traffic");
         assert_eq!(
             Human::new(false).render(&d, &sources),
             "error[values]: expected a percentage from 0 to 100, found 150\n --> values/canary.yaml:3:13\n  |\n3 |     weight: 150\n  |             ^^^ `strategy.canary.weight`\n  |\n  = help: a weight is a share of traffic"

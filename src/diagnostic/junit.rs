@@ -177,6 +177,9 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_drops_controls() {
-        assert_eq!(xml_escape("a<b & \"c\"\u{1b}"), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(
+            xml_escape("a<b & \"c\"\u{1b}"),
+            "a&lt;b &amp; &quot;c&quot;"
+        );
     }
 }

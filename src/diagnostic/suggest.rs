@@ -22,7 +22,8 @@ pub fn closest<'c, S: AsRef<str> + ?Sized + 'c>(
         .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), c))
         .filter(|(distance, c)| {
             let length = c.chars().count();
-            *distance < length.max(word.chars().count()) && *distance <= (length.max(3) / 3).max(1) + 1
+            *distance < length.max(word.chars().count())
+                && *distance <= (length.max(3) / 3).max(1) + 1
         })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)

@@ -4,8 +4,8 @@
 //! rollback.
 
 use super::labels::ReleaseLabels;
-use super::{Context, shared};
 use super::pod::AppPod;
+use super::{Context, shared};
 use crate::manifest::Object;
 use crate::values::Colour;
 

@@ -9,9 +9,9 @@
 //!   to the canary. The stable track keeps all its replicas.
 
 use super::labels::ReleaseLabels;
+use super::pod::AppPod;
 use super::rolling::STABLE;
 use super::{Context, shared};
-use super::pod::AppPod;
 use crate::build::{IngressBuilder, IngressPath};
 use crate::manifest::Object;
 use crate::values::{Canary, CanaryMode};

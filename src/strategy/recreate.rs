@@ -2,9 +2,9 @@
 //! cannot run two versions side by side, e.g. one writer on a ReadWriteOnce volume).
 
 use super::labels::ReleaseLabels;
+use super::pod::AppPod;
 use super::rolling::STABLE;
 use super::{Context, shared};
-use super::pod::AppPod;
 use crate::manifest::Object;
 
 /// The Service, the Deployment (strategy `Recreate`) and the Ingress.

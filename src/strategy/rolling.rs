@@ -6,8 +6,8 @@
 //! Deployment's (immutable) selector.
 
 use super::labels::ReleaseLabels;
-use super::{Context, shared};
 use super::pod::AppPod;
+use super::{Context, shared};
 use crate::manifest::Object;
 
 /// The label value of the main (non-canary) track.

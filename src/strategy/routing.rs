@@ -4,8 +4,8 @@
 //! from the list.
 
 use super::labels::ReleaseLabels;
-use super::{Context, shared};
 use super::pod::AppPod;
+use super::{Context, shared};
 use crate::build::{IngressBuilder, IngressPath, PathType};
 use crate::manifest::Object;
 

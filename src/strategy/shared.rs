@@ -2,8 +2,8 @@
 //! Ingress, and each Deployment's pod replacement settings.
 
 use super::labels::ReleaseLabels;
-use super::{Context, Rendered};
 use super::pod::AppPod;
+use super::{Context, Rendered};
 use crate::build::{
     DeploymentBuilder, IngressBuilder, IngressPath, SecretBuilder, ServiceBuilder, ServiceType,
 };

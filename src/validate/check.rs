@@ -4,9 +4,9 @@
 use super::cross::Facts;
 use super::object::Object;
 use super::removed::{introduced_in, removed_api};
-use crate::diagnostic::{Check, Diagnostic, Severity};
 use super::schema::{SchemaSource, builtin, schema_problems};
 use super::{Config, rules};
+use crate::diagnostic::{Check, Diagnostic, Severity};
 use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock};
 

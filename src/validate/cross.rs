@@ -7,9 +7,9 @@
 
 use super::document::at;
 use super::object::Object;
+use super::rules::{containers, pod_template};
 use crate::diagnostic::{Check, Diagnostic, Severity};
 use crate::source::SourceMap;
-use super::rules::{containers, pod_template};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -590,12 +590,7 @@ mod tests {
     fn facts(values: &[Value]) -> Vec<Facts> {
         values
             .iter()
-            .map(|v| {
-                Facts::of(
-                    &Object::new(v.clone(), SourceId(0), 1, None),
-                    Some(true),
-                )
-            })
+            .map(|v| Facts::of(&Object::new(v.clone(), SourceId(0), 1, None), Some(true)))
             .collect()
     }
 

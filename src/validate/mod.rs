@@ -46,11 +46,13 @@ mod schema;
 mod split;
 mod stream;
 
-pub use document::Document;
 pub use crate::kube_version::{KubeVersion, KubeVersionError};
+pub use document::Document;
 pub use removed::{INTRODUCED_APIS, REMOVED_APIS, RemovedApi, introduced_in, removed_api};
 pub use report::{Checks, Report, UnknownCheck};
 
+use crate::diagnostic::CheckedObject;
+use crate::source::SourceMap;
 use check::{Compiled, Lookup};
 use cross::{CrossOptions, Facts};
 use object::Object;
@@ -58,8 +60,6 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use crate::diagnostic::CheckedObject;
-use crate::source::SourceMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// An error that stops validation before it starts.
@@ -165,9 +165,9 @@ fn walk_dir(
             walk_dir(&path, inputs, visited)?;
         } else if metadata.is_file()
             && path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
         {
             inputs.push(Input::Path(path));
         }

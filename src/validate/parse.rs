@@ -190,8 +190,7 @@ pub(crate) fn add_document(
         })
         && value.get("apiVersion").is_some();
     if !is_list {
-        out.objects
-            .push(Object::new(value, source, line, lines));
+        out.objects.push(Object::new(value, source, line, lines));
         return;
     }
     let list = Object::new(value, source, line, lines.clone());

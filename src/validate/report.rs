@@ -179,7 +179,10 @@ impl Report {
 
     /// The distinct `apiVersion/kind`s that were skipped, sorted.
     pub fn skipped_kinds(&self) -> Vec<String> {
-        self.skipped_counts().into_iter().map(|(kind, _)| kind).collect()
+        self.skipped_counts()
+            .into_iter()
+            .map(|(kind, _)| kind)
+            .collect()
     }
 
     fn skipped_counts(&self) -> Vec<(String, usize)> {

@@ -92,19 +92,17 @@ fn read_all(sources: Vec<Source<'_>>, names: &SourceMap, jobs: SyncSender<Job>) 
         let reader: Box<dyn Read + Send + '_> = match source {
             Source::Reader(_, reader) => reader,
             Source::Stdin => Box::new(std::io::stdin()),
-            Source::Path(path) => {
-                match std::fs::File::open(&path) {
-                    Ok(opened) => Box::new(opened),
-                    Err(error) => {
-                        let problem = input_problem(id, format!("cannot read {file}: {error}"));
-                        if !send(Job::Failed { seq, problem }) {
-                            return;
-                        }
-                        seq += 1;
-                        continue;
+            Source::Path(path) => match std::fs::File::open(&path) {
+                Ok(opened) => Box::new(opened),
+                Err(error) => {
+                    let problem = input_problem(id, format!("cannot read {file}: {error}"));
+                    if !send(Job::Failed { seq, problem }) {
+                        return;
                     }
+                    seq += 1;
+                    continue;
                 }
-            }
+            },
         };
         let mut batch = Vec::new();
         let mut bytes = 0;

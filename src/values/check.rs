@@ -4,11 +4,11 @@
 //! Problems carry the field path; the loader adds the file position from the values tree.
 
 use super::error::problem;
-use crate::diagnostic::Diagnostic;
 use super::model::{
     App, CanaryMode, EnvValue, IntOrPercent, PortRef, Probe, ServiceType, StrategyType,
 };
 use super::path::FieldPath;
+use crate::diagnostic::Diagnostic;
 use crate::names;
 use crate::source::Location;
 use std::collections::BTreeSet;

@@ -10,9 +10,9 @@
 //! numbers, and quoted numbers are strings.
 
 use super::error::{is_sensitive, problem};
-use crate::diagnostic::{Diagnostic, closest};
 use super::path::FieldPath;
 use super::tree::{Entry, Node, NodeValue, ScalarKind};
+use crate::diagnostic::{Diagnostic, closest};
 use crate::source::Location;
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess,
@@ -195,7 +195,8 @@ impl DeError {
             }
             ErrorKind::UnknownVariant { variant, expected } => {
                 let shown = if sensitive { "this value" } else { variant };
-                let help = closest(variant, expected.iter()).map(|best| format!("did you mean `{best}`?"));
+                let help =
+                    closest(variant, expected.iter()).map(|best| format!("did you mean `{best}`?"));
                 (format!("`{shown}` is not one of {}", list(expected)), help)
             }
             ErrorKind::MissingField { field } => (format!("missing required key `{field}`"), None),

@@ -2,8 +2,8 @@
 
 use super::path::FieldPath;
 use crate::diagnostic::{Check, Diagnostic, Diagnostics};
-use crate::source::{Location, SourceMap};
 use crate::input::InputError;
+use crate::source::{Location, SourceMap};
 
 /// A mistake in the values at `location` and `path`: a [`Diagnostic`] of the `values`
 /// check, sensitive when the field holds a secret.

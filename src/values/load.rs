@@ -153,7 +153,10 @@ mod tests {
         assert!(e.sensitive);
         let e = parse("name: [x\n").unwrap_err();
         assert!(!e.sensitive);
-        assert!(in_secret_section("tlsSecrets:\n  web:\n    # c\n    key: |\n", 4));
+        assert!(in_secret_section(
+            "tlsSecrets:\n  web:\n    # c\n    key: |\n",
+            4
+        ));
         assert!(!in_secret_section("secrets: {}\nenv:\n  A: 1\n", 3));
     }
 

@@ -96,7 +96,7 @@ impl ValuesLoader {
                     crate::diagnostic::Check::Values,
                     format!("{name} holds no values; it changes nothing"),
                 )
-                .at(node.location),
+                .at(Location::file(node.location.source)),
             );
         }
         merge(&mut self.tree, node);
@@ -131,7 +131,13 @@ impl ValuesLoader {
         let replaced: Vec<String> = typed
             .replaced
             .iter()
-            .map(|r| if r.is_root() { String::new() } else { r.to_string() })
+            .map(|r| {
+                if r.is_root() {
+                    String::new()
+                } else {
+                    r.to_string()
+                }
+            })
             .collect();
         let related = |path: &str| {
             replaced
@@ -255,7 +261,9 @@ mod tests {
 
     fn problems(extra: &str) -> Vec<String> {
         match load(extra) {
-            Err(Error::Invalid(all)) => all.items.iter().map(|p| p.describe(&all.sources)).collect(),
+            Err(Error::Invalid(all)) => {
+                all.items.iter().map(|p| p.describe(&all.sources)).collect()
+            }
             other => panic!("expected problems, got {other:?}"),
         }
     }
@@ -264,7 +272,9 @@ mod tests {
     fn unknown_keys_get_did_you_mean() {
         assert_eq!(
             problems("replicsa: 3\n"),
-            ["prod.yaml:1:1: error[values] replicsa: unknown key `replicsa` (help: did you mean `replicas`?)"]
+            [
+                "prod.yaml:1:1: error[values] replicsa: unknown key `replicsa` (help: did you mean `replicas`?)"
+            ]
         );
     }
 

@@ -35,8 +35,13 @@ impl FieldPath {
     /// parser.
     pub fn parse(dotted: &str) -> Self {
         let mut path = Self::root();
-        for part in split_unescaped_dots(dotted).iter().filter(|p| !p.is_empty()) {
-            let (name, mut rest) = part.split_once('[').map_or((part.as_str(), ""), |(n, r)| (n, r));
+        for part in split_unescaped_dots(dotted)
+            .iter()
+            .filter(|p| !p.is_empty())
+        {
+            let (name, mut rest) = part
+                .split_once('[')
+                .map_or((part.as_str(), ""), |(n, r)| (n, r));
             if !name.is_empty() {
                 path = path.key(name);
             }

@@ -221,12 +221,13 @@ fn parse(flag: &SetFlag, id: SourceId, cwd: &Path) -> Result<Vec<Assignment>, Er
 
 fn read_file(flag: &SetFlag, cwd: &Path, name: &str) -> Result<String, Error> {
     let path = cwd.join(name);
-    let bytes = crate::input::read_limited(&path, super::MAX_VALUES_FILE_BYTES).map_err(|source| {
-        Error::FlagFile {
-            flag: flag.kind.flag(),
-            source,
-        }
-    })?;
+    let bytes =
+        crate::input::read_limited(&path, super::MAX_VALUES_FILE_BYTES).map_err(|source| {
+            Error::FlagFile {
+                flag: flag.kind.flag(),
+                source,
+            }
+        })?;
     String::from_utf8(bytes).map_err(|_| bad(flag, format!("{name} is not UTF-8 text")))
 }
 
@@ -331,12 +332,7 @@ fn parse_path(flag: &SetFlag, key: &str) -> Result<FieldPath, Error> {
 }
 
 /// Sets `value` at `path`, creating mappings on the way; `null` deletes the key.
-fn assign(
-    tree: &mut Node,
-    path: &FieldPath,
-    value: Node,
-    flag: &SetFlag,
-) -> Result<(), Error> {
+fn assign(tree: &mut Node, path: &FieldPath, value: Node, flag: &SetFlag) -> Result<(), Error> {
     let segments = path.segments();
     let Some((last, parents)) = segments.split_last() else {
         return Err(bad(flag, "empty path"));

@@ -75,7 +75,6 @@ impl Node {
             _ => leaves.push((path, self)),
         }
     }
-
 }
 
 /// Merges `overlay` over `base` by Helm's rules: mappings merge key by key, lists and scalars

@@ -32,7 +32,11 @@ pub(crate) struct YamlDocument {
 
 /// Reads every document of `text`, whose first line is line `first_line` of its input.
 /// A syntax error ends its document only: reading goes on at the next `---`.
-pub(crate) fn read_documents(text: &str, first_line: u32, limits: &Limits) -> Vec<Parsed<YamlDocument>> {
+pub(crate) fn read_documents(
+    text: &str,
+    first_line: u32,
+    limits: &Limits,
+) -> Vec<Parsed<YamlDocument>> {
     Reader::new(JsonBuilder::default(), limits, first_line).read(text)
 }
 
@@ -300,7 +304,10 @@ mod tests {
             one("a: !!str 0644\nb: !!int \"12\"\nd: ! 12\n"),
             json!({"a": "0644", "b": 12, "d": "12"})
         );
-        assert!(matches!(error("a: !!int abc\n").kind, ErrorKind::NotA { .. }));
+        assert!(matches!(
+            error("a: !!int abc\n").kind,
+            ErrorKind::NotA { .. }
+        ));
         assert!(matches!(
             error("a: !Ref thing\n").kind,
             ErrorKind::UnsupportedTag { .. }
@@ -311,14 +318,12 @@ mod tests {
     fn duplicate_keys_are_errors_with_their_line() {
         let e = error("metadata:\n  name: a\n  name: b\n");
         assert_eq!(e.line, 3);
-        assert_eq!(
-            e.kind,
-            ErrorKind::DuplicateKey {
-                key: "name".into()
-            }
-        );
+        assert_eq!(e.kind, ErrorKind::DuplicateKey { key: "name".into() });
         // Also when one of them is null.
-        assert!(matches!(error("a: ~\na: 1\n").kind, ErrorKind::DuplicateKey { .. }));
+        assert!(matches!(
+            error("a: ~\na: 1\n").kind,
+            ErrorKind::DuplicateKey { .. }
+        ));
     }
 
     #[test]
@@ -330,7 +335,10 @@ mod tests {
         );
         let value = one("a: &a {k: 1}\nb: &b {k: 2, j: 2}\nc:\n  <<: [*a, *b]\n");
         assert_eq!(value["c"], json!({"k": 1, "j": 2}));
-        assert_eq!(error("a: 1\nb:\n  <<: 5\n").kind, ErrorKind::MergeNotMapping);
+        assert_eq!(
+            error("a: 1\nb:\n  <<: 5\n").kind,
+            ErrorKind::MergeNotMapping
+        );
     }
 
     #[test]

@@ -108,7 +108,6 @@ impl LineIndex {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -225,7 +225,9 @@ impl ErrorKind {
                 group_digits(*nodes),
                 Limits::MAX_ALIAS_BYTES / (1024 * 1024)
             ),
-            ErrorKind::UnknownAnchor => "an alias (`*name`) to an anchor that is not defined before it".to_string(),
+            ErrorKind::UnknownAnchor => {
+                "an alias (`*name`) to an anchor that is not defined before it".to_string()
+            }
             ErrorKind::ComplexKey => {
                 "a mapping key must be a plain value, not a list or a mapping".to_string()
             }
@@ -243,7 +245,10 @@ impl ErrorKind {
                 "a second YAML document (`---`): this file holds one".to_string()
             }
             ErrorKind::TooManyDocuments { limit } => {
-                format!("more than {} YAML documents in one input", group_digits(*limit as u64))
+                format!(
+                    "more than {} YAML documents in one input",
+                    group_digits(*limit as u64)
+                )
             }
             ErrorKind::Unbalanced => "the YAML parser lost track of nesting here".to_string(),
         }
@@ -256,7 +261,9 @@ impl ErrorKind {
             ErrorKind::DuplicateKey { .. } => {
                 "keep one of them: Kubernetes tools would silently use only the last"
             }
-            ErrorKind::TooDeep { .. } => "real manifests and value files nest far less; flatten the structure",
+            ErrorKind::TooDeep { .. } => {
+                "real manifests and value files nest far less; flatten the structure"
+            }
             ErrorKind::AliasBudget { .. } => {
                 "aliases (`*name`) that repeat large anchors multiply the document; expand them by hand or use fewer levels"
             }
@@ -287,7 +294,7 @@ fn group_digits(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -332,7 +339,10 @@ mod tests {
     #[test]
     fn nesting_is_bounded() {
         let deep = "[".repeat(200) + &"]".repeat(200);
-        assert!(matches!(error(&deep).kind, ErrorKind::TooDeep { limit: 128 }));
+        assert!(matches!(
+            error(&deep).kind,
+            ErrorKind::TooDeep { limit: 128 }
+        ));
         let mut block = String::new();
         for level in 0..200 {
             block.push_str(&" ".repeat(level));
@@ -351,7 +361,11 @@ mod tests {
         text.push_str(&" [".repeat(60));
         text.push_str(" *a");
         text.push_str(&"]".repeat(60));
-        assert!(matches!(error(&text).kind, ErrorKind::TooDeep { .. }), "{:?}", error(&text));
+        assert!(
+            matches!(error(&text).kind, ErrorKind::TooDeep { .. }),
+            "{:?}",
+            error(&text)
+        );
     }
 
     #[test]

@@ -249,9 +249,7 @@ impl<'l, B: Build> Reader<'l, B> {
                 Position::Value(root)
             }
             Some(Frame::Sequence { start, path, .. }) => {
-                let path = self
-                    .builder
-                    .index_path(*path, document.items.len() - start);
+                let path = self.builder.index_path(*path, document.items.len() - start);
                 self.builder.record(path, at);
                 Position::Value(path)
             }

@@ -39,7 +39,11 @@ pub(crate) enum ScalarError {
 }
 
 /// Types a scalar: its tag first, then quoted or block text is a string, then the plain rules.
-pub(crate) fn resolve(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Resolved, ScalarError> {
+pub(crate) fn resolve(
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+) -> Result<Resolved, ScalarError> {
     if let Some(tag) = tag {
         return resolve_tagged(text, tag);
     }
@@ -142,7 +146,9 @@ fn parse_int(text: &str) -> Option<Resolved> {
     }
     let magnitude = u64::from_str_radix(digits, radix).ok()?;
     if negative {
-        i64::try_from(-i128::from(magnitude)).ok().map(Resolved::Int)
+        i64::try_from(-i128::from(magnitude))
+            .ok()
+            .map(Resolved::Int)
     } else {
         Some(match i64::try_from(magnitude) {
             Ok(i) => Resolved::Int(i),
@@ -211,7 +217,10 @@ mod tests {
         assert_eq!(plain("12:30"), Resolved::Str);
         assert_eq!(plain("~"), Resolved::Null);
         assert_eq!(plain("1e400"), Resolved::Str);
-        assert!(matches!(resolve_plain(".inf"), Err(ScalarError::NotRepresentable(_))));
+        assert!(matches!(
+            resolve_plain(".inf"),
+            Err(ScalarError::NotRepresentable(_))
+        ));
     }
 
     #[test]

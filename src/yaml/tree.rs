@@ -217,7 +217,6 @@ impl Node {
     }
 }
 
-
 /// Reads one document of `text` into a tree (see [`super::read_tree`]).
 pub(super) fn read(source: SourceId, text: &str, limits: &Limits) -> Result<Node, Error> {
     let builder = TreeBuilder { source };
@@ -360,7 +359,9 @@ impl Build for TreeBuilder {
                         _ => Err(Error::at(merge_at, ErrorKind::MergeNotMapping)),
                     })
                     .collect::<Result<_, _>>()?,
-                NodeValue::Scalar(_) => return Err(Error::at(merge_at, ErrorKind::MergeNotMapping)),
+                NodeValue::Scalar(_) => {
+                    return Err(Error::at(merge_at, ErrorKind::MergeNotMapping));
+                }
             };
             for entry in sources.into_iter().flatten() {
                 if seen.insert(entry.key.clone()) {
@@ -384,9 +385,9 @@ impl Build for TreeBuilder {
                 bytes: scalar.text.len() as u64,
                 ..one
             },
-            NodeValue::Seq(items) => items
-                .iter()
-                .fold(one, |total, item| super::json::add(total, Self::size(item), 0)),
+            NodeValue::Seq(items) => items.iter().fold(one, |total, item| {
+                super::json::add(total, Self::size(item), 0)
+            }),
             NodeValue::Map(entries) => entries.iter().fold(one, |total, entry| {
                 super::json::add(total, Self::size(&entry.value), entry.key.len())
             }),

@@ -1,5 +1,5 @@
 //! Shared helpers of the integration tests: running the binary and comparing with files that
-//! are reviewed like code (golden files and case snapshots).
+//! are reviewed like code (golden files and case transcripts), through snapbox.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -8,11 +8,6 @@ use std::process::{Command, Output};
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// True when expected files should be rewritten (`TACK_BLESS=1 cargo test`).
-pub fn blessing() -> bool {
-    std::env::var_os("TACK_BLESS").is_some_and(|v| v == "1")
 }
 
 /// Runs `tack` with `args` in `cwd`, with a fixed environment (no colour).
@@ -26,35 +21,18 @@ pub fn tack(cwd: &Path, args: &[&str]) -> Output {
         .expect("the tack binary runs")
 }
 
-/// Compares `actual` with the file at `expected`, or rewrites the file when blessing.
-/// Returns a description of the difference, if any.
+/// Compares `actual` with the file at `expected`, byte for byte (only line endings are
+/// normalised), through snapbox: a failure shows a diff, and `SNAPSHOTS=overwrite cargo test`
+/// rewrites the file instead (the one way to bless; review the diff afterwards).
+/// Returns the failure, if any, so a test can report every file that differs.
 pub fn compare(expected: &Path, actual: &str) -> Option<String> {
-    if blessing() {
-        if let Some(dir) = expected.parent() {
-            std::fs::create_dir_all(dir).expect("create golden folder");
-        }
-        std::fs::write(expected, actual).expect("write golden file");
-        return None;
-    }
-    let Ok(wanted) = std::fs::read_to_string(expected) else {
-        return Some(format!(
-            "{} is missing; run `TACK_BLESS=1 cargo test` to create it, then review it",
-            expected.display()
-        ));
-    };
-    if wanted == actual {
-        return None;
-    }
-    let first = wanted
-        .lines()
-        .zip(actual.lines())
-        .position(|(a, b)| a != b)
-        .unwrap_or_else(|| wanted.lines().count().min(actual.lines().count()));
-    Some(format!(
-        "{} differs from the output, first at line {}:\n  expected: {:?}\n  actual:   {:?}\n(review the change; `TACK_BLESS=1 cargo test` rewrites golden files)",
-        expected.display(),
-        first + 1,
-        wanted.lines().nth(first).unwrap_or("<end>"),
-        actual.lines().nth(first).unwrap_or("<end>"),
-    ))
+    snapbox::Assert::new()
+        .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
+        .try_eq(
+            Some(&expected.display()),
+            snapbox::Data::text(actual.to_string()),
+            snapbox::Data::read_from(expected, None).raw(),
+        )
+        .err()
+        .map(|err| err.to_string())
 }

@@ -127,13 +127,16 @@ impl Templates {
                     reason: "it resolves outside the chart folder (a symlink?); templates must live in the chart".to_string(),
                 });
             }
-            let bytes = crate::input::read_limited(&path, MAX_TEMPLATE_BYTES).map_err(|error| match error {
-                InputError::TooLarge { .. } => Error::Refused {
-                    path: path.clone(),
-                    reason: format!("templates may be up to {MAX_TEMPLATE_BYTES} bytes"),
-                },
-                other => Error::Read(other),
-            })?;
+            let bytes =
+                crate::input::read_limited(&path, MAX_TEMPLATE_BYTES).map_err(
+                    |error| match error {
+                        InputError::TooLarge { .. } => Error::Refused {
+                            path: path.clone(),
+                            reason: format!("templates may be up to {MAX_TEMPLATE_BYTES} bytes"),
+                        },
+                        other => Error::Read(other),
+                    },
+                )?;
             let source = String::from_utf8(bytes).map_err(|_| Error::Refused {
                 path: path.clone(),
                 reason: "it is not UTF-8 text".to_string(),
@@ -234,7 +237,10 @@ impl Templates {
     ///
     /// # Errors
     /// Every template that fails or writes something that is not YAML.
-    pub fn render(&self, context: &TemplateContext) -> Result<Vec<RenderedDocument>, TemplateError> {
+    pub fn render(
+        &self,
+        context: &TemplateContext,
+    ) -> Result<Vec<RenderedDocument>, TemplateError> {
         let Some(env) = &self.env else {
             return Ok(Vec::new());
         };
@@ -278,7 +284,10 @@ impl Templates {
         if problems.is_empty() {
             Ok(documents)
         } else {
-            Err(TemplateError(Diagnostics::new(problems, self.sources.clone())))
+            Err(TemplateError(Diagnostics::new(
+                problems,
+                self.sources.clone(),
+            )))
         }
     }
 
@@ -620,14 +629,17 @@ mod tests {
         let found = messages(&templates);
         assert_eq!(found.len(), 1);
         assert!(
-            found[0].starts_with("templates/cm.yaml:6:1: error[template]: the template's output is not valid YAML"),
+            found[0].starts_with(
+                "templates/cm.yaml:6:1: error[template]: the template's output is not valid YAML"
+            ),
             "{found:?}"
         );
     }
 
     #[test]
     fn includes_that_escape_the_chart_are_refused() {
-        let templates = Templates::from_sources([("x.yaml", "{{ include('../../etc/passwd') }}")]).unwrap();
+        let templates =
+            Templates::from_sources([("x.yaml", "{{ include('../../etc/passwd') }}")]).unwrap();
         let found = messages(&templates);
         assert!(
             found[0].contains("refused to include `../../etc/passwd`"),
@@ -640,13 +652,15 @@ mod tests {
         let templates = Templates::from_sources([
             ("x.yaml", "{{ include('_a.yaml') }}"),
             ("_a.yaml", "{{ include('_a.yaml') }}"),
-        ]).unwrap();
+        ])
+        .unwrap();
         let found = messages(&templates);
         assert!(found[0].contains("nested more than 32 deep"), "{found:?}");
         let statements = Templates::from_sources([
             ("y.yaml", "{% include '_b.yaml' %}"),
             ("_b.yaml", "{% include '_b.yaml' %}"),
-        ]).unwrap();
+        ])
+        .unwrap();
         let found = messages(&statements);
         assert_eq!(found.len(), 1, "{found:?}");
     }
@@ -656,7 +670,8 @@ mod tests {
         let templates = Templates::from_sources([(
             "x.yaml",
             "{{ fail('bad key ' ~ values.secrets.k.value) }}",
-        )]).unwrap();
+        )])
+        .unwrap();
         let found = messages(&templates);
         assert!(!found[0].contains("hunter2"), "{found:?}");
     }

@@ -661,8 +661,8 @@ pub(crate) fn rule_problems(object: &Object, namespaced: Option<bool>) -> Vec<Di
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
     use crate::source::SourceId;
+    use serde_json::json;
 
     fn check(value: Value) -> Vec<String> {
         let object = Object::new(value, SourceId(0), 1, None);

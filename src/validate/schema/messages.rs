@@ -2,9 +2,9 @@
 //! ("did you mean `imagePullPolicy`?", "quote it", "remove the quotes").
 
 use super::{SchemaSource, builtin};
+use crate::diagnostic::{Check, Diagnostic, Severity, closest};
 use crate::validate::document::escape_segment;
 use crate::validate::object::Object;
-use crate::diagnostic::{Check, Diagnostic, Severity, closest};
 use jsonschema::JsonType;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;

@@ -19,8 +19,8 @@ pub use strategy::{
     Routing, Strategy, StrategyType,
 };
 pub use workload::{
-    EmptyDir, EnvFrom, Exec, ExtraPort, Grpc, HttpGet, Image, Probe, Protocol,
-    Resources, TaintEffect, TcpSocket, Toleration, TolerationOperator, Volume,
+    EmptyDir, EnvFrom, Exec, ExtraPort, Grpc, HttpGet, Image, Probe, Protocol, Resources,
+    TaintEffect, TcpSocket, Toleration, TolerationOperator, Volume,
 };
 
 use schemars::JsonSchema;
