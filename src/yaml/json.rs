@@ -133,24 +133,34 @@ impl Build for JsonBuilder {
 
     fn mapping(
         &mut self,
-        entries: Vec<(Key, Value)>,
+        entries: std::vec::Drain<'_, (Key, Value)>,
         merges: Vec<(Value, Mark)>,
         _at: Mark,
     ) -> Result<Value, Error> {
         let mut map = Map::with_capacity(entries.len());
-        let mut nulls: HashSet<String> = HashSet::new();
+        let mut nulls = NullKeys::default();
         for (key, value) in entries {
-            let duplicate = if value.is_null() {
-                map.contains_key(&key.name) || !nulls.insert(key.name.clone())
-            } else {
-                nulls.contains(&key.name) || map.insert(key.name.clone(), value).is_some()
+            let duplicate = |name: String| Error {
+                line: key.line,
+                column: 0,
+                kind: ErrorKind::DuplicateKey { key: name },
             };
-            if duplicate {
-                return Err(Error {
-                    line: key.line,
-                    column: 0,
-                    kind: ErrorKind::DuplicateKey { key: key.name },
-                });
+            if value.is_null() {
+                if map.contains_key(&key.name) || nulls.contains(&key.name) {
+                    return Err(duplicate(key.name));
+                }
+                nulls.insert(key.name);
+            } else if nulls.contains(&key.name) {
+                return Err(duplicate(key.name));
+            } else {
+                match map.entry(key.name) {
+                    serde_json::map::Entry::Vacant(slot) => {
+                        slot.insert(value);
+                    }
+                    serde_json::map::Entry::Occupied(slot) => {
+                        return Err(duplicate(slot.key().clone()));
+                    }
+                }
             }
         }
         for (source, at) in merges {
@@ -214,10 +224,40 @@ pub(crate) fn add(total: Size, child: Size, key_bytes: usize) -> Size {
     }
 }
 
+/// The keys of a mapping whose value is `null` (dropped, but still taken for duplicates):
+/// a short list, which becomes a set if a mapping holds many, so no input makes the
+/// duplicate check quadratic.
+#[derive(Default)]
+struct NullKeys {
+    few: Vec<String>,
+    many: HashSet<String>,
+}
+
+impl NullKeys {
+    const FEW: usize = 16;
+
+    fn contains(&self, key: &str) -> bool {
+        if self.many.is_empty() {
+            self.few.iter().any(|k| k == key)
+        } else {
+            self.many.contains(key)
+        }
+    }
+
+    fn insert(&mut self, key: String) {
+        if self.many.is_empty() && self.few.len() < Self::FEW {
+            self.few.push(key);
+        } else {
+            self.many.extend(self.few.drain(..));
+            self.many.insert(key);
+        }
+    }
+}
+
 /// Applies a `<<` merge: keys already in the mapping win, and so do earlier merge sources.
 fn merge_into(
     map: &mut Map<String, Value>,
-    nulls: &HashSet<String>,
+    nulls: &NullKeys,
     source: Value,
 ) -> Result<(), ErrorKind> {
     let mut add = |source: Map<String, Value>| {
@@ -279,6 +319,14 @@ mod tests {
                 "s": "hello world", "t": "12:30"
             })
         );
+    }
+
+    #[test]
+    fn many_null_keys_are_checked_for_duplicates_in_linear_time() {
+        let mut text: String = (0..50_000).map(|i| format!("k{i}: ~\n")).collect();
+        assert!(matches!(parse(&text).pop(), Some(Parsed::Document(_))));
+        text.push_str("k7: 1\n");
+        assert!(matches!(error(&text).kind, ErrorKind::DuplicateKey { .. }));
     }
 
     #[test]

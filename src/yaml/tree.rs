@@ -329,7 +329,7 @@ impl Build for TreeBuilder {
 
     fn mapping(
         &mut self,
-        entries: Vec<(Key, Node)>,
+        entries: std::vec::Drain<'_, (Key, Node)>,
         merges: Vec<(Node, Mark)>,
         at: Mark,
     ) -> Result<Node, Error> {
