@@ -38,6 +38,10 @@
 //! [`diagnostic::junit`] print them.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+// `.ci/run` checks that every public item has an example (a nightly rustdoc lint, enabled
+// with `RUSTC_BOOTSTRAP=1 RUSTDOCFLAGS="--cfg doc_examples"`).
+#![cfg_attr(doc_examples, feature(rustdoc_missing_doc_code_examples))]
+#![cfg_attr(doc_examples, deny(rustdoc::missing_doc_code_examples))]
 
 pub mod build;
 pub mod chart;

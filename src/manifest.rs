@@ -178,7 +178,7 @@ impl Manifest {
 }
 
 /// Kinds in the order Helm installs them; kinds not listed go last, by kind name.
-pub const INSTALL_ORDER: &[&str] = &[
+pub(crate) const INSTALL_ORDER: &[&str] = &[
     "PriorityClass",
     "Namespace",
     "NetworkPolicy",
@@ -220,7 +220,7 @@ pub const INSTALL_ORDER: &[&str] = &[
 ];
 
 /// Built-in kinds that live outside namespaces; every other built-in kind is namespaced.
-pub const CLUSTER_SCOPED_KINDS: &[&str] = &[
+pub(crate) const CLUSTER_SCOPED_KINDS: &[&str] = &[
     "APIService",
     "CSIDriver",
     "CSINode",
@@ -408,7 +408,7 @@ impl<'a> IntoIterator for &'a Manifests {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let file_name = path
         .file_name()

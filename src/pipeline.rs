@@ -109,34 +109,20 @@ impl RenderRequest {
 }
 
 /// The values of a request, layered but not yet typed: what `--debug` prints.
-///
-/// ```
-/// use tack::{RenderRequest, Renderer};
-/// let renderer = Renderer::default();
-/// let layered = renderer.layer(&RenderRequest::new("charts/model-serving").set("replicas=7"))?;
-/// let replicas = layered.tree().get_key("replicas").unwrap();
-/// assert_eq!(layered.sources().describe(replicas.location), "--set replicas=7:1:10");
-/// # Ok::<(), tack::pipeline::Error>(())
-/// ```
 #[derive(Debug, Clone)]
-pub struct Layered {
+pub(crate) struct Layered {
     chart: Arc<Chart>,
     values: ValuesLoader,
 }
 
 impl Layered {
-    /// The chart.
-    pub fn chart(&self) -> &Chart {
-        &self.chart
-    }
-
     /// The merged tree: every value with the file or flag that set it last.
-    pub fn tree(&self) -> &Node {
+    pub(crate) fn tree(&self) -> &Node {
         self.values.tree()
     }
 
     /// The texts read.
-    pub fn sources(&self) -> &SourceMap {
+    pub(crate) fn sources(&self) -> &SourceMap {
         self.values.sources()
     }
 }
@@ -351,7 +337,7 @@ impl Renderer {
     /// # Errors
     /// The chart cannot be loaded or does not support the version; a value file or flag
     /// cannot be read.
-    pub fn layer(&self, request: &RenderRequest) -> Result<Layered, Error> {
+    pub(crate) fn layer(&self, request: &RenderRequest) -> Result<Layered, Error> {
         let chart = self.chart(&request.chart)?;
         chart.check_kube_version(self.kube_version)?;
         let mut values = chart.defaults();
@@ -364,8 +350,7 @@ impl Renderer {
         Ok(Layered { chart, values })
     }
 
-    /// Renders a request: [`layer`](Renderer::layer), then
-    /// [`render_layered`](Renderer::render_layered).
+    /// Renders a request: every stage, in order.
     ///
     /// # Errors
     /// The first stage that fails, with every problem it found.
@@ -379,7 +364,7 @@ impl Renderer {
     ///
     /// # Errors
     /// The first stage that fails, with every problem it found.
-    pub fn render_layered(
+    pub(crate) fn render_layered(
         &self,
         layered: Layered,
         request: &RenderRequest,

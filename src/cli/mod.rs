@@ -1,5 +1,5 @@
 //! The command line: clap definitions, dispatch, and the one place output is written
-//! ([`console`]). Everything that does real work lives in the rest of the library; this layer
+//! (`console`). Everything that does real work lives in the rest of the library; this layer
 //! parses, calls and prints. `main.rs` only calls [`run`].
 //!
 //! Exit codes: 0 success (and a closed stdout, as ripgrep does: `tack render ... | head`

@@ -7,15 +7,11 @@ use crate::source::{Location, SourceMap};
 
 /// A mistake in the values at `location` and `path`: a [`Diagnostic`] of the `values`
 /// check, sensitive when the field holds a secret.
-///
-/// ```
-/// use tack::source::Location;
-/// use tack::values::{FieldPath, problem};
-/// let d = problem(Location::UNKNOWN, &FieldPath::parse("secrets.apiKey.value"), "wrong type");
-/// assert!(d.sensitive);
-/// assert_eq!(d.path, "secrets.apiKey.value");
-/// ```
-pub fn problem(location: Location, path: &FieldPath, message: impl Into<String>) -> Diagnostic {
+pub(crate) fn problem(
+    location: Location,
+    path: &FieldPath,
+    message: impl Into<String>,
+) -> Diagnostic {
     Diagnostic::error(Check::Values, message)
         .at(location)
         .path(if path.is_root() {
@@ -27,13 +23,7 @@ pub fn problem(location: Location, path: &FieldPath, message: impl Into<String>)
 }
 
 /// True for paths under the sections that hold secret values.
-///
-/// ```
-/// use tack::values::{FieldPath, is_sensitive};
-/// assert!(is_sensitive(&FieldPath::parse("tlsSecrets.web.key")));
-/// assert!(!is_sensitive(&FieldPath::parse("env.API_KEY")));
-/// ```
-pub fn is_sensitive(path: &FieldPath) -> bool {
+pub(crate) fn is_sensitive(path: &FieldPath) -> bool {
     matches!(path.segments().first(), Some(super::path::Segment::Key(k)) if k == "secrets" || k == "tlsSecrets")
 }
 
@@ -123,7 +113,15 @@ mod tests {
     #[test]
     fn secret_paths_are_sensitive() {
         assert!(is_sensitive(&FieldPath::parse("secrets.apiKey.value")));
+        assert!(is_sensitive(&FieldPath::parse("tlsSecrets.web.key")));
         assert!(!is_sensitive(&FieldPath::parse("env.API_KEY")));
+        let d = problem(
+            Location::UNKNOWN,
+            &FieldPath::parse("secrets.apiKey.value"),
+            "x",
+        );
+        assert!(d.sensitive);
+        assert_eq!(d.path, "secrets.apiKey.value");
     }
 
     #[test]

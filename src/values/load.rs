@@ -17,13 +17,6 @@ pub const MAX_VALUES_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// An empty or comment-only document is an empty mapping. Anything but a mapping at the top
 /// is an error, as are duplicate keys, tabs used for indentation, alias bombs and a second
 /// document.
-///
-/// ```
-/// use tack::source::SourceMap;
-/// let mut sources = SourceMap::new();
-/// let node = tack::values::parse_yaml(&mut sources, "values.yaml", "replicas: 3\n").unwrap();
-/// assert_eq!(node.to_json(), serde_json::json!({"replicas": 3}));
-/// ```
 pub fn parse_yaml(sources: &mut SourceMap, name: &str, text: &str) -> Result<Node, Diagnostic> {
     let id = sources.add(name, text);
     parse_registered(id, text)
@@ -176,5 +169,16 @@ mod tests {
         assert_eq!(parse_plain_scalar("a: b").kind, ScalarKind::Str);
         assert_eq!(parse_plain_scalar("").kind, ScalarKind::Str);
         assert_eq!(parse_plain_scalar("2.0.0").text, "2.0.0");
+    }
+
+    #[test]
+    fn doc_examples() {
+        {
+            use crate::source::SourceMap;
+            let mut sources = SourceMap::new();
+            let node =
+                crate::values::parse_yaml(&mut sources, "values.yaml", "replicas: 3\n").unwrap();
+            assert_eq!(node.to_json(), serde_json::json!({"replicas": 3}));
+        }
     }
 }

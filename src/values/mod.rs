@@ -21,14 +21,15 @@ mod schema;
 mod set;
 mod tree;
 
-pub use check::check;
-pub use error::{Error, is_sensitive, problem};
-pub use load::{MAX_VALUES_FILE_BYTES, parse_yaml};
+pub(crate) use check::check;
+pub use error::Error;
+pub(crate) use error::{is_sensitive, problem};
+pub(crate) use load::{MAX_VALUES_FILE_BYTES, parse_yaml};
 pub use model::*;
-pub use path::{FieldPath, Segment};
+pub(crate) use path::FieldPath;
 pub use schema::{embed_extra_schema, values_schema, values_schema_text};
 pub use set::{SetFlag, SetKind};
-pub use tree::{Entry, Node, NodeValue, Scalar, ScalarKind, merge};
+pub(crate) use tree::{Node, NodeValue, ScalarKind, merge};
 
 pub(crate) use de::from_tree;
 pub(crate) use error::path_within;
@@ -52,7 +53,7 @@ pub struct LoadedValues {
     /// The typed app.
     pub app: App,
     /// The merged tree (for templates and positions).
-    pub tree: Node,
+    pub(crate) tree: Node,
     /// The texts read.
     pub sources: SourceMap,
     /// Things worth telling the user that are not errors (e.g. an empty value file).
@@ -81,7 +82,7 @@ impl ValuesLoader {
     }
 
     /// The merged tree so far.
-    pub fn tree(&self) -> &Node {
+    pub(crate) fn tree(&self) -> &Node {
         &self.tree
     }
 

@@ -12,12 +12,6 @@ pub enum Segment {
 }
 
 /// The path from the root of the values to one field.
-///
-/// ```
-/// use tack::values::FieldPath;
-/// let path = FieldPath::root().key("env").index(0).key("name");
-/// assert_eq!(path.to_string(), "env[0].name");
-/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FieldPath {
     segments: Vec<Segment>,
@@ -82,22 +76,6 @@ impl FieldPath {
     /// True when `self` is `other` or lies below it.
     pub fn starts_with(&self, other: &FieldPath) -> bool {
         self.segments.starts_with(&other.segments)
-    }
-
-    /// The path one step up, or `None` at the root.
-    pub fn parent(&self) -> Option<FieldPath> {
-        let (_, rest) = self.segments.split_last()?;
-        Some(FieldPath {
-            segments: rest.to_vec(),
-        })
-    }
-
-    /// The last mapping key of the path, if it ends in a key.
-    pub fn last_key(&self) -> Option<&str> {
-        match self.segments.last() {
-            Some(Segment::Key(key)) => Some(key),
-            _ => None,
-        }
     }
 }
 
@@ -172,10 +150,14 @@ mod tests {
         let path = FieldPath::parse("strategy.routing.versions[1].tag");
         assert_eq!(path.to_string(), "strategy.routing.versions[1].tag");
         assert!(path.starts_with(&FieldPath::parse("strategy.routing")));
-        assert_eq!(
-            path.parent().unwrap().to_string(),
-            "strategy.routing.versions[1]"
-        );
-        assert_eq!(path.last_key(), Some("tag"));
+    }
+
+    #[test]
+    fn doc_examples() {
+        {
+            use crate::values::FieldPath;
+            let path = FieldPath::root().key("env").index(0).key("name");
+            assert_eq!(path.to_string(), "env[0].name");
+        }
     }
 }

@@ -6,17 +6,6 @@ use crate::source::Location;
 pub use crate::yaml::{Entry, Node, NodeValue, Scalar, ScalarKind};
 
 impl Node {
-    /// The node at `path`, if every step exists.
-    pub fn get(&self, path: &FieldPath) -> Option<&Node> {
-        path.segments()
-            .iter()
-            .try_fold(self, |node, segment| match (segment, &node.value) {
-                (Segment::Key(key), _) => node.get_key(key),
-                (Segment::Index(index), NodeValue::Seq(items)) => items.get(*index),
-                _ => None,
-            })
-    }
-
     /// The best location for a message about `path`: the node itself when it exists (its key
     /// when `prefer_key`), otherwise the deepest existing ancestor, the mapping a missing key
     /// belongs in.
@@ -77,18 +66,22 @@ impl Node {
     }
 }
 
+#[cfg(test)]
+impl Node {
+    /// The node at `path`, if every step exists.
+    pub fn get(&self, path: &FieldPath) -> Option<&Node> {
+        path.segments()
+            .iter()
+            .try_fold(self, |node, segment| match (segment, &node.value) {
+                (Segment::Key(key), _) => node.get_key(key),
+                (Segment::Index(index), NodeValue::Seq(items)) => items.get(*index),
+                _ => None,
+            })
+    }
+}
+
 /// Merges `overlay` over `base` by Helm's rules: mappings merge key by key, lists and scalars
 /// replace, and a `null` in the overlay deletes the key from the result.
-///
-/// ```
-/// use tack::values::{merge, parse_yaml};
-/// use tack::source::SourceMap;
-/// let mut sources = SourceMap::new();
-/// let mut base = parse_yaml(&mut sources, "values.yaml", "a: {b: 1, c: 2}\nl: [1, 2]\n").unwrap();
-/// let overlay = parse_yaml(&mut sources, "prod.yaml", "a: {c: null, d: 4}\nl: [3]\n").unwrap();
-/// merge(&mut base, overlay);
-/// assert_eq!(base.to_json(), serde_json::json!({"a": {"b": 1, "d": 4}, "l": [3]}));
-/// ```
 pub fn merge(base: &mut Node, overlay: Node) {
     if !base.location.is_known() {
         base.location = overlay.location;
@@ -186,5 +179,23 @@ mod tests {
             node.to_json(),
             serde_json::json!({"tag": 1.1, "mode": 493, "flag": true})
         );
+    }
+
+    #[test]
+    fn doc_examples() {
+        {
+            use crate::source::SourceMap;
+            use crate::values::{merge, parse_yaml};
+            let mut sources = SourceMap::new();
+            let mut base =
+                parse_yaml(&mut sources, "values.yaml", "a: {b: 1, c: 2}\nl: [1, 2]\n").unwrap();
+            let overlay =
+                parse_yaml(&mut sources, "prod.yaml", "a: {c: null, d: 4}\nl: [3]\n").unwrap();
+            merge(&mut base, overlay);
+            assert_eq!(
+                base.to_json(),
+                serde_json::json!({"a": {"b": 1, "d": 4}, "l": [3]})
+            );
+        }
     }
 }

@@ -95,14 +95,6 @@ impl Scalar {
 }
 
 impl Node {
-    /// A node with no known location.
-    pub fn new(value: NodeValue) -> Self {
-        Node {
-            value,
-            location: Location::UNKNOWN,
-        }
-    }
-
     /// An empty mapping.
     pub fn empty_map(location: Location) -> Self {
         Node {
@@ -131,40 +123,11 @@ impl Node {
         }
     }
 
-    /// The value under `key`, if this is a mapping that has it.
-    pub fn get_key(&self, key: &str) -> Option<&Node> {
-        self.entry(key).map(|entry| &entry.value)
-    }
-
     /// The entry for `key`, if this is a mapping that has it.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         match &self.value {
             NodeValue::Map(entries) => entries.iter().find(|e| e.key == key),
             _ => None,
-        }
-    }
-
-    /// The tree as JSON, typed the way YAML types it (for templates and schemas).
-    pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::Value;
-        match &self.value {
-            NodeValue::Scalar(scalar) => match scalar.kind {
-                ScalarKind::Null => Value::Null,
-                ScalarKind::Bool(b) => Value::Bool(b),
-                ScalarKind::Int(i) => Value::from(i),
-                ScalarKind::UInt(u) => Value::from(u),
-                ScalarKind::Float(f) => {
-                    serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
-                }
-                ScalarKind::Str => Value::String(scalar.text.clone()),
-            },
-            NodeValue::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
-            NodeValue::Map(entries) => Value::Object(
-                entries
-                    .iter()
-                    .map(|e| (e.key.clone(), e.value.to_json()))
-                    .collect(),
-            ),
         }
     }
 
@@ -213,6 +176,38 @@ impl Node {
         Node {
             value: node_value,
             location,
+        }
+    }
+}
+
+#[cfg(test)]
+impl Node {
+    /// The value under `key`, if this is a mapping that has it.
+    pub fn get_key(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|entry| &entry.value)
+    }
+
+    /// The tree as JSON, typed the way YAML types it (for templates and schemas).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.value {
+            NodeValue::Scalar(scalar) => match scalar.kind {
+                ScalarKind::Null => Value::Null,
+                ScalarKind::Bool(b) => Value::Bool(b),
+                ScalarKind::Int(i) => Value::from(i),
+                ScalarKind::UInt(u) => Value::from(u),
+                ScalarKind::Float(f) => {
+                    serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+                }
+                ScalarKind::Str => Value::String(scalar.text.clone()),
+            },
+            NodeValue::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            NodeValue::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .collect(),
+            ),
         }
     }
 }
