@@ -28,11 +28,12 @@ pub enum GitError {
     },
 }
 
-/// The files of some paths as they were at a revision, written under a temporary folder that
-/// is removed when this is dropped.
+/// The files of some paths as they were at a revision, written under a private temporary
+/// folder (created exclusively, with an unpredictable name, readable by the user only) that
+/// is removed when this is dropped, on every exit path that unwinds.
 #[derive(Debug)]
 pub struct Snapshot {
-    dir: PathBuf,
+    dir: tempfile::TempDir,
     root: PathBuf,
 }
 
@@ -56,14 +57,13 @@ impl Snapshot {
         if git(cwd, &["rev-parse", "--verify", "--quiet", &commit])?.is_none() {
             return Err(GitError::UnknownRevision(revision.to_string()));
         }
-        let dir = std::env::temp_dir().join(format!(
-            "tack-diff-{}-{}",
-            std::process::id(),
-            revision
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .collect::<String>()
-        ));
+        let dir = tempfile::Builder::new()
+            .prefix("tack-diff-")
+            .tempdir()
+            .map_err(|source| GitError::Write {
+                path: std::env::temp_dir(),
+                source,
+            })?;
         let snapshot = Snapshot { dir, root };
         for path in paths {
             let absolute = if path.is_absolute() {
@@ -91,7 +91,7 @@ impl Snapshot {
                 let Some(content) = git(&snapshot.root, &["show", &spec])? else {
                     continue;
                 };
-                let target = snapshot.dir.join(file);
+                let target = snapshot.dir.path().join(file);
                 if let Some(parent) = target.parent() {
                     std::fs::create_dir_all(parent).map_err(|source| GitError::Write {
                         path: parent.to_path_buf(),
@@ -120,14 +120,8 @@ impl Snapshot {
             .canonicalize()
             .unwrap_or_else(|_| self.root.clone());
         match absolute.strip_prefix(&root) {
-            Ok(relative) => self.dir.join(relative),
+            Ok(relative) => self.dir.path().join(relative),
             Err(_) => absolute,
         }
-    }
-}
-
-impl Drop for Snapshot {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

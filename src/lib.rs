@@ -55,6 +55,7 @@ pub mod kube_version;
 pub mod lint;
 pub mod manifest;
 mod names;
+pub mod output;
 mod parallel;
 pub mod pipeline;
 pub mod release;

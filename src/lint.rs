@@ -61,6 +61,14 @@ pub fn charts_for(paths: &[PathBuf], releases: Option<&Releases>) -> Vec<PathBuf
     charts.into_iter().collect()
 }
 
+/// True when `path` exists and resolves (through symlinks) inside `folder`.
+fn resolves_inside(path: &Path, folder: &Path) -> bool {
+    match (path.canonicalize(), folder.canonicalize()) {
+        (Ok(real), Ok(folder)) => real.starts_with(folder),
+        _ => false,
+    }
+}
+
 /// The chart folder holding `path` (itself included), if any.
 fn enclosing_chart(path: &Path) -> Option<PathBuf> {
     let mut current = Some(path);
@@ -134,10 +142,21 @@ pub fn targets(chart: &Path, releases: Option<&Releases>) -> Vec<Target> {
 }
 
 /// Renders every target with `renderer` on all cores (each chart is loaded once); outcomes
-/// come back in target order.
+/// come back in target order. A file of a chart's `values/` folder that resolves outside
+/// the chart (a symlink) is refused, not read: anyone can commit one.
 pub fn run(targets: Vec<Target>, renderer: &Renderer) -> Vec<Outcome> {
-    let results =
-        crate::parallel::map_in_order(&targets, |target| renderer.render(&target.request));
+    let results = crate::parallel::map_in_order(&targets, |target| {
+        let own_values = target.chart.join("values");
+        for file in &target.request.value_files {
+            if file.starts_with(&own_values) && !resolves_inside(file, &target.chart) {
+                return Err(Error::Chart(crate::chart::Error::Refused {
+                    path: file.clone(),
+                    reason: "it resolves outside the chart folder (a symlink?); value files in a chart's values/ folder must live in the chart".into(),
+                }));
+            }
+        }
+        renderer.render(&target.request)
+    });
     targets
         .into_iter()
         .zip(results)

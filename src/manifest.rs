@@ -5,8 +5,7 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service};
 use k8s_openapi::api::networking::v1::Ingress;
 use serde_json::{Map, Value};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// One Kubernetes object: typed when tack built it, JSON when a template wrote it.
 #[derive(Debug, Clone, PartialEq)]
@@ -363,39 +362,28 @@ impl Manifests {
         self.items
             .iter()
             .enumerate()
-            .map(|(i, m)| {
-                format!(
-                    "{:0width$}-{}-{}.yaml",
-                    i + 1,
-                    m.kind().to_ascii_lowercase(),
-                    m.name()
-                )
-            })
+            .map(|(i, m)| safe_name(&format!("{:0width$}-{}-{}.yaml", i + 1, m.kind(), m.name())))
             .collect()
     }
+}
 
-    /// Writes one YAML file per object into `dir` (created if needed). Each file is written
-    /// to a temporary name and renamed, so readers never see half a file.
-    ///
-    /// # Errors
-    /// The folder or a file cannot be written.
-    pub fn write_dir(&self, dir: &Path) -> Result<Vec<PathBuf>, WriteError> {
-        std::fs::create_dir_all(dir).map_err(|source| WriteError {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let mut written = Vec::new();
-        for (manifest, name) in self.items.iter().zip(self.file_names()) {
-            let path = dir.join(&name);
-            write_atomically(&path, manifest.to_yaml().as_bytes()).map_err(|source| {
-                WriteError {
-                    path: path.clone(),
-                    source,
-                }
-            })?;
-            written.push(path);
-        }
-        Ok(written)
+/// A file or folder name made only of `a-z 0-9 . _ -` (anything else becomes `_`), never
+/// `.` or `..`: object names and kinds come from templates anyone can write.
+pub(crate) fn safe_name(text: &str) -> String {
+    let name: String = text
+        .chars()
+        .map(|c| {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    match name.as_str() {
+        "" | "." | ".." => "_".repeat(name.len().max(1)),
+        _ => name,
     }
 }
 
@@ -405,26 +393,6 @@ impl<'a> IntoIterator for &'a Manifests {
     fn into_iter(self) -> Self::IntoIter {
         self.items.iter()
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = dir.join(format!(".{file_name}.tack-{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result
 }
 
 #[cfg(test)]

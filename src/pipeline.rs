@@ -391,15 +391,32 @@ impl Renderer {
             release: info.clone(),
             chart: serde_json::to_value(meta).unwrap_or_default(),
             kube_version: self.kube_version,
-            secrets: secret_strings(&loaded.app),
+            secrets: secret_strings(&loaded.app, &loaded.tree),
         });
         let externals = externals(&loaded.app);
         let release = Release::new(name, loaded.app)
             .namespace_opt(request.namespace.as_deref())
             .chart(&meta.name);
-        let problems = release.check_release();
+        let mut problems = release.check_release();
         if !problems.is_empty() {
-            return Err(InvalidApp(Diagnostics::new(problems, SourceMap::new())).into());
+            // The name and namespace come from the request (`--release`, `--namespace`):
+            // point at them.
+            let mut sources = SourceMap::new();
+            for problem in &mut problems {
+                let (flag, text) = match problem.path.as_str() {
+                    "release" => ("--release", request.release.clone().unwrap_or_default()),
+                    _ => ("--namespace", request.namespace.clone().unwrap_or_default()),
+                };
+                let text = crate::diagnostic::shorten(&text, 200).into_owned();
+                let source = sources.add(format!("{flag} {text}"), text);
+                problem.location = crate::source::Location {
+                    source,
+                    line: 1,
+                    column: 1,
+                };
+                problem.path.clear();
+            }
+            return Err(InvalidApp(Diagnostics::new(problems, sources)).into());
         }
         let mut manifests = release.objects();
         if let Some(context) = context {
@@ -441,13 +458,15 @@ fn externals(app: &App) -> Vec<String> {
         .collect()
 }
 
-/// Every secret string of the values, to scrub from template messages.
-fn secret_strings(app: &App) -> Vec<String> {
+/// Every secret string of the values (`secrets`, `tlsSecrets`, `--set-file` contents), to
+/// scrub from template messages.
+fn secret_strings(app: &App, tree: &Node) -> Vec<String> {
     let mut secrets: Vec<String> = app
         .secrets
         .values()
         .filter_map(|s| s.value.clone())
         .collect();
+    secrets.extend(tree.sensitive_texts());
     for tls in app.tls_secrets.values() {
         secrets.extend(tls.cert.clone());
         secrets.extend(tls.key.clone());

@@ -124,6 +124,7 @@ impl Release {
                     Check::Values,
                     format!("release name `{}` is not valid", shown(&self.name)),
                 )
+                .path("release")
                 .help("use lowercase letters, digits and `-`, at most 63 characters"),
             );
         }
@@ -135,6 +136,7 @@ impl Release {
                     Check::Values,
                     format!("namespace `{}` is not valid", shown(namespace)),
                 )
+                .path("namespace")
                 .help("use lowercase letters, digits and `-`, at most 63 characters"),
             );
         }

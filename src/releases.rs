@@ -147,7 +147,7 @@ impl Releases {
         let typed = from_tree::<ReleasesFile>(&tree);
         let mut problems = typed.problems;
         if let (Some(file), true) = (&typed.value, problems.is_empty()) {
-            problems.extend(check(file, &tree));
+            problems.extend(check(file, &tree, path.parent().unwrap_or(Path::new(""))));
         }
         match typed.value {
             Some(file) if problems.is_empty() => Ok(Releases {
@@ -257,9 +257,49 @@ impl Releases {
     }
 }
 
-/// Problems a typed releases file can still have.
-fn check(file: &ReleasesFile, tree: &Node) -> Vec<Diagnostic> {
+/// Problems a typed releases file can still have. `dir` is its folder.
+fn check(file: &ReleasesFile, tree: &Node, dir: &Path) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
+    // Charts and value files stay inside the releases file's folder: anyone can commit a
+    // releases file, and `values: [/proc/self/environ]` would print the CI's environment in
+    // the YAML error.
+    let root = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }
+    .canonicalize()
+    .ok();
+    for (i, release) in file.releases.iter().enumerate() {
+        let path = FieldPath::root().key("releases").index(i);
+        let named = std::iter::once((path.key("chart"), &release.chart)).chain(
+            release
+                .values
+                .iter()
+                .enumerate()
+                .map(|(j, v)| (path.key("values").index(j), v)),
+        );
+        for (field, given) in named {
+            let outside = Path::new(given).is_absolute()
+                || match (&root, dir.join(given).canonicalize()) {
+                    (Some(root), Ok(real)) => !real.starts_with(root),
+                    _ => false,
+                };
+            if outside {
+                problems.push(
+                    problem(
+                        tree.locate(&field, false),
+                        &field,
+                        format!(
+                            "`{}` is outside the folder of the releases file",
+                            crate::diagnostic::shorten(given, 80)
+                        ),
+                    )
+                    .help("paths are relative to the releases file and stay in its folder"),
+                );
+            }
+        }
+    }
     let mut seen = BTreeSet::new();
     if file.releases.is_empty() {
         let path = FieldPath::root().key("releases");

@@ -23,6 +23,7 @@ const LAYERS: &[&str] = &[
     "values",
     "validate",
     "manifest",
+    "output",
     "strategy",
     "release",
     "chart",

@@ -75,7 +75,14 @@ fn other_write_errors_are_reported_with_exit_2() {
 fn colour_is_chosen_for_the_stream_it_is_used_on() {
     let run = |color: &str| {
         Command::new(env!("CARGO_BIN_EXE_tack"))
-            .args(["render", "charts/model-serving", "--set", "replicsa=3", "--color", color])
+            .args([
+                "render",
+                "charts/model-serving",
+                "--set",
+                "replicsa=3",
+                "--color",
+                color,
+            ])
             .current_dir(root())
             .env_remove("NO_COLOR")
             .output()

@@ -121,6 +121,7 @@ fn listing(dir: &Path) -> Vec<String> {
         .expect("output folder")
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name != ".tack-output")
         .collect();
     names.sort();
     names
@@ -142,6 +143,10 @@ fn output_dir_writes_a_file_per_object_in_install_order() {
     );
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(output.stdout.is_empty());
+    assert!(
+        dir.join(".tack-output").is_file(),
+        "the folder is marked as tack's"
+    );
     assert_eq!(
         listing(&dir),
         [

@@ -303,8 +303,20 @@ impl Chart {
                         Err(_) => path.key(segment),
                     };
                 }
-                let location = loaded.tree.locate(&path, false);
-                values::problem(location, &path, error.to_string())
+                // An unknown key is reported where the key was written (the file or flag
+                // that added it), not at the mapping, which the chart's defaults may hold.
+                let (path, prefer_key) = match error.kind() {
+                    jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+                        match unexpected.first() {
+                            Some(key) => (path.key(key.as_str()), true),
+                            None => (path, false),
+                        }
+                    }
+                    _ => (path, false),
+                };
+                let location = loaded.tree.locate(&path, prefer_key);
+                let message = crate::diagnostic::shorten(&error.to_string(), 300).into_owned();
+                values::problem(location, &path, message)
                     .help("the chart's values.schema.json describes the `extra` values")
             })
             .collect()

@@ -4,6 +4,7 @@ use super::console::Console;
 use super::values_args::{self, ValuesArgs};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Outcome};
 use crate::manifest::Manifests;
+use crate::output::OutputDir;
 use crate::pipeline::{self, Layered, Rendered, Renderer};
 use crate::releases::Releases;
 use crate::validate::Report;
@@ -75,7 +76,7 @@ pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, console: &Console) ->
     };
     print_notes(&rendered, console);
     if let Some(dir) = &args.output_dir {
-        return Ok(write_dir(&rendered.manifests, dir, console));
+        return Ok(write_dir(dir, [("", &rendered.manifests)], console));
     }
     let text = match args.format {
         Format::Yaml => rendered.manifests.to_yaml(),
@@ -125,8 +126,19 @@ fn print_skipped(report: &Report, console: &Console) {
     }
 }
 
-fn write_dir(manifests: &Manifests, dir: &Path, console: &Console) -> u8 {
-    match manifests.write_dir(dir) {
+/// Writes `(sub-folder, objects)` into `dir`, which becomes exactly that output.
+fn write_dir<'m>(
+    dir: &Path,
+    parts: impl IntoIterator<Item = (&'m str, &'m Manifests)>,
+    console: &Console,
+) -> u8 {
+    let written = OutputDir::new(dir).and_then(|mut out| {
+        for (folder, manifests) in parts {
+            out.write_manifests(folder, manifests)?;
+        }
+        out.commit()
+    });
+    match written {
         Ok(files) => {
             console.note(&format!("wrote {} files to {}", files.len(), dir.display()));
             EXIT_OK
@@ -183,18 +195,24 @@ fn run_releases(args: &RenderArgs, file: &Path, renderer: &Renderer, console: &C
         print_skipped(&output.report, console);
     }
     if let Some(dir) = &args.output_dir {
-        for (index, output) in &rendered {
-            let entry = &releases.entries()[*index];
-            let folder = match &entry.namespace {
-                Some(ns) => dir.join(ns).join(&entry.name),
-                None => dir.join(&entry.name),
-            };
-            let code = write_dir(&output.manifests, &folder, console);
-            if code != EXIT_OK {
-                return Ok(code);
-            }
-        }
-        return Ok(EXIT_OK);
+        let folders: Vec<(String, &Manifests)> = rendered
+            .iter()
+            .map(|(index, output)| {
+                let entry = &releases.entries()[*index];
+                let folder = match &entry.namespace {
+                    Some(ns) => format!("{ns}/{}", entry.name),
+                    None => entry.name.clone(),
+                };
+                (folder, &output.manifests)
+            })
+            .collect();
+        return Ok(write_dir(
+            dir,
+            folders
+                .iter()
+                .map(|(folder, manifests)| (folder.as_str(), *manifests)),
+            console,
+        ));
     }
     let text = match args.format {
         Format::Yaml => rendered
@@ -239,6 +257,7 @@ fn print_merged_values(layered: &Layered, console: &Console) {
     for (path, node) in layered.tree().leaves() {
         let value = match &node.value {
             _ if is_sensitive(&path) => "<redacted>".to_string(),
+            NodeValue::Scalar(scalar) if scalar.sensitive => "<redacted>".to_string(),
             NodeValue::Scalar(scalar) => match scalar.kind {
                 ScalarKind::Str => format!("{:?}", crate::diagnostic::shorten(&scalar.text, 200)),
                 ScalarKind::Null => "null".to_string(),

@@ -5,7 +5,12 @@
 //! line) anywhere inside a document, even in block scalars and quoted strings, so such a line
 //! is always a document boundary: cutting there is what a conforming parser does too.
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
+
+/// The largest document read: far beyond any real manifest, and a bound on the memory one
+/// document can take (a stream with no line breaks, such as `/dev/zero` on stdin, stops
+/// here instead of filling memory).
+pub(crate) const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
 
 /// The text of one document (possibly with comments or empty documents around it).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +86,11 @@ impl<R: BufRead> Iterator for Splitter<R> {
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
             self.line.clear();
-            match self.reader.read_until(b'\n', &mut self.line) {
+            let room = MAX_DOCUMENT_BYTES.saturating_sub(self.pending.len()) as u64 + 1;
+            match (&mut self.reader)
+                .take(room)
+                .read_until(b'\n', &mut self.line)
+            {
                 Err(error) => {
                     self.done = true;
                     return Some(Err(error));
@@ -91,6 +100,21 @@ impl<R: BufRead> Iterator for Splitter<R> {
                     return self.take_pending().map(Ok);
                 }
                 Ok(_) => {}
+            }
+            if self.pending.len() + self.line.len() > MAX_DOCUMENT_BYTES {
+                self.done = true;
+                return Some(Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "the document starting at line {} is larger than {} MiB (is this a binary or endless input?)",
+                        if self.pending.is_empty() {
+                            self.next_line
+                        } else {
+                            self.pending_first_line
+                        },
+                        MAX_DOCUMENT_BYTES / (1024 * 1024)
+                    ),
+                )));
             }
             if self.next_line == 1 && self.line.starts_with("\u{feff}".as_bytes()) {
                 self.line.drain(..3);
@@ -202,6 +226,20 @@ mod tests {
         );
         // YAML is not cut at a `{` line (a flow mapping continues over lines).
         assert_eq!(split("a:\n{b: 1}\n").len(), 1);
+    }
+
+    #[test]
+    fn an_endless_line_stops_at_the_document_limit() {
+        let endless = std::io::repeat(b'a');
+        let mut splitter = Splitter::new(std::io::BufReader::new(endless));
+        let error = splitter.next().and_then(Result::err).map(|e| e.to_string());
+        assert!(
+            error
+                .as_deref()
+                .is_some_and(|e| e.contains("larger than 64 MiB")),
+            "{error:?}"
+        );
+        assert!(splitter.next().is_none());
     }
 
     #[test]

@@ -20,6 +20,9 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
+/// The most documents one run reads, over all its inputs.
+const MAX_DOCUMENTS: u64 = 10_000_000;
+
 /// Documents per batch, and bytes per batch: enough to make queueing cheap.
 const BATCH_DOCUMENTS: usize = 64;
 const BATCH_BYTES: usize = 256 * 1024;
@@ -85,6 +88,7 @@ fn input_problem(source: SourceId, message: String) -> Diagnostic {
 /// is `SourceId(i)`.
 fn read_all(sources: Vec<Source<'_>>, names: &SourceMap, jobs: SyncSender<Job>) {
     let mut seq = 0u64;
+    let mut documents = 0u64;
     let send = |job: Job| jobs.send(job).is_ok();
     for (index, source) in sources.into_iter().enumerate() {
         let id = SourceId(u32::try_from(index).unwrap_or(u32::MAX - 1));
@@ -92,10 +96,10 @@ fn read_all(sources: Vec<Source<'_>>, names: &SourceMap, jobs: SyncSender<Job>) 
         let reader: Box<dyn Read + Send + '_> = match source {
             Source::Reader(_, reader) => reader,
             Source::Stdin => Box::new(std::io::stdin()),
-            Source::Path(path) => match std::fs::File::open(&path) {
+            Source::Path(path) => match crate::input::open_regular(&path) {
                 Ok(opened) => Box::new(opened),
                 Err(error) => {
-                    let problem = input_problem(id, format!("cannot read {file}: {error}"));
+                    let problem = input_problem(id, error.to_string());
                     if !send(Job::Failed { seq, problem }) {
                         return;
                     }
@@ -107,6 +111,15 @@ fn read_all(sources: Vec<Source<'_>>, names: &SourceMap, jobs: SyncSender<Job>) 
         let mut batch = Vec::new();
         let mut bytes = 0;
         for chunk in Splitter::new(BufReader::with_capacity(64 * 1024, reader)) {
+            documents += 1;
+            if documents > MAX_DOCUMENTS {
+                let problem = input_problem(
+                    id,
+                    format!("more than {MAX_DOCUMENTS} documents in one run; split the input"),
+                );
+                let _ = send(Job::Failed { seq, problem });
+                return;
+            }
             match chunk {
                 Ok(chunk) => {
                     bytes += chunk.text.len();

@@ -283,7 +283,8 @@ struct NodeDeserializer<'a> {
 
 impl NodeDeserializer<'_> {
     fn invalid(&self, expected: &str) -> DeError {
-        let sensitive = is_sensitive(&self.path);
+        let sensitive = is_sensitive(&self.path)
+            || matches!(&self.node.value, NodeValue::Scalar(s) if s.sensitive);
         let (found, help) = match &self.node.value {
             NodeValue::Scalar(s) if !sensitive && !matches!(s.kind, ScalarKind::Null) => {
                 let help = match (s.kind, expected) {

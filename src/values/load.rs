@@ -90,6 +90,7 @@ pub(crate) fn parse_plain_scalar(text: &str) -> Scalar {
     Scalar {
         kind,
         text: text.to_string(),
+        sensitive: false,
     }
 }
 

@@ -151,8 +151,18 @@ impl ValuesLoader {
         }
         if !problems.is_empty() {
             for problem in &mut problems {
+                let path = FieldPath::parse(&problem.path);
                 if !problem.location.is_known() {
-                    problem.location = self.tree.locate(&FieldPath::parse(&problem.path), false);
+                    problem.location = self.tree.locate(&path, false);
+                }
+                // A check may quote the value; a `--set-file` value is never shown.
+                if let Some(NodeValue::Scalar(scalar)) = self.tree.get(&path).map(|n| &n.value)
+                    && scalar.sensitive
+                {
+                    problem.sensitive = true;
+                    if !scalar.text.is_empty() {
+                        problem.message = problem.message.replace(&scalar.text, "***");
+                    }
                 }
             }
             return Err(self.invalid(problems));
@@ -212,9 +222,30 @@ impl ValuesLoader {
             .unwrap_or_default();
         let path: PathBuf = base.join(file);
         let unreadable = |message: String| {
-            problem(location, field, message)
-                .help("paths are relative to the value file that names them")
+            problem(location, field, message).help(
+                "paths are relative to the value file that names them, and stay in its folder",
+            )
         };
+        // A value file may only name files in its own folder (or below): anyone can commit
+        // a value file, and `file: /proc/self/environ` would put the CI's environment into
+        // a rendered Secret.
+        let folder = if base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            base.as_path()
+        };
+        let inside = match (folder.canonicalize(), path.canonicalize()) {
+            (Ok(folder), Ok(real)) => real.starts_with(folder),
+            (_, Err(err)) => {
+                return Err(unreadable(format!("cannot read {}: {err}", path.display())));
+            }
+            (Err(_), _) => false,
+        };
+        if !inside || Path::new(file).is_absolute() {
+            return Err(unreadable(format!(
+                "{file} is outside the folder of the value file that names it"
+            )));
+        }
         let bytes = crate::input::read_limited(&path, MAX_VALUES_FILE_BYTES)
             .map_err(|err| unreadable(err.to_string()))?;
         String::from_utf8(bytes)

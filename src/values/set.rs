@@ -85,43 +85,83 @@ fn bad(flag: &SetFlag, message: impl Into<String>) -> Error {
     }
 }
 
-/// The flag's text with the values of secret keys replaced by `*` (same length, so positions
-/// in it stay true). With `--set-json`, everything after a secret key is masked, as JSON
-/// values may hold commas.
+/// The flag's text with the value of every secret key (under `secrets` or `tlsSecrets`)
+/// replaced by `*`. A secret's value runs to the next comma that starts another `key=`
+/// assignment outside braces (or to the end of the flag; with `--set-json`, always to the
+/// end), so commas, `{a,b}` lists and escapes inside it are masked too. The masked text has
+/// the same length, so positions in it stay true.
 pub(crate) fn redacted(flag: &SetFlag) -> String {
     let text = &flag.text;
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
-    loop {
+    while !rest.is_empty() {
         let (segment, after) = match split_unescaped(rest, &[',']) {
-            Some((segment, after)) => (segment, Some(&after[1..])),
-            None => (rest, None),
+            Some((segment, after)) => (segment, &after[1..]),
+            None => (rest, ""),
         };
         let key = segment.split('=').next().unwrap_or_default();
         let root = key.split(['.', '[']).next().unwrap_or_default();
         let secret = is_sensitive(&FieldPath::root().key(root));
-        match segment.split_once('=') {
-            Some((key, value)) if secret => {
-                out.push_str(key);
-                out.push('=');
-                if flag.kind == SetKind::Json {
-                    let masked_len =
-                        value.chars().count() + after.map_or(0, |a| a.chars().count() + 1);
-                    out.extend(std::iter::repeat_n('*', masked_len));
-                    return out;
+        match segment.find('=') {
+            Some(equals) if secret => {
+                let value_start = equals + 1;
+                let end = if flag.kind == SetKind::Json {
+                    rest.len()
+                } else {
+                    secret_value_end(rest, value_start)
+                };
+                out.push_str(&rest[..value_start]);
+                out.extend(std::iter::repeat_n(
+                    '*',
+                    rest[value_start..end].chars().count(),
+                ));
+                rest = &rest[end..];
+                if let Some(next) = rest.strip_prefix(',') {
+                    out.push(',');
+                    rest = next;
                 }
-                out.extend(std::iter::repeat_n('*', value.chars().count()));
             }
-            _ => out.push_str(segment),
-        }
-        match after {
-            Some(after) => {
+            _ => {
+                out.push_str(segment);
+                if after.is_empty() && segment.len() == rest.len() {
+                    break;
+                }
                 out.push(',');
                 rest = after;
             }
-            None => return out,
         }
     }
+    out
+}
+
+/// Where the value that starts at `start` of `text` ends: at the first unescaped comma
+/// outside braces that is followed by `path=`, or at the end.
+fn secret_value_end(text: &str, start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for (i, c) in text[start..].char_indices() {
+        let at = start + i;
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 && starts_assignment(&text[at + 1..]) => return at,
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+/// True when `text` starts with `path=` (a key, dots, indexes, escapes, then `=`).
+fn starts_assignment(text: &str) -> bool {
+    let key: String = text
+        .chars()
+        .take_while(|c| {
+            c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']' | '\\' | '/')
+        })
+        .collect();
+    !key.is_empty() && text[key.len()..].starts_with('=')
 }
 
 /// Splits the flag's text into assignments.
@@ -190,7 +230,10 @@ fn parse(flag: &SetFlag, id: SourceId, cwd: &Path) -> Result<Vec<Assignment>, Er
                     SetKind::Typed => parse_plain_scalar(&raw),
                     // `--set-json` values were read above; only strings get here.
                     SetKind::String | SetKind::Json => Scalar::string(raw),
-                    SetKind::File => Scalar::string(read_file(flag, cwd, &raw)?),
+                    SetKind::File => Scalar {
+                        sensitive: true,
+                        ..Scalar::string(read_file(flag, cwd, &raw)?)
+                    },
                 };
                 (
                     Node {
@@ -272,8 +315,21 @@ fn unescape(text: &str) -> String {
     out
 }
 
+/// The deepest `--set` path, as Helm's: `a.b.c...` with more levels is refused.
+const MAX_PATH_DEPTH: usize = 30;
+
 /// Parses `a.b[0].c` (with `\.` for a literal dot) into a path.
 fn parse_path(flag: &SetFlag, key: &str) -> Result<FieldPath, Error> {
+    let levels = split_unescaped_count(key);
+    if levels > MAX_PATH_DEPTH {
+        return Err(bad(
+            flag,
+            format!(
+                "the path has {levels} levels; a `--set` path may have {MAX_PATH_DEPTH} at most"
+            ),
+        ));
+    }
+    let key = &*crate::diagnostic::shorten(key, 200);
     let mut path = FieldPath::root();
     let mut current = String::new();
     let mut chars = key.chars().peekable();
@@ -329,6 +385,21 @@ fn parse_path(flag: &SetFlag, key: &str) -> Result<FieldPath, Error> {
         return Err(bad(flag, format!("empty key in `{key}`")));
     }
     Ok(path)
+}
+
+/// The levels of a path: unescaped dots and list indexes, plus one.
+fn split_unescaped_count(key: &str) -> usize {
+    let mut levels = 1;
+    let mut escaped = false;
+    for c in key.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '.' | '[' => levels += 1,
+            _ => {}
+        }
+    }
+    levels
 }
 
 /// Sets `value` at `path`, creating mappings on the way; `null` deletes the key.
@@ -573,8 +644,21 @@ mod tests {
         );
         let json = SetFlag::new(SetKind::Json, r#"tlsSecrets={"a":{"cert":"PEM,x"}}"#);
         assert!(!redacted(&json).contains("PEM"));
-        let err = run("", &[(SetKind::Typed, "secrets.apiKey.value=hunter2,oops")]).unwrap_err();
-        assert!(!err.contains("hunter2"), "{err}");
+        for text in [
+            "secrets.apiKey.value=p4ss,SECRET",
+            "secrets.apiKey.value={p4ss,SECRET}",
+            "secrets.apiKey.value=p4ss\\,SECRET",
+            "a=1,secrets.k.value=x\\=SECRET",
+        ] {
+            let shown = redacted(&SetFlag::new(SetKind::Typed, text));
+            assert!(
+                !shown.contains("SECRET") && !shown.contains("p4ss"),
+                "{shown}"
+            );
+            assert_eq!(shown.chars().count(), text.chars().count());
+            let err = run("", &[(SetKind::Typed, text)]).err().unwrap_or_default();
+            assert!(!err.contains("SECRET"), "{err}");
+        }
     }
 
     #[test]

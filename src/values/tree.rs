@@ -40,6 +40,17 @@ impl Node {
         location
     }
 
+    /// The text of every scalar that is secret wherever it lands (`--set-file` contents).
+    pub fn sensitive_texts(&self) -> Vec<String> {
+        self.leaves()
+            .into_iter()
+            .filter_map(|(_, node)| match &node.value {
+                NodeValue::Scalar(scalar) if scalar.sensitive => Some(scalar.text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Every leaf (scalar or empty collection) with its path, in document order.
     pub fn leaves(&self) -> Vec<(FieldPath, &Node)> {
         let mut leaves = Vec::new();
@@ -66,14 +77,13 @@ impl Node {
     }
 }
 
-#[cfg(test)]
 impl Node {
     /// The node at `path`, if every step exists.
     pub fn get(&self, path: &FieldPath) -> Option<&Node> {
         path.segments()
             .iter()
             .try_fold(self, |node, segment| match (segment, &node.value) {
-                (Segment::Key(key), _) => node.get_key(key),
+                (Segment::Key(key), _) => node.entry(key).map(|entry| &entry.value),
                 (Segment::Index(index), NodeValue::Seq(items)) => items.get(*index),
                 _ => None,
             })

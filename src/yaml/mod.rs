@@ -94,6 +94,22 @@ impl Error {
     pub fn help(&self) -> Option<String> {
         self.kind.help()
     }
+
+    /// The message with `hide` applied to the parts that come from the input (a key, a
+    /// tag), for text that may hold secret values (template output).
+    pub(crate) fn message_hiding(&self, hide: impl Fn(&str) -> String) -> String {
+        match &self.kind {
+            ErrorKind::DuplicateKey { key } => ErrorKind::DuplicateKey { key: hide(key) }.message(),
+            ErrorKind::UnsupportedTag { tag } => {
+                ErrorKind::UnsupportedTag { tag: hide(tag) }.message()
+            }
+            ErrorKind::NotRepresentable { text } => {
+                ErrorKind::NotRepresentable { text: hide(text) }.message()
+            }
+            ErrorKind::Syntax { detail, .. } => detail.clone(),
+            other => other.message(),
+        }
+    }
 }
 
 /// The kinds of [`Error`].

@@ -54,6 +54,9 @@ pub struct Scalar {
     pub kind: ScalarKind,
     /// The scalar as written (for quoted strings: the content without quotes).
     pub text: String,
+    /// True when the text is secret wherever it lands (the content of a `--set-file`):
+    /// messages never quote it.
+    pub sensitive: bool,
 }
 
 /// The YAML type of a scalar (YAML 1.1 booleans and octals, as Kubernetes reads them).
@@ -79,6 +82,7 @@ impl Scalar {
         Scalar {
             kind: ScalarKind::Str,
             text: text.into(),
+            sensitive: false,
         }
     }
 
@@ -138,10 +142,12 @@ impl Node {
             Value::Null => NodeValue::Scalar(Scalar {
                 kind: ScalarKind::Null,
                 text: "null".into(),
+                sensitive: false,
             }),
             Value::Bool(b) => NodeValue::Scalar(Scalar {
                 kind: ScalarKind::Bool(*b),
                 text: b.to_string(),
+                sensitive: false,
             }),
             Value::Number(n) => {
                 let kind = if let Some(i) = n.as_i64() {
@@ -154,6 +160,7 @@ impl Node {
                 NodeValue::Scalar(Scalar {
                     kind,
                     text: n.to_string(),
+                    sensitive: false,
                 })
             }
             Value::String(s) => NodeValue::Scalar(Scalar::string(s.clone())),
@@ -182,11 +189,6 @@ impl Node {
 
 #[cfg(test)]
 impl Node {
-    /// The value under `key`, if this is a mapping that has it.
-    pub fn get_key(&self, key: &str) -> Option<&Node> {
-        self.entry(key).map(|entry| &entry.value)
-    }
-
     /// The tree as JSON, typed the way YAML types it (for templates and schemas).
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value;
@@ -289,6 +291,7 @@ impl Build for TreeBuilder {
             value: NodeValue::Scalar(Scalar {
                 kind: kind_of(resolved),
                 text,
+                sensitive: false,
             }),
             location: self.location(scalar.at),
         })

@@ -157,6 +157,17 @@ fn fail(message: String) -> Result<Value, Error> {
 thread_local! {
     /// Names of the templates `include` is rendering, outermost first.
     static INCLUDE_STACK: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// `include` calls and bytes they returned since the current template started: each
+    /// include is a render with its own fuel, so these bound what includes can add up to.
+    static INCLUDE_SPENT: RefCell<(usize, usize)> = const { RefCell::new((0, 0)) };
+}
+
+/// The most `include` calls one template render may make.
+const MAX_INCLUDES: usize = 10_000;
+
+/// Resets the include budget: call before rendering each template.
+pub(crate) fn start_render() {
+    INCLUDE_SPENT.with(|spent| *spent.borrow_mut() = (0, 0));
 }
 
 /// `{{ include("_helpers.yaml") | nindent(4) }}`: renders another template of the chart
@@ -176,6 +187,20 @@ fn include(state: &State<'_, '_>, name: String, context: Option<Value>) -> Resul
             ),
         ));
     }
+    let over_budget = INCLUDE_SPENT.with(|spent| {
+        let mut spent = spent.borrow_mut();
+        spent.0 += 1;
+        spent.0 > MAX_INCLUDES || spent.1 > super::MAX_OUTPUT_BYTES
+    });
+    if over_budget {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "`include` called more than {MAX_INCLUDES} times or returned more than {} MiB in one template",
+                super::MAX_OUTPUT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
     let template = state.env().get_template(&name)?;
     let context = context.unwrap_or_else(|| {
         minijinja::context! {
@@ -190,7 +215,9 @@ fn include(state: &State<'_, '_>, name: String, context: Option<Value>) -> Resul
     INCLUDE_STACK.with(|stack| {
         stack.borrow_mut().pop();
     });
-    result.map(|text| text.trim_end_matches('\n').to_string())
+    let text = result?;
+    INCLUDE_SPENT.with(|spent| spent.borrow_mut().1 += text.len());
+    Ok(text.trim_end_matches('\n').to_string())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 
 mod functions;
 mod markers;
+mod scrub;
 
 pub use functions::MAX_INCLUDE_DEPTH;
 
@@ -33,8 +34,21 @@ pub struct TemplateError(pub Diagnostics);
 /// Largest template file read.
 const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 
-/// Instructions a template may run before it is stopped (bounds runaway loops).
-const FUEL: u64 = 50_000_000;
+/// The work a template may do before it is stopped: minijinja charges one fuel per
+/// instruction and one per 64 bytes of data it produces, so this bounds runaway loops and
+/// strings that double in size alike (at most about 128 MiB of data per template).
+const FUEL: u64 = 2_000_000;
+
+/// The most a template may write: a manifest is a few KB.
+pub(crate) const MAX_OUTPUT_BYTES: usize = 16 * 1024 * 1024;
+
+/// The longest `{{ ... }}` or `{% ... %}` tag: longer ones are refused before minijinja
+/// parses them, because a very long expression (`1 + 1 + ...` with 30,000 terms) nests
+/// the syntax tree so deep that compiling it would exhaust the stack.
+const MAX_TAG_BYTES: usize = 20_000;
+
+/// How deep macros and `{% include %}` may call each other.
+const RECURSION_LIMIT: usize = 100;
 
 /// One template file of a chart.
 #[derive(Debug, Clone)]
@@ -196,13 +210,35 @@ impl Templates {
             .iter()
             .map(|f| sources.add(f.display.clone(), f.source.as_str()))
             .collect();
+        let too_long: Vec<Diagnostic> = files
+            .iter()
+            .zip(&ids)
+            .filter_map(|(file, id)| {
+                let (line, column) = longest_tag_over(&file.source, MAX_TAG_BYTES)?;
+                Some(
+                    Diagnostic::error(
+                        Check::Template,
+                        format!("a tag longer than {MAX_TAG_BYTES} bytes"),
+                    )
+                    .at(Location {
+                        source: *id,
+                        line,
+                        column,
+                    })
+                    .help("split the expression into several `{% set %}` steps or a macro"),
+                )
+            })
+            .collect();
+        if !too_long.is_empty() {
+            return Err(TemplateError(Diagnostics::new(too_long, sources)));
+        }
         let mut templates = Templates {
             files,
             sources,
             ids,
             env: None,
         };
-        match templates.environment(false) {
+        match templates.compile_with_room(false) {
             Ok(env) => templates.env = Some(Arc::new(env)),
             Err(err) => {
                 let reporter = templates.reporter(&[]);
@@ -215,11 +251,31 @@ impl Templates {
         Ok(templates)
     }
 
-    fn reporter<'a>(&'a self, secrets: &'a [String]) -> Reporter<'a> {
+    /// Builds the environment on a thread with a known, large stack: minijinja's compiler
+    /// recurses over the syntax tree, whose depth the tag length bounds.
+    fn compile_with_room(&self, marked: bool) -> Result<Environment<'static>, minijinja::Error> {
+        const COMPILER_STACK: usize = 64 * 1024 * 1024;
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("tack-templates".into())
+                .stack_size(COMPILER_STACK)
+                .spawn_scoped(scope, || self.environment(marked))
+                .map_err(|err| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("cannot start the template compiler: {err}"),
+                    )
+                })?
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
+    fn reporter(&self, secrets: &[String]) -> Reporter<'_> {
         Reporter {
             files: &self.files,
             ids: &self.ids,
-            secrets,
+            scrubber: scrub::Scrubber::new(secrets),
         }
     }
 
@@ -257,12 +313,18 @@ impl Templates {
             if file.is_partial() {
                 continue;
             }
+            functions::start_render();
+            let mut output = LimitedOutput::default();
             let rendered = env
                 .get_template(&file.name)
-                .and_then(|template| template.render(&ctx));
-            let output = match rendered {
-                Ok(output) => output,
-                Err(err) => {
+                .and_then(|template| template.render_captured_to(&ctx, &mut output).map(drop));
+            let output = match (rendered, output.overflowed) {
+                (_, true) => {
+                    problems.push(reporter.too_large(index));
+                    continue;
+                }
+                (Ok(_), false) => String::from_utf8_lossy(&output.bytes).into_owned(),
+                (Err(err), false) => {
                     problems.push(reporter.problem(&err));
                     continue;
                 }
@@ -275,7 +337,9 @@ impl Templates {
                         value,
                     }))
                 }
-                Err((line, message)) => {
+                Err(error) => {
+                    let line = error.line.max(1);
+                    let message = error.message_hiding(|text| reporter.scrub(text));
                     let origin = self.locate_output_line(index, &ctx, line);
                     problems.push(reporter.output_problem(index, origin, line, &message));
                 }
@@ -298,6 +362,7 @@ impl Templates {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(|_| AutoEscape::None);
         env.set_fuel(Some(FUEL));
+        env.set_recursion_limit(RECURSION_LIMIT);
         let syntax = minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
             .lstrip_blocks(true)
@@ -333,7 +398,7 @@ impl Templates {
         ctx: &minijinja::Value,
         line: u32,
     ) -> Option<markers::Origin> {
-        let env = self.environment(true).ok()?;
+        let env = self.compile_with_room(true).ok()?;
         let output = env
             .get_template(&self.files.get(index)?.name)
             .ok()?
@@ -347,21 +412,85 @@ impl Templates {
     }
 }
 
+/// Template output, refusing to grow past [`MAX_OUTPUT_BYTES`].
+#[derive(Default)]
+struct LimitedOutput {
+    bytes: Vec<u8>,
+    overflowed: bool,
+}
+
+impl std::io::Write for LimitedOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_OUTPUT_BYTES {
+            self.overflowed = true;
+            return Err(std::io::Error::other("template output too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The line and column of the first `{{ }}` or `{% %}` tag of `source` longer than
+/// `limit` bytes (comments and `{% raw %}` bodies are not parsed, so they do not count).
+fn longest_tag_over(source: &str, limit: usize) -> Option<(u32, u32)> {
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    while let Some(offset) = source[i..].find('{') {
+        let start = i + offset;
+        let close = match bytes.get(start + 1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            Some(b'#') => "#}",
+            _ => {
+                i = start + 1;
+                continue;
+            }
+        };
+        let body_start = start + 2;
+        let end = source[body_start..]
+            .find(close)
+            .map_or(source.len(), |e| body_start + e + 2);
+        let tag = &source[start..end];
+        if close == "%}"
+            && tag
+                .trim_start_matches("{%")
+                .trim_start_matches('-')
+                .trim_start()
+                .starts_with("raw")
+        {
+            // Skip to the end of the raw block: its body is text.
+            i = source[end..]
+                .find("endraw")
+                .map_or(source.len(), |e| end + e + "endraw".len());
+            continue;
+        }
+        if close != "#}" && tag.len() > limit {
+            let before = &source[..start];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return Some((
+                u32::try_from(line).unwrap_or(u32::MAX),
+                u32::try_from(column).unwrap_or(u32::MAX),
+            ));
+        }
+        i = end.max(start + 1);
+    }
+    None
+}
+
 /// Parses template output into documents with their start lines, read as Kubernetes reads
 /// manifests. Empty documents are skipped; the first error stops.
-fn parse_documents(output: &str) -> Result<Vec<(u32, serde_json::Value)>, (u32, String)> {
+fn parse_documents(output: &str) -> Result<Vec<(u32, serde_json::Value)>, crate::yaml::Error> {
     let mut documents = Vec::new();
     for parsed in read_documents(output, 1, &Limits::MANIFESTS) {
         match parsed {
             Parsed::Document(document) => documents.push((document.line, document.value)),
             Parsed::Empty => {}
-            Parsed::Error(error) => {
-                let message = match &error.kind {
-                    crate::yaml::ErrorKind::Syntax { detail, .. } => detail.clone(),
-                    _ => error.to_string(),
-                };
-                return Err((error.line.max(1), message));
-            }
+            Parsed::Error(error) => return Err(error),
         }
     }
     Ok(documents)
@@ -371,17 +500,12 @@ fn parse_documents(output: &str) -> Result<Vec<(u32, serde_json::Value)>, (u32, 
 struct Reporter<'a> {
     files: &'a [TemplateFile],
     ids: &'a [SourceId],
-    secrets: &'a [String],
+    scrubber: scrub::Scrubber,
 }
 
 impl Reporter<'_> {
     fn scrub(&self, text: &str) -> String {
-        self.secrets
-            .iter()
-            .filter(|s| s.len() >= 3)
-            .fold(text.to_string(), |text, secret| {
-                text.replace(secret.as_str(), "***")
-            })
+        self.scrubber.scrub(text)
     }
 
     fn location(
@@ -427,7 +551,21 @@ impl Reporter<'_> {
     fn problem(&self, err: &minijinja::Error) -> Diagnostic {
         let (inner, depth) = Self::innermost(err);
         let kind = inner.kind();
-        let detail = inner.detail().map(|d| self.scrub(d));
+        // Messages of these kinds come from the template's text (names, syntax); every
+        // other one may carry values, which are scrubbed of secrets.
+        let from_text = matches!(
+            kind,
+            minijinja::ErrorKind::UndefinedError
+                | minijinja::ErrorKind::SyntaxError
+                | minijinja::ErrorKind::TemplateNotFound
+        );
+        let detail = inner.detail().map(|d| {
+            if from_text {
+                d.to_string()
+            } else {
+                self.scrub(d)
+            }
+        });
         let (message, help) = match kind {
             minijinja::ErrorKind::UndefinedError => (
                 format!("undefined: {}", detail.unwrap_or_else(|| "a value is undefined".to_string())),
@@ -442,8 +580,8 @@ impl Reporter<'_> {
                 Some(format!("templates of this chart: {}", self.names())),
             ),
             minijinja::ErrorKind::OutOfFuel => (
-                "the template ran too long (an endless loop?)".to_string(),
-                None,
+                "the template did too much work: a loop that runs too long, or a value that keeps growing".to_string(),
+                Some("templates may run about 2 million steps and make about 128 MiB of data".to_string()),
             ),
             _ if depth >= 40 || detail.as_deref().is_some_and(|d| d.contains("recursion")) => (
                 format!("include recursion: {}", detail.unwrap_or_else(|| kind.to_string())),
@@ -498,10 +636,23 @@ impl Reporter<'_> {
         };
         Diagnostic::error(
             Check::Template,
-            format!("the template's output is not valid YAML: {} (output line {output_line})", self.scrub(message)),
+            format!("the template's output is not valid YAML: {message} (output line {output_line})"),
         )
         .at(location)
         .help("this template line wrote the bad output; check indentation (`nindent`) and quoting (`quote`)")
+    }
+
+    /// A template whose output passed [`MAX_OUTPUT_BYTES`].
+    fn too_large(&self, index: usize) -> Diagnostic {
+        Diagnostic::error(
+            Check::Template,
+            format!(
+                "the template wrote more than {} MiB; a manifest is a few KB",
+                MAX_OUTPUT_BYTES / (1024 * 1024)
+            ),
+        )
+        .at(Location::file(self.ids[index]))
+        .help("look for a loop that repeats a large value")
     }
 
     fn names(&self) -> String {

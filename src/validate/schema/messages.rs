@@ -19,8 +19,19 @@ pub(crate) fn schema_problems(
     for error in validator.iter_errors(&object.value) {
         let path = error.instance_path().as_str().to_string();
         let instance = error.instance();
+        // A Secret's values are never quoted, in messages or hints.
+        let secret = is_secret_data(object, &path);
         let problem = |path: String, message: String, hint: Option<String>| {
-            object.problem(Severity::Error, Check::Schema, path, message, hint)
+            object
+                .problem(Severity::Error, Check::Schema, path, message, hint)
+                .sensitive(secret)
+        };
+        let describe = |value: &Value| {
+            if secret {
+                describe_type(value).to_string()
+            } else {
+                describe(value)
+            }
         };
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -66,7 +77,7 @@ pub(crate) fn schema_problems(
                         names.join(" or "),
                         describe(instance)
                     ),
-                    type_hint(&expected, instance),
+                    type_hint(&expected, instance).filter(|_| !secret),
                 ));
             }
             ValidationErrorKind::Enum { options } => {
@@ -80,7 +91,7 @@ pub(crate) fn schema_problems(
                     })
                     .unwrap_or_default();
                 let quoted: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
-                let hint = instance.as_str().and_then(|found| {
+                let hint = instance.as_str().filter(|_| !secret).and_then(|found| {
                     allowed
                         .iter()
                         .find(|a| a.eq_ignore_ascii_case(found))
@@ -135,6 +146,12 @@ pub(crate) fn schema_problems(
                     Some("write it like 2024-01-31T12:00:00Z".into()),
                 ));
             }
+            // jsonschema's own message quotes the value.
+            _ if secret => problems.push(problem(
+                path,
+                "the value does not match the schema (a Secret's values are not shown)".into(),
+                None,
+            )),
             _ => problems.push(problem(path, error.to_string(), None)),
         }
     }
@@ -150,6 +167,26 @@ fn type_name(t: JsonType) -> &'static str {
         JsonType::String => "a string",
         JsonType::Array => "a list",
         JsonType::Object => "a mapping",
+    }
+}
+
+/// True for a path under a Secret's `data` or `stringData`.
+fn is_secret_data(object: &Object, path: &str) -> bool {
+    object.kind() == "Secret"
+        && ["/data", "/stringData"]
+            .iter()
+            .any(|section| path == *section || path.starts_with(&format!("{section}/")))
+}
+
+/// A value's type in words, without the value: `a string`, `a number`.
+fn describe_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
     }
 }
 
