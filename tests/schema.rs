@@ -3,7 +3,6 @@
 mod common;
 
 use common::{compare, root, tack};
-use tack::source::SourceMap;
 
 #[test]
 fn checked_in_schema_is_current() {
