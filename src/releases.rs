@@ -134,6 +134,24 @@ impl Releases {
         let bytes =
             crate::input::read_limited(path, MAX_RELEASES_FILE_BYTES).map_err(Error::Read)?;
         let text = String::from_utf8(bytes).map_err(|_| Error::NotText(path.to_path_buf()))?;
+        Releases::parse(path, &text)
+    }
+
+    /// Reads and checks the text of a releases file that lives at `path` (paths in it are
+    /// relative to its folder), as [`Releases::load`] does after reading it.
+    ///
+    /// # Errors
+    /// The text has mistakes.
+    ///
+    /// ```
+    /// use tack::releases::Releases;
+    /// let text = "releases:\n  - {name: mnist, chart: charts/model-serving}\n";
+    /// let releases = Releases::parse("tack.yaml".as_ref(), text)?;
+    /// assert_eq!(releases.entries()[0].name, "mnist");
+    /// assert!(Releases::parse("tack.yaml".as_ref(), "releases: []\n").is_err());
+    /// # Ok::<(), tack::releases::Error>(())
+    /// ```
+    pub fn parse(path: &Path, text: &str) -> Result<Releases, Error> {
         let mut sources = SourceMap::new();
         let name = path.display().to_string();
         let invalid = |mut problems: Vec<Diagnostic>, sources: &SourceMap| {

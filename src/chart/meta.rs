@@ -60,6 +60,24 @@ pub struct Maintainer {
     pub url: Option<String>,
 }
 
+impl ChartMeta {
+    /// Parses and checks the text of a `Chart.yaml`; `name` is how messages refer to it.
+    ///
+    /// # Errors
+    /// Every mistake, as [`Error::Invalid`].
+    ///
+    /// ```
+    /// use tack::chart::ChartMeta;
+    /// let meta = ChartMeta::parse("Chart.yaml", "name: demo\nversion: 0.1.0\n")?;
+    /// assert_eq!(meta.name, "demo");
+    /// assert!(ChartMeta::parse("Chart.yaml", "name: demo\nversoin: 0.1.0\n").is_err());
+    /// # Ok::<(), tack::chart::Error>(())
+    /// ```
+    pub fn parse(name: &str, text: &str) -> Result<ChartMeta, Error> {
+        parse(name, text)
+    }
+}
+
 /// Parses and checks `Chart.yaml`.
 pub(super) fn parse(name: &str, text: &str) -> Result<ChartMeta, Error> {
     let mut sources = SourceMap::new();
