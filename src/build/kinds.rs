@@ -19,6 +19,10 @@ pub enum ServiceType {
 
 impl ServiceType {
     /// The Kubernetes spelling.
+    ///
+    /// ```
+    /// assert_eq!(tack::build::ServiceType::NodePort.as_str(), "NodePort");
+    /// ```
     pub fn as_str(&self) -> &'static str {
         match self {
             ServiceType::ClusterIP => "ClusterIP",
@@ -42,6 +46,10 @@ pub enum PathType {
 
 impl PathType {
     /// The Kubernetes spelling.
+    ///
+    /// ```
+    /// assert_eq!(tack::build::PathType::Exact.as_str(), "Exact");
+    /// ```
     pub fn as_str(&self) -> &'static str {
         match self {
             PathType::Prefix => "Prefix",
@@ -64,6 +72,10 @@ pub enum PullPolicy {
 
 impl PullPolicy {
     /// The Kubernetes spelling.
+    ///
+    /// ```
+    /// assert_eq!(tack::build::PullPolicy::Never.as_str(), "Never");
+    /// ```
     pub fn as_str(&self) -> &'static str {
         match self {
             PullPolicy::Always => "Always",
