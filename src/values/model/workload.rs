@@ -46,6 +46,10 @@ pub enum Protocol {
 
 impl Protocol {
     /// The Kubernetes spelling.
+    ///
+    /// ```
+    /// assert_eq!(tack::values::Protocol::Sctp.as_str(), "SCTP");
+    /// ```
     pub fn as_str(&self) -> &'static str {
         match self {
             Protocol::Tcp => "TCP",
