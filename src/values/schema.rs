@@ -82,6 +82,13 @@ fn plain_enum(schema: &mut Schema) {
 }
 
 /// [`values_schema`] as pretty-printed JSON with a final newline, as checked in.
+///
+/// ```
+/// let text = tack::values::values_schema_text();
+/// assert!(text.ends_with("}\n"));
+/// assert_eq!(serde_json::from_str::<serde_json::Value>(&text)?, tack::values::values_schema());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 pub fn values_schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&values_schema()).unwrap_or_default();
     text.push('\n');
