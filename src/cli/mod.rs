@@ -79,6 +79,15 @@ enum Command {
 }
 
 /// Parses the command line, runs the command and returns its exit code.
+///
+/// This is all `main.rs` does. (Not run here: it reads the process's own arguments, prints,
+/// and, depending on the command, writes files.)
+///
+/// ```no_run
+/// fn main() -> std::process::ExitCode {
+///     tack::cli::run()
+/// }
+/// ```
 pub fn run() -> ExitCode {
     let matches = match Cli::command().try_get_matches() {
         Ok(matches) => matches,
