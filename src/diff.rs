@@ -8,6 +8,16 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// One difference between two renders.
+///
+/// ```
+/// use tack::{App, Release};
+/// let before = Release::new("prod", App::new("mnist", "mnist:1").replicas(3)).render()?;
+/// let after = Release::new("prod", App::new("mnist", "mnist:1").replicas(5)).render()?;
+/// let changes = tack::diff::diff(&before, &after);
+/// assert_eq!(changes[0].object, "Deployment/mnist");
+/// assert_eq!(changes[0].to_string(), "Deployment/mnist: spec.replicas 3 -> 5");
+/// # Ok::<(), tack::release::InvalidApp>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     /// The object, `Kind/namespace/name` or `Kind/name`.
@@ -17,6 +27,17 @@ pub struct Change {
 }
 
 /// How an object changed.
+///
+/// ```
+/// use tack::diff::{ChangeKind, diff};
+/// use tack::{App, Release, Strategy};
+/// let release = Release::new("prod", App::new("mnist", "mnist:1"));
+/// let before = release.clone().strategy(Strategy::blue_green()).render()?;
+/// let after = release.strategy(Strategy::blue_green().preview(true)).render()?;
+/// let changes = diff(&before, &after);
+/// assert!(changes.iter().any(|c| c.object == "Service/mnist-preview" && c.what == ChangeKind::Added));
+/// # Ok::<(), tack::release::InvalidApp>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChangeKind {
     /// The object is new.
@@ -252,6 +273,17 @@ fn show(value: &Value) -> String {
 }
 
 /// Counts for a summary line: (changed objects, added, removed).
+///
+/// ```
+/// use tack::diff::{diff, summary};
+/// use tack::{App, Release, Strategy};
+/// let release = Release::new("prod", App::new("mnist", "mnist:1"));
+/// let rolling = release.clone().render()?;
+/// let blue_green = release.strategy(Strategy::blue_green()).render()?;
+/// // The Service changes; two colour Deployments replace the one Deployment.
+/// assert_eq!(summary(&diff(&rolling, &blue_green)), (1, 2, 1));
+/// # Ok::<(), tack::release::InvalidApp>(())
+/// ```
 pub fn summary(changes: &[Change]) -> (usize, usize, usize) {
     let mut changed: Vec<&str> = changes
         .iter()

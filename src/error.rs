@@ -47,6 +47,14 @@ pub enum Error {
 
 impl Error {
     /// The error as diagnostics, for printing (see [`crate::diagnostic::human`]).
+    ///
+    /// ```
+    /// use tack::{App, Error, Release};
+    /// let release = Release::new("prod", App::new("MNIST", "mnist:1"));
+    /// let error: Error = release.render().unwrap_err().into();
+    /// let all = error.diagnostics();
+    /// assert_eq!(all.items[0].path, "name");
+    /// ```
     pub fn diagnostics(&self) -> Diagnostics {
         match self {
             Error::Render(error) => error.diagnostics(),
@@ -64,6 +72,16 @@ impl Error {
 
     /// True for mistakes in the input (the command line exits with 1); false for what
     /// could not be found, read or written, and malformed flags (exit 2).
+    ///
+    /// ```
+    /// use tack::{App, Error, Release};
+    /// let release = Release::new("prod", App::new("MNIST", "mnist:1"));
+    /// let app: Error = release.render().unwrap_err().into();
+    /// assert!(app.is_invalid_input()); // a mistake in the input: exit 1
+    /// let inputs = tack::validate::collect_inputs(&["no/such.yaml".into()]);
+    /// let missing: Error = inputs.unwrap_err().into();
+    /// assert!(!missing.is_invalid_input()); // nothing to read: exit 2
+    /// ```
     pub fn is_invalid_input(&self) -> bool {
         match self {
             Error::Render(error) => error.is_invalid_input(),

@@ -10,6 +10,14 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 /// Why an input file could not be read.
+///
+/// ```
+/// use tack::input::InputError;
+/// use tack::values::{Error, ValuesLoader};
+/// let error = ValuesLoader::new().add_file("values".as_ref()).unwrap_err();
+/// assert!(matches!(error, Error::Input(InputError::NotAFile { what: "a folder", .. })));
+/// assert_eq!(error.to_string(), "values is a folder, not a regular file");
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     /// The file could not be opened or read.

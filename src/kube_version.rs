@@ -72,6 +72,15 @@ impl fmt::Display for KubeVersion {
 }
 
 /// A `--kube-version` that is not a Kubernetes version tack knows.
+///
+/// ```
+/// use tack::KubeVersion;
+/// use tack::kube_version::KubeVersionError;
+/// assert!(matches!("2.0".parse::<KubeVersion>(), Err(KubeVersionError::Malformed(_))));
+/// let too_new = "1.99".parse::<KubeVersion>().unwrap_err();
+/// assert!(matches!(too_new, KubeVersionError::TooNew(_)));
+/// assert!(too_new.to_string().contains("newer than the newest version tack knows"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KubeVersionError {
     /// Not of the form `1.33` or `1.33.0`.

@@ -10,6 +10,16 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// One combination to lint: a chart and the values layered over its defaults.
+///
+/// ```
+/// let releases = tack::releases::Releases::load("tack.yaml".as_ref())?;
+/// let targets = tack::lint::targets("charts/model-serving".as_ref(), Some(&releases));
+/// let label = "values/canary.yaml (release ml-canary/mnist-canary)";
+/// let canary = targets.iter().find(|t| t.label == label).unwrap();
+/// assert_eq!(canary.request.namespace.as_deref(), Some("ml-canary"));
+/// assert_eq!(canary.chart, std::path::Path::new("charts/model-serving"));
+/// # Ok::<(), tack::releases::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Target {
     /// The chart folder.
@@ -22,6 +32,14 @@ pub struct Target {
 }
 
 /// The outcome of one target.
+///
+/// ```
+/// use tack::lint::{run, targets};
+/// let outcomes = run(targets("charts/model-serving".as_ref(), None), &tack::Renderer::default());
+/// let outcome = &outcomes[0];
+/// assert_eq!(outcome.target.label, "values.yaml");
+/// assert!(outcome.result.as_ref().is_ok_and(|rendered| rendered.report.is_valid()));
+/// ```
 #[derive(Debug)]
 pub struct Outcome {
     /// The target.
@@ -33,6 +51,18 @@ pub struct Outcome {
 /// Finds the chart folders that `paths` belong to: a chart folder itself, or any file or
 /// folder inside one (as pre-commit passes changed files), or a value file or releases file
 /// that targets charts through `releases`. Sorted, without duplicates.
+///
+/// ```
+/// use std::path::PathBuf;
+/// let releases = tack::releases::Releases::load("tack.yaml".as_ref())?;
+/// let changed = [
+///     PathBuf::from("charts/model-serving/values.yaml"), // inside a chart
+///     PathBuf::from("values/mnist-pipeline/prod.yaml"),  // used by a release
+/// ];
+/// let charts = tack::lint::charts_for(&changed, Some(&releases));
+/// assert_eq!(charts, [PathBuf::from("charts/mnist-pipeline"), PathBuf::from("charts/model-serving")]);
+/// # Ok::<(), tack::releases::Error>(())
+/// ```
 pub fn charts_for(paths: &[PathBuf], releases: Option<&Releases>) -> Vec<PathBuf> {
     let mut charts = BTreeSet::new();
     for path in paths {
@@ -86,6 +116,15 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// The lint targets of one chart, in a fixed order.
+///
+/// ```
+/// let releases = tack::releases::Releases::load("tack.yaml".as_ref())?;
+/// let targets = tack::lint::targets("charts/mnist-pipeline".as_ref(), Some(&releases));
+/// let labels: Vec<&str> = targets.iter().map(|t| t.label.as_str()).collect();
+/// assert_eq!(labels[0], "values.yaml"); // the chart's defaults alone come first
+/// assert!(labels.contains(&"values/mnist-pipeline/prod.yaml (release ml/mnist-pipeline)"));
+/// # Ok::<(), tack::releases::Error>(())
+/// ```
 pub fn targets(chart: &Path, releases: Option<&Releases>) -> Vec<Target> {
     let base = RenderRequest::new(chart);
     let mut targets = vec![Target {
@@ -144,6 +183,16 @@ pub fn targets(chart: &Path, releases: Option<&Releases>) -> Vec<Target> {
 /// Renders every target with `renderer` on all cores (each chart is loaded once); outcomes
 /// come back in target order. A file of a chart's `values/` folder that resolves outside
 /// the chart (a symlink) is refused, not read: anyone can commit one.
+///
+/// ```
+/// let releases = tack::releases::Releases::load("tack.yaml".as_ref())?;
+/// let targets = tack::lint::targets("charts/model-serving".as_ref(), Some(&releases));
+/// let count = targets.len();
+/// let outcomes = tack::lint::run(targets, &tack::Renderer::default());
+/// assert_eq!(outcomes.len(), count);
+/// assert!(outcomes.iter().all(|outcome| outcome.result.is_ok()));
+/// # Ok::<(), tack::releases::Error>(())
+/// ```
 pub fn run(targets: Vec<Target>, renderer: &Renderer) -> Vec<Outcome> {
     let results = crate::parallel::map_in_order(&targets, |target| {
         let own_values = target.chart.join("values");

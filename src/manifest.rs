@@ -8,6 +8,15 @@ use serde_json::{Map, Value};
 use std::path::PathBuf;
 
 /// One Kubernetes object: typed when tack built it, JSON when a template wrote it.
+///
+/// ```
+/// use tack::build::ConfigMapBuilder;
+/// use tack::manifest::Object;
+/// let typed = Object::ConfigMap(Box::new(ConfigMapBuilder::new("settings").build()));
+/// let templated = Object::Other(serde_json::json!({"apiVersion": "batch/v1", "kind": "Job"}));
+/// assert_eq!(typed.to_json()["kind"], "ConfigMap");
+/// assert_eq!(templated.to_json()["kind"], "Job");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Object {
     /// A Deployment.
@@ -26,6 +35,17 @@ pub enum Object {
 
 impl Object {
     /// The object as JSON, with `apiVersion` and `kind` first and tidy metadata.
+    ///
+    /// ```
+    /// use tack::build::ServiceBuilder;
+    /// use tack::manifest::Object;
+    /// let service = ServiceBuilder::new("mnist").namespace("ml").build();
+    /// let json = Object::Service(Box::new(service)).to_json();
+    /// let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+    /// assert_eq!(keys[..3], ["apiVersion", "kind", "metadata"]);
+    /// let metadata: Vec<&String> = json["metadata"].as_object().unwrap().keys().collect();
+    /// assert_eq!(metadata, ["name", "namespace"]);
+    /// ```
     pub fn to_json(&self) -> Value {
         let value = match self {
             Object::Deployment(o) => serde_json::to_value(o),
@@ -86,6 +106,13 @@ fn move_to_front(map: &mut Map<String, Value>, keys: &[&str]) {
 }
 
 /// Output that could not be written.
+///
+/// ```
+/// // A file is in the way of the output folder.
+/// let error = tack::output::OutputDir::new("Cargo.toml".as_ref()).unwrap_err();
+/// assert_eq!(error.path, std::path::Path::new("Cargo.toml"));
+/// assert!(error.to_string().starts_with("cannot write Cargo.toml: it is not a folder"));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write {}: {source}", path.display())]
 pub struct WriteError {
@@ -97,6 +124,15 @@ pub struct WriteError {
 }
 
 /// One object of the rendered set and where it came from.
+///
+/// ```
+/// use tack::build::ServiceBuilder;
+/// use tack::manifest::{Manifest, Object};
+/// let service = ServiceBuilder::new("mnist").namespace("ml").build();
+/// let manifest = Manifest::new("model-serving/canary", Object::Service(Box::new(service)));
+/// assert_eq!(manifest.display_name(), "Service/ml/mnist");
+/// assert!(manifest.to_yaml().starts_with("---\n# Source: model-serving/canary\napiVersion: v1\n"));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Manifest {
     source: String,
@@ -106,6 +142,13 @@ pub struct Manifest {
 
 impl Manifest {
     /// An object and its origin, printed as `# Source: <source>`.
+    ///
+    /// ```
+    /// use tack::manifest::{Manifest, Object};
+    /// let job = serde_json::json!({"kind": "Job", "metadata": {"name": "train"}});
+    /// let manifest = Manifest::new("mnist-pipeline/templates/job.yaml", Object::Other(job));
+    /// assert_eq!((manifest.kind(), manifest.name()), ("Job", "train"));
+    /// ```
     pub fn new(source: impl Into<String>, object: Object) -> Self {
         let json = object.to_json();
         Manifest {
@@ -116,37 +159,97 @@ impl Manifest {
     }
 
     /// Where the object came from, e.g. `model-serving/canary`.
+    ///
+    /// ```
+    /// use tack::{App, Release};
+    /// let release = Release::new("prod", App::new("mnist", "mnist:1")).chart("model-serving");
+    /// let manifests = release.render()?;
+    /// assert!(manifests.iter().all(|m| m.source() == "model-serving/rollingUpdate"));
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
     pub fn source(&self) -> &str {
         &self.source
     }
 
     /// The object.
+    ///
+    /// ```
+    /// use tack::build::SecretBuilder;
+    /// use tack::manifest::{Manifest, Object};
+    /// let secret = SecretBuilder::opaque("api").build();
+    /// let manifest = Manifest::new("demo", Object::Secret(Box::new(secret)));
+    /// let Object::Secret(secret) = manifest.object() else { panic!("a Secret") };
+    /// assert_eq!(secret.type_.as_deref(), Some("Opaque"));
+    /// ```
     pub fn object(&self) -> &Object {
         &self.object
     }
 
     /// The object as JSON (computed once).
+    ///
+    /// ```
+    /// use tack::build::DeploymentBuilder;
+    /// use tack::manifest::{Manifest, Object};
+    /// let deployment = DeploymentBuilder::new("mnist").replicas(3).build();
+    /// let manifest = Manifest::new("demo", Object::Deployment(Box::new(deployment)));
+    /// assert_eq!(manifest.json()["spec"]["replicas"], 3);
+    /// ```
     pub fn json(&self) -> &Value {
         &self.json
     }
 
     /// True for objects tack built from k8s-openapi types (not written by a template):
     /// their structure is that of the Kubernetes schema by construction.
+    ///
+    /// ```
+    /// use tack::build::ConfigMapBuilder;
+    /// use tack::manifest::{Manifest, Object};
+    /// let config = ConfigMapBuilder::new("a").build();
+    /// let typed = Manifest::new("demo", Object::ConfigMap(Box::new(config)));
+    /// let templated = Manifest::new("demo", Object::Other(serde_json::json!({"kind": "ConfigMap"})));
+    /// assert!(typed.is_typed() && !templated.is_typed());
+    /// ```
     pub fn is_typed(&self) -> bool {
         !matches!(self.object, Object::Other(_))
     }
 
     /// The object as a document for the validator.
+    ///
+    /// ```
+    /// use tack::build::ConfigMapBuilder;
+    /// use tack::manifest::{Manifest, Object};
+    /// let config = ConfigMapBuilder::new("a").build();
+    /// let manifest = Manifest::new("demo", Object::ConfigMap(Box::new(config)));
+    /// let report = tack::Validator::default().validate_objects(&[manifest.document()]);
+    /// assert!(report.is_valid());
+    /// ```
     pub fn document(&self) -> crate::validate::Document {
         crate::validate::Document::new(self.json.clone(), self.source.as_str(), 0)
     }
 
     /// The object's `kind`.
+    ///
+    /// ```
+    /// use tack::build::IngressBuilder;
+    /// use tack::manifest::{Manifest, Object};
+    /// let ingress = IngressBuilder::new("mnist").build();
+    /// let manifest = Manifest::new("demo", Object::Ingress(Box::new(ingress)));
+    /// assert_eq!(manifest.kind(), "Ingress");
+    /// assert_eq!(Manifest::new("demo", Object::Other(serde_json::json!({}))).kind(), "");
+    /// ```
     pub fn kind(&self) -> &str {
         self.json.get("kind").and_then(Value::as_str).unwrap_or("")
     }
 
     /// The object's `metadata.name`.
+    ///
+    /// ```
+    /// use tack::build::ServiceBuilder;
+    /// use tack::manifest::{Manifest, Object};
+    /// let service = ServiceBuilder::new("mnist").build();
+    /// let manifest = Manifest::new("demo", Object::Service(Box::new(service)));
+    /// assert_eq!(manifest.name(), "mnist");
+    /// ```
     pub fn name(&self) -> &str {
         self.json
             .pointer("/metadata/name")
@@ -155,6 +258,14 @@ impl Manifest {
     }
 
     /// The object's `metadata.namespace`, if set.
+    ///
+    /// ```
+    /// use tack::build::ServiceBuilder;
+    /// use tack::manifest::{Manifest, Object};
+    /// let manifest = |b: ServiceBuilder| Manifest::new("demo", Object::Service(Box::new(b.build())));
+    /// assert_eq!(manifest(ServiceBuilder::new("mnist").namespace("ml")).namespace(), Some("ml"));
+    /// assert_eq!(manifest(ServiceBuilder::new("mnist")).namespace(), None);
+    /// ```
     pub fn namespace(&self) -> Option<&str> {
         self.json
             .pointer("/metadata/namespace")
@@ -162,6 +273,15 @@ impl Manifest {
     }
 
     /// `Kind/name` or `Kind/namespace/name`, as messages name objects.
+    ///
+    /// ```
+    /// use tack::{App, Release};
+    /// let manifests = Release::new("prod", App::new("mnist", "mnist:1")).render()?;
+    /// assert_eq!(manifests.iter().next().unwrap().display_name(), "Service/mnist");
+    /// let manifests = Release::new("prod", App::new("mnist", "mnist:1")).namespace("ml").render()?;
+    /// assert_eq!(manifests.iter().next().unwrap().display_name(), "Service/ml/mnist");
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
     pub fn display_name(&self) -> String {
         match self.namespace() {
             Some(ns) => format!("{}/{}/{}", self.kind(), ns, self.name()),
@@ -170,6 +290,15 @@ impl Manifest {
     }
 
     /// The object as one YAML document, preceded by its `# Source:` line.
+    ///
+    /// ```
+    /// use tack::build::ConfigMapBuilder;
+    /// use tack::manifest::{Manifest, Object};
+    /// let config = ConfigMapBuilder::new("settings").data("DEBUG", "no").build();
+    /// let yaml = Manifest::new("demo", Object::ConfigMap(Box::new(config))).to_yaml();
+    /// assert!(yaml.starts_with("---\n# Source: demo\napiVersion: v1\nkind: ConfigMap\n"));
+    /// assert!(yaml.contains("DEBUG: \"no\"")); // quoted, so no YAML 1.1 reader sees `false`
+    /// ```
     pub fn to_yaml(&self) -> String {
         let body = serde_saphyr::to_string(&self.json).unwrap_or_default();
         format!("---\n# Source: {}\n{body}", self.source)
@@ -277,27 +406,67 @@ pub struct Manifests {
 
 impl Manifests {
     /// Sorts the objects into install order; objects of one kind keep their order.
+    ///
+    /// ```
+    /// use tack::manifest::{Manifest, Manifests, Object};
+    /// let object = |kind: &str| Manifest::new("t", Object::Other(serde_json::json!({"kind": kind})));
+    /// let set = Manifests::new(vec![object("Job"), object("Zeta"), object("Namespace")]);
+    /// let kinds: Vec<&str> = set.iter().map(|m| m.kind()).collect();
+    /// assert_eq!(kinds, ["Namespace", "Job", "Zeta"]); // kinds Helm does not list go last
+    /// ```
     pub fn new(mut items: Vec<Manifest>) -> Self {
         items.sort_by_cached_key(|m| install_rank(m.kind()));
         Manifests { items }
     }
 
     /// The objects, in install order.
+    ///
+    /// ```
+    /// use tack::{App, Release};
+    /// let manifests = Release::new("prod", App::new("mnist", "mnist:1")).render()?;
+    /// let kinds: Vec<&str> = manifests.iter().map(|m| m.kind()).collect();
+    /// assert_eq!(kinds, ["Service", "Deployment"]);
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
     pub fn iter(&self) -> std::slice::Iter<'_, Manifest> {
         self.items.iter()
     }
 
     /// The number of objects.
+    ///
+    /// ```
+    /// use tack::{App, Release, Strategy};
+    /// let release = Release::new("prod", App::new("mnist", "mnist:1"));
+    /// let manifests = release.strategy(Strategy::blue_green()).render()?;
+    /// assert_eq!(manifests.len(), 3); // a Service and two Deployments
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
     /// True when there are no objects.
+    ///
+    /// ```
+    /// use tack::{App, Release, manifest::Manifests};
+    /// assert!(Manifests::default().is_empty());
+    /// assert!(!Release::new("prod", App::new("mnist", "mnist:1")).render()?.is_empty());
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
     /// Appends the objects of another set, keeping install order.
+    ///
+    /// ```
+    /// use tack::manifest::{Manifest, Manifests, Object};
+    /// let object = |kind: &str| Manifest::new("t", Object::Other(serde_json::json!({"kind": kind})));
+    /// let mut set = Manifests::new(vec![object("Deployment")]);
+    /// set.extend(Manifests::new(vec![object("Secret")]));
+    /// let kinds: Vec<&str> = set.iter().map(|m| m.kind()).collect();
+    /// assert_eq!(kinds, ["Secret", "Deployment"]); // one release, in install order
+    /// ```
     pub fn extend(&mut self, other: Manifests) {
         let mut items = std::mem::take(&mut self.items);
         items.extend(other.items);
@@ -306,6 +475,15 @@ impl Manifests {
 
     /// Appends the objects of another release after these, keeping each release's order
     /// (for several releases in one stream).
+    ///
+    /// ```
+    /// use tack::manifest::{Manifest, Manifests, Object};
+    /// let object = |kind: &str| Manifest::new("t", Object::Other(serde_json::json!({"kind": kind})));
+    /// let mut set = Manifests::new(vec![object("Deployment")]);
+    /// set.append(Manifests::new(vec![object("Secret")]));
+    /// let kinds: Vec<&str> = set.iter().map(|m| m.kind()).collect();
+    /// assert_eq!(kinds, ["Deployment", "Secret"]); // the second release after the first
+    /// ```
     pub fn append(&mut self, other: Manifests) {
         self.items.extend(other.items);
     }
@@ -339,11 +517,28 @@ impl Manifests {
     }
 
     /// All objects as multi-document YAML, as `kubectl apply -f -` reads it.
+    ///
+    /// ```
+    /// use tack::{App, Release};
+    /// let manifests = Release::new("prod", App::new("mnist", "mnist:1")).render()?;
+    /// let yaml = manifests.to_yaml();
+    /// assert!(yaml.starts_with("---\n# Source: mnist/"));
+    /// assert_eq!(yaml.matches("\n---\n").count() + 1, manifests.len()); // one document per object
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
     pub fn to_yaml(&self) -> String {
         self.items.iter().map(Manifest::to_yaml).collect()
     }
 
     /// All objects as a pretty-printed JSON `v1/List`.
+    ///
+    /// ```
+    /// use tack::{App, Release};
+    /// let manifests = Release::new("prod", App::new("mnist", "mnist:1")).render()?;
+    /// let list: serde_json::Value = serde_json::from_str(&manifests.to_json())?;
+    /// assert_eq!((&list["kind"], &list["items"][1]["kind"]), (&"List".into(), &"Deployment".into()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn to_json(&self) -> String {
         let list = serde_json::json!({
             "apiVersion": "v1",
@@ -355,8 +550,15 @@ impl Manifests {
         text
     }
 
-    /// File names for [`Manifests::write_dir`]: `NN-kind-name.yaml`, numbered in install
+    /// File names for [`crate::output::OutputDir`]: `NN-kind-name.yaml`, numbered in install
     /// order so `kubectl apply -f DIR` applies them in that order.
+    ///
+    /// ```
+    /// use tack::{App, Release};
+    /// let manifests = Release::new("prod", App::new("mnist", "mnist:1")).render()?;
+    /// assert_eq!(manifests.file_names(), ["01-service-mnist.yaml", "02-deployment-mnist.yaml"]);
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
     pub fn file_names(&self) -> Vec<String> {
         let width = self.items.len().to_string().len().max(2);
         self.items

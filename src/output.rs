@@ -14,6 +14,10 @@ use crate::manifest::{Manifests, WriteError, safe_name};
 use std::path::{Path, PathBuf};
 
 /// The file that marks a folder as written by tack (and so safe to replace).
+///
+/// ```
+/// assert_eq!(tack::output::MARKER, ".tack-output");
+/// ```
 pub const MARKER: &str = ".tack-output";
 
 const MARKER_TEXT: &str =
@@ -54,6 +58,17 @@ impl OutputDir {
     /// # Errors
     /// `target` exists and is not a folder tack wrote, or its parent cannot hold the new
     /// folder.
+    ///
+    /// ```
+    /// use tack::output::OutputDir;
+    /// // A folder with files tack did not write is never replaced.
+    /// let mine = std::env::temp_dir().join(format!("tack-doc-mine-{}", std::process::id()));
+    /// std::fs::create_dir_all(&mine)?;
+    /// std::fs::write(mine.join("notes.txt"), "keep me")?;
+    /// assert!(OutputDir::new(&mine).is_err());
+    /// std::fs::remove_dir_all(&mine)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(target: &Path) -> Result<OutputDir, WriteError> {
         check_replaceable(target)?;
         let parent = match target.parent() {
@@ -83,7 +98,20 @@ impl OutputDir {
     /// top), named `NN-kind-name.yaml` in install order.
     ///
     /// # Errors
-    /// A file cannot be written, or `folder` leads outside the output.
+    /// A file cannot be written.
+    ///
+    /// ```
+    /// use tack::output::OutputDir;
+    /// use tack::{App, Release};
+    /// let target = std::env::temp_dir().join(format!("tack-doc-sub-{}", std::process::id()));
+    /// let manifests = Release::new("prod", App::new("mnist", "mnist:1")).render()?;
+    /// let mut out = OutputDir::new(&target)?;
+    /// out.write_manifests("ml/../../prod", &manifests)?; // parts of a folder are made safe
+    /// let files = out.commit()?;
+    /// assert!(files[0].starts_with(target.join("ml").join("__").join("__")));
+    /// std::fs::remove_dir_all(&target)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn write_manifests(
         &mut self,
         folder: &str,
@@ -110,6 +138,23 @@ impl OutputDir {
     ///
     /// # Errors
     /// The swap failed; the old output is then still in place.
+    ///
+    /// ```
+    /// use tack::output::OutputDir;
+    /// use tack::{App, Release};
+    /// let target = std::env::temp_dir().join(format!("tack-doc-commit-{}", std::process::id()));
+    /// let two = Release::new("a", App::new("mnist", "mnist:1").secret_env("k", "K", "v")).render()?;
+    /// let one = Release::new("a", App::new("mnist", "mnist:1")).render()?;
+    /// for manifests in [&two, &one] {
+    ///     let mut out = OutputDir::new(&target)?;
+    ///     out.write_manifests("", manifests)?;
+    ///     out.commit()?;
+    /// }
+    /// // The Secret of the first render is gone: the folder is exactly the last release.
+    /// assert!(!target.join("01-secret-mnist.yaml").exists());
+    /// std::fs::remove_dir_all(&target)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn commit(self) -> Result<Vec<PathBuf>, WriteError> {
         let OutputDir {
             target,

@@ -63,6 +63,12 @@ pub struct RenderRequest {
 
 impl RenderRequest {
     /// A request for the chart folder `chart` with its defaults only.
+    ///
+    /// ```
+    /// let request = tack::RenderRequest::new("charts/model-serving");
+    /// assert!(request.value_files.is_empty() && request.sets.is_empty());
+    /// assert_eq!(request.cwd, std::path::Path::new("."));
+    /// ```
     pub fn new(chart: impl Into<PathBuf>) -> Self {
         RenderRequest {
             chart: chart.into(),
@@ -72,36 +78,95 @@ impl RenderRequest {
     }
 
     /// Adds a value file (`-f`), merged over the ones before.
+    ///
+    /// ```
+    /// let request = tack::RenderRequest::new("charts/model-serving")
+    ///     .values("values/canary.yaml")
+    ///     .values("values/canary-ingress.yaml");
+    /// assert_eq!(request.value_files[1], std::path::Path::new("values/canary-ingress.yaml"));
+    /// ```
     pub fn values(mut self, file: impl Into<PathBuf>) -> Self {
         self.value_files.push(file.into());
         self
     }
 
     /// Adds a `--set path=value`.
+    ///
+    /// ```
+    /// use tack::{RenderRequest, Renderer};
+    /// let request = RenderRequest::new("charts/model-serving").set("replicas=5");
+    /// let rendered = Renderer::default().render(&request)?;
+    /// let deployment = rendered.manifests.iter().find(|m| m.kind() == "Deployment").unwrap();
+    /// assert_eq!(deployment.json()["spec"]["replicas"], 5);
+    /// # Ok::<(), tack::pipeline::Error>(())
+    /// ```
     pub fn set(mut self, assignment: impl Into<String>) -> Self {
         self.sets.push(SetFlag::new(SetKind::Typed, assignment));
         self
     }
 
     /// Adds a `--set-string path=value`.
+    ///
+    /// ```
+    /// use tack::{RenderRequest, Renderer};
+    /// let request = RenderRequest::new("charts/model-serving").set_string("image.tag=010");
+    /// let rendered = Renderer::default().render(&request)?;
+    /// let deployment = rendered.manifests.iter().find(|m| m.kind() == "Deployment").unwrap();
+    /// let image = &deployment.json()["spec"]["template"]["spec"]["containers"][0]["image"];
+    /// assert_eq!(image, "ghcr.io/acme/mnist-serving:010"); // `--set` would read the number 10
+    /// # Ok::<(), tack::pipeline::Error>(())
+    /// ```
     pub fn set_string(mut self, assignment: impl Into<String>) -> Self {
         self.sets.push(SetFlag::new(SetKind::String, assignment));
         self
     }
 
     /// Names the release (`app.kubernetes.io/instance`).
+    ///
+    /// ```
+    /// use tack::{RenderRequest, Renderer};
+    /// let request = RenderRequest::new("charts/model-serving").release("prod");
+    /// let rendered = Renderer::default().render(&request)?;
+    /// let labels = &rendered.manifests.iter().next().unwrap().json()["metadata"]["labels"];
+    /// assert_eq!(labels["app.kubernetes.io/instance"], "prod");
+    /// # Ok::<(), tack::pipeline::Error>(())
+    /// ```
     pub fn release(mut self, name: impl Into<String>) -> Self {
         self.release = Some(name.into());
         self
     }
 
     /// Puts every object in `namespace`.
+    ///
+    /// ```
+    /// use tack::{RenderRequest, Renderer};
+    /// let request = RenderRequest::new("charts/model-serving").namespace("ml");
+    /// let rendered = Renderer::default().render(&request)?;
+    /// assert!(rendered.manifests.iter().all(|m| m.namespace() == Some("ml")));
+    /// # Ok::<(), tack::pipeline::Error>(())
+    /// ```
     pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
         self.namespace = Some(namespace.into());
         self
     }
 
     /// The folder relative `--set-file` paths start from.
+    ///
+    /// ```
+    /// use tack::values::{SetFlag, SetKind};
+    /// use tack::{RenderRequest, Renderer};
+    /// let dir = std::env::temp_dir().join(format!("tack-doc-cwd-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// std::fs::write(dir.join("api-key"), "hunter2")?;
+    /// let mut request = RenderRequest::new("charts/model-serving").cwd(&dir);
+    /// request.sets.push(SetFlag::new(SetKind::File, "secrets.apiKey.value=api-key"));
+    /// let rendered = Renderer::default().render(&request);
+    /// std::fs::remove_dir_all(&dir)?;
+    /// let manifests = rendered?.manifests;
+    /// let secret = manifests.iter().find(|m| m.kind() == "Secret").unwrap();
+    /// assert_eq!(secret.json()["data"]["apiKey"], "aHVudGVyMg=="); // base64 of `hunter2`
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn cwd(mut self, dir: impl Into<PathBuf>) -> Self {
         self.cwd = dir.into();
         self
@@ -128,6 +193,15 @@ impl Layered {
 }
 
 /// The result of a render.
+///
+/// ```
+/// use tack::{RenderRequest, Renderer};
+/// let rendered = Renderer::default().render(&RenderRequest::new("charts/model-serving"))?;
+/// assert!(rendered.report.is_valid());
+/// assert!(rendered.warnings.items.is_empty());
+/// assert_eq!(rendered.manifests.iter().next().map(|m| m.kind()), Some("Secret")); // install order
+/// # Ok::<(), tack::pipeline::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Rendered {
     /// The objects, in install order, all valid.
@@ -139,6 +213,13 @@ pub struct Rendered {
 }
 
 /// Why a render failed; each variant is the error of one stage.
+///
+/// ```
+/// use tack::{RenderRequest, Renderer, pipeline::Error};
+/// let error = Renderer::default().render(&RenderRequest::new("no/such/chart")).unwrap_err();
+/// assert!(matches!(error, Error::Chart(_)));
+/// assert_eq!(error.place(), "in the chart");
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The chart could not be loaded, or does not support the target Kubernetes version.
@@ -182,6 +263,15 @@ impl Error {
 
     /// True for mistakes in the input (exit 1); false when something could not be found
     /// or read, or a flag is malformed (exit 2).
+    ///
+    /// ```
+    /// use tack::{RenderRequest, Renderer};
+    /// let renderer = Renderer::default();
+    /// let missing = renderer.render(&RenderRequest::new("no/such/chart")).unwrap_err();
+    /// assert!(!missing.is_invalid_input()); // exit 2
+    /// let request = RenderRequest::new("charts/model-serving").set("replicas=many");
+    /// assert!(renderer.render(&request).unwrap_err().is_invalid_input()); // exit 1
+    /// ```
     pub fn is_invalid_input(&self) -> bool {
         match self {
             Error::Chart(error) => error.is_invalid_input(),
@@ -283,6 +373,16 @@ impl RenderValidators {
 
 /// Renders charts: holds the Kubernetes version, the validators, and every chart it has
 /// loaded. Share one renderer (it is `Sync`) to render many releases.
+///
+/// ```
+/// use tack::{RenderRequest, Renderer};
+/// let renderer = Renderer::default();
+/// for values in ["values/canary.yaml", "values/blue-green.yaml"] {
+///     let request = RenderRequest::new("charts/model-serving").values(values);
+///     assert!(renderer.render(&request)?.report.is_valid()); // the chart is loaded once
+/// }
+/// # Ok::<(), tack::pipeline::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct Renderer {
     kube_version: KubeVersion,
@@ -299,6 +399,16 @@ impl Default for Renderer {
 
 impl Renderer {
     /// A renderer for Kubernetes `kube_version`.
+    ///
+    /// ```
+    /// use tack::{KubeVersion, RenderRequest, Renderer};
+    /// let renderer = Renderer::new(KubeVersion::new(28));
+    /// let error = renderer.render(&RenderRequest::new("charts/model-serving")).unwrap_err();
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "chart model-serving needs Kubernetes >=1.29.0 (Chart.yaml kubeVersion), not 1.28"
+    /// );
+    /// ```
     pub fn new(kube_version: KubeVersion) -> Self {
         Renderer {
             kube_version,
@@ -308,6 +418,12 @@ impl Renderer {
     }
 
     /// The Kubernetes version it renders and validates for.
+    ///
+    /// ```
+    /// use tack::{KubeVersion, Renderer};
+    /// assert_eq!(Renderer::new(KubeVersion::new(33)).kube_version().to_string(), "1.33");
+    /// assert_eq!(Renderer::default().kube_version(), KubeVersion::LATEST);
+    /// ```
     pub fn kube_version(&self) -> KubeVersion {
         self.kube_version
     }
@@ -316,6 +432,15 @@ impl Renderer {
     ///
     /// # Errors
     /// The chart cannot be loaded.
+    ///
+    /// ```
+    /// use std::{path::Path, sync::Arc};
+    /// let renderer = tack::Renderer::default();
+    /// let chart = renderer.chart(Path::new("charts/model-serving"))?;
+    /// assert_eq!(chart.meta().name, "model-serving");
+    /// assert!(Arc::ptr_eq(&chart, &renderer.chart(Path::new("charts/model-serving"))?)); // cached
+    /// # Ok::<(), tack::chart::Error>(())
+    /// ```
     pub fn chart(&self, dir: &Path) -> Result<Arc<Chart>, chart::Error> {
         let cached = self
             .charts
@@ -354,6 +479,15 @@ impl Renderer {
     ///
     /// # Errors
     /// The first stage that fails, with every problem it found.
+    ///
+    /// ```
+    /// use tack::{RenderRequest, Renderer};
+    /// let request =
+    ///     RenderRequest::new("charts/mnist-pipeline").values("values/mnist-pipeline/prod.yaml");
+    /// let rendered = Renderer::default().render(&request)?;
+    /// assert!(rendered.manifests.iter().any(|m| m.kind() == "CronJob")); // written by a template
+    /// # Ok::<(), tack::pipeline::Error>(())
+    /// ```
     pub fn render(&self, request: &RenderRequest) -> Result<Rendered, Error> {
         let layered = self.layer(request)?;
         self.render_layered(layered, request)

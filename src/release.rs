@@ -9,6 +9,13 @@ use crate::values::{self, App, Strategy};
 
 /// An app or release built in code has mistakes, reported by field path (the same checks as
 /// for value files).
+///
+/// ```
+/// use tack::{App, Release};
+/// let error = Release::new("prod", App::new("MNIST", "mnist:1")).render().unwrap_err();
+/// let problem = &error.0.items[0];
+/// assert_eq!(problem.path, "name");
+/// ```
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("the app has mistakes:\n{0}")]
 pub struct InvalidApp(pub Diagnostics);
@@ -36,6 +43,12 @@ pub struct Release {
 
 impl Release {
     /// A release called `name` of `app`, in the namespace `kubectl` applies to.
+    ///
+    /// ```
+    /// use tack::{App, Release};
+    /// let release = Release::new("prod", App::new("mnist", "mnist:1"));
+    /// assert_eq!((release.name(), release.namespace_name()), ("prod", None));
+    /// ```
     pub fn new(name: impl Into<String>, app: App) -> Self {
         Release {
             name: name.into(),
@@ -46,40 +59,85 @@ impl Release {
     }
 
     /// Puts every object in `namespace`.
+    ///
+    /// ```
+    /// use tack::{App, Release};
+    /// let manifests = Release::new("prod", App::new("mnist", "mnist:1")).namespace("ml").render()?;
+    /// assert!(manifests.iter().all(|m| m.namespace() == Some("ml")));
+    /// let invalid = Release::new("prod", App::new("mnist", "mnist:1")).namespace("ML");
+    /// assert!(invalid.render().is_err());
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
     pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
         self.namespace = Some(namespace.into());
         self
     }
 
-    /// Puts every object in `namespace`, if there is one.
+    /// Puts every object in `namespace`, if there is one; `None` unsets a namespace set
+    /// before.
+    ///
+    /// ```
+    /// use tack::{App, Release};
+    /// let release = Release::new("prod", App::new("mnist", "mnist:1")).namespace_opt(Some("ml"));
+    /// assert_eq!(release.namespace_name(), Some("ml"));
+    /// assert_eq!(release.namespace_opt(None).namespace_name(), None);
+    /// ```
     pub fn namespace_opt(mut self, namespace: Option<&str>) -> Self {
         self.namespace = namespace.map(str::to_string);
         self
     }
 
     /// Sets the release strategy.
+    ///
+    /// ```
+    /// use tack::{App, Release, Strategy, values::StrategyType};
+    /// let release = Release::new("prod", App::new("mnist", "mnist:1")).strategy(Strategy::recreate());
+    /// assert_eq!(release.app().strategy.kind, StrategyType::Recreate);
+    /// ```
     pub fn strategy(mut self, strategy: impl Into<Strategy>) -> Self {
         self.app.strategy = strategy.into();
         self
     }
 
     /// Names the chart in `# Source:` lines (default: the app's name).
+    ///
+    /// ```
+    /// use tack::{App, Release};
+    /// let manifests = Release::new("prod", App::new("mnist", "mnist:1")).chart("model-serving").render()?;
+    /// assert!(manifests.iter().all(|m| m.source().starts_with("model-serving/")));
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
     pub fn chart(mut self, chart: impl Into<String>) -> Self {
         self.chart = Some(chart.into());
         self
     }
 
     /// The release name.
+    ///
+    /// ```
+    /// let release = tack::Release::new("prod", tack::App::new("mnist", "mnist:1"));
+    /// assert_eq!(release.name(), "prod");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The namespace, if set.
+    ///
+    /// ```
+    /// let release = tack::Release::new("prod", tack::App::new("mnist", "mnist:1")).namespace("ml");
+    /// assert_eq!(release.namespace_name(), Some("ml"));
+    /// ```
     pub fn namespace_name(&self) -> Option<&str> {
         self.namespace.as_deref()
     }
 
     /// The app.
+    ///
+    /// ```
+    /// let release = tack::Release::new("prod", tack::App::new("mnist", "mnist:1").replicas(3));
+    /// assert_eq!((release.app().name.as_str(), release.app().replicas), ("mnist", 3));
+    /// ```
     pub fn app(&self) -> &App {
         &self.app
     }
@@ -89,6 +147,15 @@ impl Release {
     ///
     /// # Errors
     /// The app or the release name or namespace has mistakes.
+    ///
+    /// ```
+    /// use tack::{App, Release, Strategy};
+    /// let release = Release::new("prod", App::new("mnist", "mnist:1"));
+    /// assert_eq!(release.render()?.len(), 2); // a Service and a Deployment
+    /// let error = release.strategy(Strategy::canary().weight(150)).render().unwrap_err();
+    /// assert_eq!(error.0.items[0].path, "strategy.canary.weight");
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
     pub fn render(&self) -> Result<Manifests, InvalidApp> {
         let mut problems = values::check(&self.app);
         problems.extend(self.check_release());

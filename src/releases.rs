@@ -26,6 +26,15 @@ use std::path::{Path, PathBuf};
 const MAX_RELEASES_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Why a releases file could not be used.
+///
+/// ```
+/// use tack::releases::{Error, Releases};
+/// let releases = Releases::load("tack.yaml".as_ref())?;
+/// let error = releases.select(Some("mnist-canry")).unwrap_err();
+/// assert!(matches!(error, Error::UnknownRelease { .. }));
+/// assert!(error.to_string().ends_with("; did you mean `mnist-canary`?"));
+/// # Ok::<(), Error>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The file could not be read.
@@ -53,6 +62,14 @@ pub enum Error {
 
 impl Error {
     /// The error as diagnostics, for printing.
+    ///
+    /// ```
+    /// use tack::diagnostic::Check;
+    /// let error = tack::releases::Releases::load("missing/tack.yaml".as_ref()).unwrap_err();
+    /// let all = error.diagnostics();
+    /// assert_eq!(all.items[0].check, Check::Input);
+    /// assert!(all.items[0].message.starts_with("cannot read missing/tack.yaml"));
+    /// ```
     pub fn diagnostics(&self) -> Diagnostics {
         match self {
             Error::Invalid(diagnostics) => diagnostics.clone(),
@@ -65,6 +82,13 @@ impl Error {
 
     /// True for mistakes in the file (exit 1); false when it cannot be read or `--only`
     /// names nothing (exit 2).
+    ///
+    /// ```
+    /// use tack::releases::{Error, Releases};
+    /// let missing = Releases::load("missing/tack.yaml".as_ref()).unwrap_err();
+    /// assert!(!missing.is_invalid_input()); // cannot be read: exit 2
+    /// assert!(Error::Invalid(Default::default()).is_invalid_input()); // mistakes: exit 1
+    /// ```
     pub fn is_invalid_input(&self) -> bool {
         matches!(self, Error::Invalid(_) | Error::NotText(_))
     }
@@ -75,6 +99,16 @@ fn single(diagnostic: Diagnostic) -> Diagnostics {
 }
 
 /// The content of a releases file.
+///
+/// ```
+/// use tack::releases::ReleasesFile;
+/// let file: ReleasesFile = serde_json::from_value(serde_json::json!({
+///     "releases": [{"name": "mnist", "chart": "charts/model-serving", "setString": ["image.tag=010"]}]
+/// }))?;
+/// assert_eq!(file.releases[0].set_string, ["image.tag=010"]);
+/// assert_eq!(file.releases[0].namespace, None);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ReleasesFile {
@@ -83,6 +117,14 @@ pub struct ReleasesFile {
 }
 
 /// One release of a releases file.
+///
+/// ```
+/// let releases = tack::releases::Releases::load("tack.yaml".as_ref())?;
+/// let canary = releases.entries().iter().find(|r| r.name == "mnist-canary").unwrap();
+/// assert_eq!(canary.chart, "charts/model-serving");
+/// assert_eq!(canary.values, ["values/canary.yaml"]);
+/// # Ok::<(), tack::releases::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ReleaseEntry {
@@ -106,6 +148,15 @@ pub struct ReleaseEntry {
 
 impl ReleaseEntry {
     /// `namespace/name`, or `name` without a namespace.
+    ///
+    /// ```
+    /// use tack::releases::ReleaseEntry;
+    /// let releases = tack::releases::Releases::load("tack.yaml".as_ref())?;
+    /// assert_eq!(releases.entries()[0].id(), "ml-rolling/mnist-rolling");
+    /// let entry = ReleaseEntry { namespace: None, ..releases.entries()[0].clone() };
+    /// assert_eq!(entry.id(), "mnist-rolling");
+    /// # Ok::<(), tack::releases::Error>(())
+    /// ```
     pub fn id(&self) -> String {
         match &self.namespace {
             Some(ns) => format!("{ns}/{}", self.name),
@@ -115,6 +166,16 @@ impl ReleaseEntry {
 }
 
 /// A loaded releases file.
+///
+/// ```
+/// use tack::releases::Releases;
+/// let releases = Releases::load("tack.yaml".as_ref())?;
+/// let selected = releases.select(Some("ml-canary/mnist-canary"))?;
+/// let results = releases.render(&selected, &tack::Renderer::default());
+/// let rendered = results[0].1.as_ref().unwrap();
+/// assert!(rendered.manifests.iter().any(|m| m.display_name() == "Deployment/ml-canary/mnist-canary"));
+/// # Ok::<(), tack::releases::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Releases {
     path: PathBuf,
@@ -130,6 +191,14 @@ impl Releases {
     ///
     /// # Errors
     /// The file cannot be read or has mistakes.
+    ///
+    /// ```
+    /// use tack::releases::Releases;
+    /// let releases = Releases::load("tack.yaml".as_ref())?;
+    /// assert!(releases.entries().iter().any(|r| r.name == "mnist-canary"));
+    /// assert!(Releases::load("missing/tack.yaml".as_ref()).is_err());
+    /// # Ok::<(), tack::releases::Error>(())
+    /// ```
     pub fn load(path: &Path) -> Result<Releases, Error> {
         let bytes =
             crate::input::read_limited(path, MAX_RELEASES_FILE_BYTES).map_err(Error::Read)?;
@@ -160,7 +229,7 @@ impl Releases {
             }
             Error::Invalid(Diagnostics::new(problems, sources.clone()))
         };
-        let tree = parse_yaml(&mut sources, &name, &text)
+        let tree = parse_yaml(&mut sources, &name, text)
             .map_err(|problem| invalid(vec![problem], &sources))?;
         let typed = from_tree::<ReleasesFile>(&tree);
         let mut problems = typed.problems;
@@ -180,11 +249,24 @@ impl Releases {
     }
 
     /// The file's path.
+    ///
+    /// ```
+    /// let releases = tack::releases::Releases::load("tack.yaml".as_ref())?;
+    /// assert_eq!(releases.path(), std::path::Path::new("tack.yaml"));
+    /// # Ok::<(), tack::releases::Error>(())
+    /// ```
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     /// The releases, in file order.
+    ///
+    /// ```
+    /// let releases = tack::releases::Releases::load("tack.yaml".as_ref())?;
+    /// let first = &releases.entries()[0];
+    /// assert_eq!((first.name.as_str(), first.namespace.as_deref()), ("mnist-rolling", Some("ml-rolling")));
+    /// # Ok::<(), tack::releases::Error>(())
+    /// ```
     pub fn entries(&self) -> &[ReleaseEntry] {
         &self.file.releases
     }
@@ -193,6 +275,15 @@ impl Releases {
     ///
     /// # Errors
     /// `only` names no release.
+    ///
+    /// ```
+    /// let releases = tack::releases::Releases::load("tack.yaml".as_ref())?;
+    /// assert_eq!(releases.select(None)?.len(), releases.entries().len());
+    /// let chosen = releases.select(Some("ml-canary/mnist-canary"))?;
+    /// assert_eq!(releases.entries()[chosen[0]].name, "mnist-canary");
+    /// assert!(releases.select(Some("nope")).is_err());
+    /// # Ok::<(), tack::releases::Error>(())
+    /// ```
     pub fn select(&self, only: Option<&str>) -> Result<Vec<usize>, Error> {
         let Some(only) = only else {
             return Ok((0..self.file.releases.len()).collect());
@@ -226,6 +317,16 @@ impl Releases {
     }
 
     /// The render request of release `index`.
+    ///
+    /// ```
+    /// let releases = tack::releases::Releases::load("tack.yaml".as_ref())?;
+    /// let index = releases.select(Some("mnist-canary-ingress"))?[0];
+    /// let request = releases.request(index).unwrap();
+    /// assert_eq!(request.release.as_deref(), Some("mnist-canary-ingress"));
+    /// assert_eq!(request.sets[0].text, "strategy.canary.weight=30");
+    /// assert!(releases.request(releases.entries().len()).is_none());
+    /// # Ok::<(), tack::releases::Error>(())
+    /// ```
     pub fn request(&self, index: usize) -> Option<RenderRequest> {
         let entry = self.file.releases.get(index)?;
         let mut sets: Vec<SetFlag> = entry
@@ -250,6 +351,12 @@ impl Releases {
     }
 
     /// Where release `index` is written in the file, as `tack.yaml:4:5`.
+    ///
+    /// ```
+    /// let releases = tack::releases::Releases::load("tack.yaml".as_ref())?;
+    /// assert_eq!(releases.describe(0), "tack.yaml:5:5");
+    /// # Ok::<(), tack::releases::Error>(())
+    /// ```
     pub fn describe(&self, index: usize) -> String {
         let at = self
             .tree
@@ -260,6 +367,17 @@ impl Releases {
     /// Renders the selected releases with `renderer` on all cores. Results come back in
     /// file order, so output is deterministic whatever the scheduling; each chart is loaded
     /// once (the renderer keeps it).
+    ///
+    /// ```
+    /// use tack::releases::Releases;
+    /// let releases = Releases::load("tack.yaml".as_ref())?;
+    /// let all = releases.select(None)?;
+    /// let results = releases.render(&all, &tack::Renderer::default());
+    /// let indexes: Vec<usize> = results.iter().map(|(index, _)| *index).collect();
+    /// assert_eq!(indexes, all); // in file order
+    /// assert!(results.iter().all(|(_, result)| result.is_ok()));
+    /// # Ok::<(), tack::releases::Error>(())
+    /// ```
     pub fn render(
         &self,
         selected: &[usize],

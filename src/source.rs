@@ -6,10 +6,25 @@
 use std::sync::Arc;
 
 /// Identifies one entry of a [`SourceMap`].
+///
+/// ```
+/// use tack::source::{SourceId, SourceMap};
+/// let mut sources = SourceMap::new();
+/// assert_eq!(sources.add("a.yaml", ""), SourceId(0));
+/// assert_eq!(sources.add("b.yaml", ""), SourceId(1));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SourceId(pub u32);
 
 /// One input: a file, standard input, or a command-line flag.
+///
+/// ```
+/// let mut sources = tack::source::SourceMap::new();
+/// let id = sources.add("values.yaml", "replicas: 3\n");
+/// let source = sources.get(id).unwrap();
+/// assert_eq!(&*source.name, "values.yaml");
+/// assert_eq!(source.text.as_deref(), Some("replicas: 3\n"));
+/// ```
 #[derive(Debug, Clone)]
 pub struct Source {
     /// How the input is named in messages: a path, `<stdin>`, or the flag as typed.
@@ -20,6 +35,14 @@ pub struct Source {
 }
 
 /// A position in one input. Lines and columns start at 1; `0` means unknown.
+///
+/// ```
+/// use tack::source::{Location, SourceMap};
+/// let mut sources = SourceMap::new();
+/// let id = sources.add("values.yaml", "replicas: three\n");
+/// let at = Location { source: id, line: 1, column: 11 };
+/// assert_eq!(sources.describe(at), "values.yaml:1:11");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Location {
     /// The input the position is in.
@@ -44,11 +67,13 @@ impl Location {
         column: 0,
     };
 
-    /// True when the location points into a known input.
+    /// True when the location points at a line of a known input (a whole-file location,
+    /// with line `0`, is not known).
     ///
     /// ```
     /// use tack::source::{Location, SourceId};
     /// assert!(Location { source: SourceId(0), line: 1, column: 1 }.is_known());
+    /// assert!(!Location::file(SourceId(0)).is_known());
     /// assert!(!Location::UNKNOWN.is_known());
     /// ```
     pub fn is_known(&self) -> bool {
@@ -83,6 +108,13 @@ impl Location {
 }
 
 /// The inputs of one run, so that errors can show the lines they point at.
+///
+/// ```
+/// let mut sources = tack::source::SourceMap::new();
+/// let id = sources.add("values.yaml", "name: mnist\nreplicas: 3\n");
+/// assert_eq!(sources.len(), 1);
+/// assert_eq!(sources.line_text(id, 2), Some("replicas: 3"));
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     sources: Vec<Source>,
@@ -90,6 +122,11 @@ pub struct SourceMap {
 
 impl SourceMap {
     /// An empty map.
+    ///
+    /// ```
+    /// let sources = tack::source::SourceMap::new();
+    /// assert!(sources.is_empty());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -178,22 +215,53 @@ impl SourceMap {
     }
 
     /// The input with this id, if it is in the map.
+    ///
+    /// ```
+    /// use tack::source::{SourceId, SourceMap};
+    /// let mut sources = SourceMap::new();
+    /// let id = sources.add_name("<stdin>");
+    /// assert_eq!(sources.get(id).map(|s| s.text.is_none()), Some(true));
+    /// assert!(sources.get(SourceId(7)).is_none());
+    /// ```
     pub fn get(&self, id: SourceId) -> Option<&Source> {
         self.sources.get(id.0 as usize)
     }
 
     /// The name of the input a location points into, or `<unknown>`.
+    ///
+    /// ```
+    /// use tack::source::{SourceId, SourceMap};
+    /// let mut sources = SourceMap::new();
+    /// let id = sources.add("values.yaml", "");
+    /// assert_eq!(sources.name(id), "values.yaml");
+    /// assert_eq!(sources.name(SourceId(9)), "<unknown>");
+    /// ```
     pub fn name(&self, id: SourceId) -> &str {
         self.get(id).map_or("<unknown>", |s| &s.name)
     }
 
     /// The shared name of an input, for values that outlive the map.
+    ///
+    /// ```
+    /// let mut sources = tack::source::SourceMap::new();
+    /// let id = sources.add("values.yaml", "");
+    /// let name = sources.name_arc(id);
+    /// drop(sources);
+    /// assert_eq!(&*name, "values.yaml");
+    /// ```
     pub fn name_arc(&self, id: SourceId) -> Arc<str> {
         self.get(id)
             .map_or_else(|| Arc::from("<unknown>"), |s| s.name.clone())
     }
 
     /// The text of line `line` (1-based) of an input, without its line break.
+    ///
+    /// ```
+    /// let mut sources = tack::source::SourceMap::new();
+    /// let id = sources.add("values.yaml", "a: 1\r\nb: 2\n");
+    /// assert_eq!(sources.line_text(id, 1), Some("a: 1"));
+    /// assert_eq!(sources.line_text(id, 9), None);
+    /// ```
     pub fn line_text(&self, id: SourceId, line: u32) -> Option<&str> {
         let text = self.get(id)?.text.as_deref()?;
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
@@ -204,6 +272,16 @@ impl SourceMap {
 
     /// `name:line:column` for a location, as editors and terminals understand it
     /// (`name:line` when the column is unknown, `name` when the line is).
+    ///
+    /// ```
+    /// use tack::source::{Location, SourceMap};
+    /// let mut sources = SourceMap::new();
+    /// let id = sources.add("values.yaml", "replicas: 3\n");
+    /// let at = Location { source: id, line: 1, column: 11 };
+    /// assert_eq!(sources.describe(at), "values.yaml:1:11");
+    /// assert_eq!(sources.describe(Location { column: 0, ..at }), "values.yaml:1");
+    /// assert_eq!(sources.describe(Location::file(id)), "values.yaml");
+    /// ```
     pub fn describe(&self, location: Location) -> String {
         let name = self.name(location.source);
         match (location.is_known(), location.column) {

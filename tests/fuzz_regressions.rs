@@ -24,19 +24,37 @@ const TARGETS: &[(&str, Target)] = &[
 fn generated() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     let repeat = |s: &str, n: usize| s.repeat(n);
     vec![
-        ("values", "deep flow nesting", format!("{}{}", repeat("[", 5000), repeat("]", 5000)).into_bytes()),
+        (
+            "values",
+            "deep flow nesting",
+            format!("{}{}", repeat("[", 5000), repeat("]", 5000)).into_bytes(),
+        ),
         (
             "values",
             "deep block nesting",
-            (0..300).map(|i| format!("{}a:\n", " ".repeat(i))).collect::<String>().into_bytes(),
+            (0..300)
+                .map(|i| format!("{}a:\n", " ".repeat(i)))
+                .collect::<String>()
+                .into_bytes(),
         ),
         (
             "values",
             "20,000 null keys",
-            (0..20_000).map(|i| format!("k{i}: ~\n")).collect::<String>().into_bytes(),
+            (0..20_000)
+                .map(|i| format!("k{i}: ~\n"))
+                .collect::<String>()
+                .into_bytes(),
         ),
-        ("set", "a 6,000-level path", format!("\0extra.{}=1", vec!["a"; 6000].join(".")).into_bytes()),
-        ("set", "deep JSON", format!("\u{2}extra.x={}{}", repeat("[", 5000), repeat("]", 5000)).into_bytes()),
+        (
+            "set",
+            "a 6,000-level path",
+            format!("\0extra.{}=1", vec!["a"; 6000].join(".")).into_bytes(),
+        ),
+        (
+            "set",
+            "deep JSON",
+            format!("\u{2}extra.x={}{}", repeat("[", 5000), repeat("]", 5000)).into_bytes(),
+        ),
         (
             "releases",
             "a 6,000-level set path",
@@ -49,18 +67,52 @@ fn generated() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         (
             "chart_yaml",
             "deep annotations",
-            format!("name: x\nversion: 0.1.0\nannotations: {}1{}", repeat("{a: ", 3000), repeat("}", 3000)).into_bytes(),
+            format!(
+                "name: x\nversion: 0.1.0\nannotations: {}1{}",
+                repeat("{a: ", 3000),
+                repeat("}", 3000)
+            )
+            .into_bytes(),
         ),
-        ("validate", "deep JSON", format!("{}{}", repeat("[", 3000), repeat("]", 3000)).into_bytes()),
-        ("template", "a 30,000-term sum", format!("{{{{ {} }}}}", vec!["1"; 30_000].join(" + ")).into_bytes()),
-        ("template", "200,000 nots", format!("{{{{ {}true }}}}", repeat("not ", 200_000)).into_bytes()),
-        ("template", "500,000 minus signs", format!("{{{{ {}1 }}}}", repeat("-", 500_000)).into_bytes()),
-        ("template", "a 150,000-long filter chain", format!("{{{{ 1{} }}}}", repeat(" | string", 150_000)).into_bytes()),
-        ("template", "a 300,000-long attribute chain", format!("{{{{ values{} }}}}", repeat(".a", 300_000)).into_bytes()),
+        (
+            "validate",
+            "deep JSON",
+            format!("{}{}", repeat("[", 3000), repeat("]", 3000)).into_bytes(),
+        ),
+        (
+            "template",
+            "a 30,000-term sum",
+            format!("{{{{ {} }}}}", vec!["1"; 30_000].join(" + ")).into_bytes(),
+        ),
+        (
+            "template",
+            "200,000 nots",
+            format!("{{{{ {}true }}}}", repeat("not ", 200_000)).into_bytes(),
+        ),
+        (
+            "template",
+            "500,000 minus signs",
+            format!("{{{{ {}1 }}}}", repeat("-", 500_000)).into_bytes(),
+        ),
+        (
+            "template",
+            "a 150,000-long filter chain",
+            format!("{{{{ 1{} }}}}", repeat(" | string", 150_000)).into_bytes(),
+        ),
+        (
+            "template",
+            "a 300,000-long attribute chain",
+            format!("{{{{ values{} }}}}", repeat(".a", 300_000)).into_bytes(),
+        ),
         (
             "template",
             "10,000 statements in statements",
-            format!("{}{}", repeat("{% if true %}", 10_000), repeat("{% endif %}", 10_000)).into_bytes(),
+            format!(
+                "{}{}",
+                repeat("{% if true %}", 10_000),
+                repeat("{% endif %}", 10_000)
+            )
+            .into_bytes(),
         ),
     ]
 }

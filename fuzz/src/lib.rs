@@ -7,8 +7,8 @@
 //! `--set`, validate and template targets also plant a secret value next to the input and
 //! check that it never reaches a message.
 
-use tack::chart::{ChartMeta, Templates};
 use tack::chart::templates::{ReleaseInfo, TemplateContext};
+use tack::chart::{ChartMeta, Templates};
 use tack::releases::Releases;
 use tack::validate::Validator;
 use tack::values::{SetFlag, SetKind, ValuesLoader};
@@ -21,7 +21,10 @@ fn text(data: &[u8]) -> String {
 }
 
 fn assert_hidden(message: &str) {
-    assert!(!message.contains(SECRET), "the planted secret leaked: {message}");
+    assert!(
+        !message.contains(SECRET),
+        "the planted secret leaked: {message}"
+    );
 }
 
 fn loader() -> ValuesLoader {

@@ -9,6 +9,15 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;
 
 /// Builds a container.
+///
+/// ```
+/// use tack::build::ContainerBuilder;
+/// let container = ContainerBuilder::new("mnist", "ghcr.io/acme/mnist-serving:1.9.1")
+///     .port("http", 5000)
+///     .request("cpu", "250m")
+///     .build();
+/// assert_eq!(container.ports.unwrap()[0].container_port, 5000);
+/// ```
 #[derive(Debug, Clone)]
 pub struct ContainerBuilder {
     container: Container,
@@ -22,6 +31,12 @@ pub struct ContainerBuilder {
 
 impl ContainerBuilder {
     /// A container called `name` running `image`.
+    ///
+    /// ```
+    /// let container = tack::build::ContainerBuilder::new("mnist", "mnist:1").build();
+    /// assert_eq!(container.name, "mnist");
+    /// assert_eq!(container.image.as_deref(), Some("mnist:1"));
+    /// ```
     pub fn new(name: impl Into<String>, image: impl Into<String>) -> Self {
         ContainerBuilder {
             container: Container {
@@ -51,23 +66,55 @@ impl ContainerBuilder {
     }
 
     /// Replaces the image's entrypoint.
+    ///
+    /// ```
+    /// use tack::build::ContainerBuilder;
+    /// let container = ContainerBuilder::new("mnist", "mnist:1")
+    ///     .command(vec!["python".into(), "serve.py".into()])
+    ///     .build();
+    /// assert_eq!(container.command.unwrap(), ["python", "serve.py"]);
+    /// assert_eq!(ContainerBuilder::new("mnist", "mnist:1").command(vec![]).build().command, None);
+    /// ```
     pub fn command(mut self, command: Vec<String>) -> Self {
         self.container.command = non_empty(command);
         self
     }
 
     /// Sets the arguments.
+    ///
+    /// ```
+    /// use tack::build::ContainerBuilder;
+    /// let container = ContainerBuilder::new("mnist", "mnist:1")
+    ///     .args(vec!["--workers".into(), "4".into()])
+    ///     .build();
+    /// assert_eq!(container.args.unwrap(), ["--workers", "4"]);
+    /// ```
     pub fn args(mut self, args: Vec<String>) -> Self {
         self.container.args = non_empty(args);
         self
     }
 
     /// Adds a named TCP port.
+    ///
+    /// ```
+    /// let container = tack::build::ContainerBuilder::new("mnist", "mnist:1").port("http", 5000).build();
+    /// let port = &container.ports.unwrap()[0];
+    /// assert_eq!((port.name.as_deref(), port.container_port), (Some("http"), 5000));
+    /// assert_eq!(port.protocol, None); // TCP, the Kubernetes default
+    /// ```
     pub fn port(self, name: impl Into<String>, port: u16) -> Self {
         self.port_with_protocol(name, port, None)
     }
 
     /// Adds a named port with a protocol (`None`: TCP).
+    ///
+    /// ```
+    /// use tack::build::ContainerBuilder;
+    /// let container = ContainerBuilder::new("dns", "coredns:1.11")
+    ///     .port_with_protocol("dns", 53, Some("UDP"))
+    ///     .build();
+    /// assert_eq!(container.ports.unwrap()[0].protocol.as_deref(), Some("UDP"));
+    /// ```
     pub fn port_with_protocol(
         mut self,
         name: impl Into<String>,
@@ -84,6 +131,12 @@ impl ContainerBuilder {
     }
 
     /// Adds a plain environment variable.
+    ///
+    /// ```
+    /// let container = tack::build::ContainerBuilder::new("mnist", "mnist:1").env("DEBUG", "no").build();
+    /// let env = &container.env.unwrap()[0];
+    /// assert_eq!((env.name.as_str(), env.value.as_deref()), ("DEBUG", Some("no")));
+    /// ```
     pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.env.push(EnvVar {
             name: name.into(),
@@ -94,18 +147,44 @@ impl ContainerBuilder {
     }
 
     /// Adds an environment variable with any source.
+    ///
+    /// ```
+    /// use tack::build::ContainerBuilder;
+    /// use tack::k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector};
+    /// let field = ObjectFieldSelector { field_path: "metadata.name".into(), api_version: None };
+    /// let source = EnvVarSource { field_ref: Some(field), ..EnvVarSource::default() };
+    /// let var = EnvVar { name: "POD_NAME".into(), value: None, value_from: Some(source) };
+    /// let container = ContainerBuilder::new("mnist", "mnist:1").env_var(var).build();
+    /// assert!(container.env.unwrap()[0].value_from.is_some());
+    /// ```
     pub fn env_var(mut self, var: EnvVar) -> Self {
         self.env.push(var);
         self
     }
 
     /// Adds a Secret or ConfigMap whose keys all become environment variables.
+    ///
+    /// ```
+    /// use tack::build::ContainerBuilder;
+    /// use tack::k8s_openapi::api::core::v1::{ConfigMapEnvSource, EnvFromSource};
+    /// let settings = ConfigMapEnvSource { name: "settings".into(), optional: None };
+    /// let source = EnvFromSource { config_map_ref: Some(settings), ..EnvFromSource::default() };
+    /// let container = ContainerBuilder::new("mnist", "mnist:1").env_from(source).build();
+    /// assert_eq!(container.env_from.unwrap()[0].config_map_ref.as_ref().unwrap().name, "settings");
+    /// ```
     pub fn env_from(mut self, source: EnvFromSource) -> Self {
         self.env_from.push(source);
         self
     }
 
     /// Adds a resource request, e.g. `("cpu", "250m")`.
+    ///
+    /// ```
+    /// let container = tack::build::ContainerBuilder::new("mnist", "mnist:1").request("cpu", "250m").build();
+    /// let resources = container.resources.unwrap();
+    /// assert_eq!(resources.requests.unwrap()["cpu"].0, "250m");
+    /// assert_eq!(resources.limits, None);
+    /// ```
     pub fn request(mut self, resource: impl Into<String>, quantity: impl Into<String>) -> Self {
         self.requests
             .insert(resource.into(), Quantity(quantity.into()));
@@ -113,6 +192,13 @@ impl ContainerBuilder {
     }
 
     /// Adds a resource limit, e.g. `("memory", "1Gi")`.
+    ///
+    /// ```
+    /// let container = tack::build::ContainerBuilder::new("mnist", "mnist:1").limit("memory", "1Gi").build();
+    /// let resources = container.resources.unwrap();
+    /// assert_eq!(resources.limits.unwrap()["memory"].0, "1Gi");
+    /// assert_eq!(resources.requests, None);
+    /// ```
     pub fn limit(mut self, resource: impl Into<String>, quantity: impl Into<String>) -> Self {
         self.limits
             .insert(resource.into(), Quantity(quantity.into()));
@@ -120,30 +206,77 @@ impl ContainerBuilder {
     }
 
     /// Sets the readiness probe.
+    ///
+    /// ```
+    /// use tack::build::ContainerBuilder;
+    /// use tack::k8s_openapi::api::core::v1::{HTTPGetAction, Probe};
+    /// use tack::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    /// let get = HTTPGetAction {
+    ///     path: Some("/ready".into()),
+    ///     port: IntOrString::Int(5000),
+    ///     ..HTTPGetAction::default()
+    /// };
+    /// let probe = Probe { http_get: Some(get), ..Probe::default() };
+    /// let container = ContainerBuilder::new("mnist", "mnist:1").readiness_probe(probe).build();
+    /// assert!(container.readiness_probe.unwrap().http_get.is_some());
+    /// ```
     pub fn readiness_probe(mut self, probe: Probe) -> Self {
         self.container.readiness_probe = Some(probe);
         self
     }
 
     /// Sets the liveness probe.
+    ///
+    /// ```
+    /// use tack::build::ContainerBuilder;
+    /// use tack::k8s_openapi::api::core::v1::{Probe, TCPSocketAction};
+    /// use tack::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    /// let socket = TCPSocketAction { port: IntOrString::Int(5000), host: None };
+    /// let probe = Probe { tcp_socket: Some(socket), period_seconds: Some(10), ..Probe::default() };
+    /// let container = ContainerBuilder::new("mnist", "mnist:1").liveness_probe(probe).build();
+    /// assert_eq!(container.liveness_probe.unwrap().period_seconds, Some(10));
+    /// ```
     pub fn liveness_probe(mut self, probe: Probe) -> Self {
         self.container.liveness_probe = Some(probe);
         self
     }
 
     /// Sets the startup probe.
+    ///
+    /// ```
+    /// use tack::build::ContainerBuilder;
+    /// use tack::k8s_openapi::api::core::v1::{ExecAction, Probe};
+    /// let exec = ExecAction { command: Some(vec!["cat".into(), "/tmp/loaded".into()]) };
+    /// let probe = Probe { exec: Some(exec), failure_threshold: Some(30), ..Probe::default() };
+    /// let container = ContainerBuilder::new("mnist", "mnist:1").startup_probe(probe).build();
+    /// assert_eq!(container.startup_probe.unwrap().failure_threshold, Some(30));
+    /// ```
     pub fn startup_probe(mut self, probe: Probe) -> Self {
         self.container.startup_probe = Some(probe);
         self
     }
 
     /// Mounts a volume of the pod.
+    ///
+    /// ```
+    /// use tack::build::ContainerBuilder;
+    /// use tack::k8s_openapi::api::core::v1::VolumeMount;
+    /// let mount = VolumeMount { name: "models".into(), mount_path: "/models".into(), ..Default::default() };
+    /// let container = ContainerBuilder::new("mnist", "mnist:1").mount(mount).build();
+    /// assert_eq!(container.volume_mounts.unwrap()[0].mount_path, "/models");
+    /// ```
     pub fn mount(mut self, mount: VolumeMount) -> Self {
         self.mounts.push(mount);
         self
     }
 
     /// The container.
+    ///
+    /// ```
+    /// let container = tack::build::ContainerBuilder::new("mnist", "mnist:1").build();
+    /// // Nothing set, nothing emitted: no empty lists.
+    /// assert_eq!((container.ports, container.env, container.resources), (None, None, None));
+    /// ```
     pub fn build(self) -> Container {
         let resources =
             (!self.requests.is_empty() || !self.limits.is_empty()).then(|| ResourceRequirements {

@@ -13,6 +13,13 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// Builds a Deployment. Selector labels are also put on the pod template, so the selector
 /// always matches its own pods.
+///
+/// ```
+/// use tack::build::DeploymentBuilder;
+/// let deployment = DeploymentBuilder::new("mnist").selector([("app", "mnist")]).build();
+/// let pod_labels = deployment.spec.template.metadata.unwrap().labels.unwrap();
+/// assert_eq!(pod_labels["app"], "mnist");
+/// ```
 #[derive(Debug, Clone)]
 pub struct DeploymentBuilder {
     meta: MetaBuilder,
@@ -30,6 +37,11 @@ pub struct DeploymentBuilder {
 
 impl DeploymentBuilder {
     /// A Deployment called `name`.
+    ///
+    /// ```
+    /// let deployment = tack::build::DeploymentBuilder::new("mnist").build();
+    /// assert_eq!(deployment.metadata.name.as_deref(), Some("mnist"));
+    /// ```
     pub fn new(name: impl Into<String>) -> Self {
         DeploymentBuilder {
             meta: MetaBuilder::new(name),
@@ -49,6 +61,11 @@ impl DeploymentBuilder {
     metadata_methods!();
 
     /// Sets the labels that select the Deployment's pods (added to the pod template too).
+    ///
+    /// ```
+    /// let deployment = tack::build::DeploymentBuilder::new("mnist").selector([("app", "mnist")]).build();
+    /// assert_eq!(deployment.spec.selector.match_labels.unwrap()["app"], "mnist");
+    /// ```
     pub fn selector<K: Into<String>, V: Into<String>>(
         mut self,
         labels: impl IntoIterator<Item = (K, V)>,
@@ -58,6 +75,11 @@ impl DeploymentBuilder {
     }
 
     /// Sets the number of pods.
+    ///
+    /// ```
+    /// let deployment = tack::build::DeploymentBuilder::new("mnist").replicas(3).build();
+    /// assert_eq!(deployment.spec.replicas, Some(3));
+    /// ```
     pub fn replicas(mut self, replicas: u32) -> Self {
         self.replicas = Some(i32::try_from(replicas).unwrap_or(i32::MAX));
         self
@@ -65,6 +87,17 @@ impl DeploymentBuilder {
 
     /// Replaces pods gradually: at most `max_surge` extra and `max_unavailable` missing pods
     /// (numbers or percentages such as `25%`).
+    ///
+    /// ```
+    /// use tack::build::DeploymentBuilder;
+    /// use tack::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    /// let deployment = DeploymentBuilder::new("mnist")
+    ///     .rolling_update(Some(IntOrString::String("25%".into())), Some(IntOrString::Int(0)))
+    ///     .build();
+    /// let strategy = deployment.spec.strategy.unwrap();
+    /// assert_eq!(strategy.type_.as_deref(), Some("RollingUpdate"));
+    /// assert_eq!(strategy.rolling_update.unwrap().max_unavailable, Some(IntOrString::Int(0)));
+    /// ```
     pub fn rolling_update(
         mut self,
         max_surge: Option<IntOrString>,
@@ -83,6 +116,13 @@ impl DeploymentBuilder {
     }
 
     /// Replaces all pods at once.
+    ///
+    /// ```
+    /// let deployment = tack::build::DeploymentBuilder::new("mnist").recreate().build();
+    /// let strategy = deployment.spec.strategy.unwrap();
+    /// assert_eq!(strategy.type_.as_deref(), Some("Recreate"));
+    /// assert_eq!(strategy.rolling_update, None);
+    /// ```
     pub fn recreate(mut self) -> Self {
         self.strategy = Some(DeploymentStrategy {
             type_: Some("Recreate".to_string()),
@@ -92,24 +132,51 @@ impl DeploymentBuilder {
     }
 
     /// Seconds a new pod must be ready before it counts as available.
+    ///
+    /// ```
+    /// let deployment = tack::build::DeploymentBuilder::new("mnist").min_ready_seconds(Some(10)).build();
+    /// assert_eq!(deployment.spec.min_ready_seconds, Some(10));
+    /// ```
     pub fn min_ready_seconds(mut self, seconds: Option<u32>) -> Self {
         self.min_ready_seconds = seconds.map(saturate);
         self
     }
 
     /// Seconds before a stalled rollout is reported as failed.
+    ///
+    /// ```
+    /// use tack::build::DeploymentBuilder;
+    /// let deployment = DeploymentBuilder::new("mnist").progress_deadline_seconds(Some(600)).build();
+    /// assert_eq!(deployment.spec.progress_deadline_seconds, Some(600));
+    /// ```
     pub fn progress_deadline_seconds(mut self, seconds: Option<u32>) -> Self {
         self.progress_deadline_seconds = seconds.map(saturate);
         self
     }
 
     /// Old ReplicaSets kept for rollbacks.
+    ///
+    /// ```
+    /// use tack::build::DeploymentBuilder;
+    /// let deployment = DeploymentBuilder::new("mnist").revision_history_limit(Some(3)).build();
+    /// assert_eq!(deployment.spec.revision_history_limit, Some(3));
+    /// ```
     pub fn revision_history_limit(mut self, limit: Option<u32>) -> Self {
         self.revision_history_limit = limit.map(saturate);
         self
     }
 
     /// Adds labels to the pods (besides the selector labels).
+    ///
+    /// ```
+    /// use tack::build::DeploymentBuilder;
+    /// let deployment = DeploymentBuilder::new("mnist")
+    ///     .selector([("app", "mnist")])
+    ///     .pod_labels([("team", "ml")])
+    ///     .build();
+    /// let labels = deployment.spec.template.metadata.unwrap().labels.unwrap();
+    /// assert_eq!((labels["app"].as_str(), labels["team"].as_str()), ("mnist", "ml"));
+    /// ```
     pub fn pod_labels<K: Into<String>, V: Into<String>>(
         mut self,
         labels: impl IntoIterator<Item = (K, V)>,
@@ -119,6 +186,15 @@ impl DeploymentBuilder {
     }
 
     /// Adds annotations to the pods.
+    ///
+    /// ```
+    /// use tack::build::DeploymentBuilder;
+    /// let deployment = DeploymentBuilder::new("mnist")
+    ///     .pod_annotations([("prometheus.io/scrape", "true")])
+    ///     .build();
+    /// let pod = deployment.spec.template.metadata.unwrap();
+    /// assert_eq!(pod.annotations.unwrap()["prometheus.io/scrape"], "true");
+    /// ```
     pub fn pod_annotations<K: Into<String>, V: Into<String>>(
         mut self,
         annotations: impl IntoIterator<Item = (K, V)>,
@@ -128,30 +204,77 @@ impl DeploymentBuilder {
     }
 
     /// Adds a container.
+    ///
+    /// ```
+    /// use tack::build::{ContainerBuilder, DeploymentBuilder};
+    /// let deployment = DeploymentBuilder::new("mnist")
+    ///     .container(ContainerBuilder::new("mnist", "mnist:1").build())
+    ///     .build();
+    /// assert_eq!(deployment.spec.template.spec.unwrap().containers[0].name, "mnist");
+    /// ```
     pub fn container(mut self, container: Container) -> Self {
         self.containers.push(container);
         self
     }
 
     /// Adds a volume to the pods.
+    ///
+    /// ```
+    /// use tack::build::DeploymentBuilder;
+    /// use tack::k8s_openapi::api::core::v1::{EmptyDirVolumeSource, Volume};
+    /// let cache = Volume {
+    ///     name: "cache".into(),
+    ///     empty_dir: Some(EmptyDirVolumeSource::default()),
+    ///     ..Volume::default()
+    /// };
+    /// let deployment = DeploymentBuilder::new("mnist").volume(cache).build();
+    /// assert_eq!(deployment.spec.template.spec.unwrap().volumes.unwrap()[0].name, "cache");
+    /// ```
     pub fn volume(mut self, volume: Volume) -> Self {
         self.pod.volumes.get_or_insert_with(Vec::new).push(volume);
         self
     }
 
     /// Restricts the pods to nodes with these labels.
+    ///
+    /// ```
+    /// use tack::build::{DeploymentBuilder, labels};
+    /// let deployment = DeploymentBuilder::new("mnist").node_selector(labels([("gpu", "a100")])).build();
+    /// let pod = deployment.spec.template.spec.unwrap();
+    /// assert_eq!(pod.node_selector.unwrap()["gpu"], "a100");
+    /// ```
     pub fn node_selector(mut self, selector: Labels) -> Self {
         self.pod.node_selector = non_empty_map(selector);
         self
     }
 
     /// Lets the pods run on tainted nodes.
+    ///
+    /// ```
+    /// use tack::build::DeploymentBuilder;
+    /// use tack::k8s_openapi::api::core::v1::Toleration;
+    /// let gpu = Toleration {
+    ///     key: Some("gpu".into()),
+    ///     operator: Some("Exists".into()),
+    ///     ..Toleration::default()
+    /// };
+    /// let deployment = DeploymentBuilder::new("mnist").tolerations(vec![gpu]).build();
+    /// let pod = deployment.spec.template.spec.unwrap();
+    /// assert_eq!(pod.tolerations.unwrap()[0].key.as_deref(), Some("gpu"));
+    /// ```
     pub fn tolerations(mut self, tolerations: Vec<Toleration>) -> Self {
         self.pod.tolerations = non_empty(tolerations);
         self
     }
 
     /// Secrets with registry credentials for pulling images.
+    ///
+    /// ```
+    /// use tack::build::DeploymentBuilder;
+    /// let deployment = DeploymentBuilder::new("mnist").image_pull_secrets(&["regcred".into()]).build();
+    /// let pod = deployment.spec.template.spec.unwrap();
+    /// assert_eq!(pod.image_pull_secrets.unwrap()[0].name, "regcred");
+    /// ```
     pub fn image_pull_secrets(mut self, names: &[String]) -> Self {
         self.pod.image_pull_secrets = non_empty(
             names
@@ -163,12 +286,25 @@ impl DeploymentBuilder {
     }
 
     /// The ServiceAccount the pods run as.
+    ///
+    /// ```
+    /// let deployment = tack::build::DeploymentBuilder::new("mnist").service_account(Some("mnist")).build();
+    /// let pod = deployment.spec.template.spec.unwrap();
+    /// assert_eq!(pod.service_account_name.as_deref(), Some("mnist"));
+    /// ```
     pub fn service_account(mut self, name: Option<&str>) -> Self {
         self.pod.service_account_name = name.map(str::to_string);
         self
     }
 
     /// The Deployment.
+    ///
+    /// ```
+    /// let deployment = tack::build::DeploymentBuilder::new("mnist").build();
+    /// assert_eq!(serde_json::to_value(&deployment)?["apiVersion"], "apps/v1");
+    /// assert_eq!(deployment.spec.replicas, None); // unset: the API server's default
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn build(self) -> Deployment {
         let mut pod_labels = self.pod_labels;
         pod_labels.extend(self.selector.clone());

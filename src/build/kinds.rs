@@ -6,6 +6,12 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How a Service is exposed.
+///
+/// ```
+/// use tack::build::ServiceType;
+/// assert_eq!(ServiceType::default(), ServiceType::ClusterIP);
+/// assert_eq!(ServiceType::LoadBalancer.to_string(), "LoadBalancer");
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum ServiceType {
     /// Inside the cluster only.
@@ -19,6 +25,10 @@ pub enum ServiceType {
 
 impl ServiceType {
     /// The Kubernetes spelling.
+    ///
+    /// ```
+    /// assert_eq!(tack::build::ServiceType::NodePort.as_str(), "NodePort");
+    /// ```
     pub fn as_str(&self) -> &'static str {
         match self {
             ServiceType::ClusterIP => "ClusterIP",
@@ -29,6 +39,12 @@ impl ServiceType {
 }
 
 /// How an Ingress path matches request paths.
+///
+/// ```
+/// use tack::build::PathType;
+/// assert_eq!(PathType::default(), PathType::Prefix);
+/// assert_eq!(PathType::ImplementationSpecific.to_string(), "ImplementationSpecific");
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum PathType {
     /// By path prefix, element by element (`/v1` matches `/v1/predict`).
@@ -42,6 +58,10 @@ pub enum PathType {
 
 impl PathType {
     /// The Kubernetes spelling.
+    ///
+    /// ```
+    /// assert_eq!(tack::build::PathType::Exact.as_str(), "Exact");
+    /// ```
     pub fn as_str(&self) -> &'static str {
         match self {
             PathType::Prefix => "Prefix",
@@ -52,6 +72,12 @@ impl PathType {
 }
 
 /// When the kubelet pulls the image.
+///
+/// ```
+/// use tack::build::PullPolicy;
+/// assert_eq!(PullPolicy::IfNotPresent.to_string(), "IfNotPresent");
+/// assert_ne!(PullPolicy::Always, PullPolicy::Never);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum PullPolicy {
     /// Pull on every start.
@@ -64,6 +90,10 @@ pub enum PullPolicy {
 
 impl PullPolicy {
     /// The Kubernetes spelling.
+    ///
+    /// ```
+    /// assert_eq!(tack::build::PullPolicy::Never.as_str(), "Never");
+    /// ```
     pub fn as_str(&self) -> &'static str {
         match self {
             PullPolicy::Always => "Always",

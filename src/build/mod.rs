@@ -41,9 +41,21 @@ pub use service::ServiceBuilder;
 use std::collections::BTreeMap;
 
 /// A map of labels or annotations.
+///
+/// ```
+/// use tack::build::{Labels, labels};
+/// let map: Labels = labels([("app", "mnist")]);
+/// assert_eq!(map.get("app").map(String::as_str), Some("mnist"));
+/// ```
 pub type Labels = BTreeMap<String, String>;
 
 /// Turns pairs into a label map.
+///
+/// ```
+/// let labels = tack::build::labels([("app", "mnist"), ("tier", "model")]);
+/// assert_eq!(labels.len(), 2);
+/// assert_eq!(labels["tier"], "model");
+/// ```
 pub fn labels<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Labels {
     pairs
         .into_iter()

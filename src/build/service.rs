@@ -6,6 +6,16 @@ use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// Builds a Service.
+///
+/// ```
+/// use tack::build::ServiceBuilder;
+/// use tack::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+/// let service = ServiceBuilder::new("mnist")
+///     .selector([("app", "mnist")])
+///     .port("http", 80, IntOrString::String("http".into()))
+///     .build();
+/// assert_eq!(service.spec.unwrap().ports.unwrap()[0].port, 80);
+/// ```
 #[derive(Debug, Clone)]
 pub struct ServiceBuilder {
     meta: MetaBuilder,
@@ -16,6 +26,11 @@ pub struct ServiceBuilder {
 
 impl ServiceBuilder {
     /// A Service called `name`.
+    ///
+    /// ```
+    /// let service = tack::build::ServiceBuilder::new("mnist").build();
+    /// assert_eq!(service.metadata.name.as_deref(), Some("mnist"));
+    /// ```
     pub fn new(name: impl Into<String>) -> Self {
         ServiceBuilder {
             meta: MetaBuilder::new(name),
@@ -40,6 +55,11 @@ impl ServiceBuilder {
     }
 
     /// Sets the labels of the pods the Service sends traffic to.
+    ///
+    /// ```
+    /// let service = tack::build::ServiceBuilder::new("mnist").selector([("app", "mnist")]).build();
+    /// assert_eq!(service.spec.unwrap().selector.unwrap()["app"], "mnist");
+    /// ```
     pub fn selector<K: Into<String>, V: Into<String>>(
         mut self,
         labels: impl IntoIterator<Item = (K, V)>,
@@ -49,6 +69,15 @@ impl ServiceBuilder {
     }
 
     /// Adds a TCP port `port` that forwards to `target_port` (number or container port name).
+    ///
+    /// ```
+    /// use tack::build::ServiceBuilder;
+    /// use tack::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    /// let service = ServiceBuilder::new("mnist").port("http", 80, IntOrString::Int(5000)).build();
+    /// let port = &service.spec.unwrap().ports.unwrap()[0];
+    /// assert_eq!((port.port, port.target_port.clone()), (80, Some(IntOrString::Int(5000))));
+    /// assert_eq!(port.protocol.as_deref(), Some("TCP"));
+    /// ```
     pub fn port(mut self, name: impl Into<String>, port: u16, target_port: IntOrString) -> Self {
         self.ports.push(ServicePort {
             name: Some(name.into()),
@@ -61,6 +90,17 @@ impl ServiceBuilder {
     }
 
     /// Pins the node port of the last port added (for `NodePort` and `LoadBalancer`).
+    ///
+    /// ```
+    /// use tack::build::{ServiceBuilder, ServiceType};
+    /// use tack::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    /// let service = ServiceBuilder::new("mnist")
+    ///     .type_(ServiceType::NodePort)
+    ///     .port("http", 80, IntOrString::Int(5000))
+    ///     .node_port(Some(30080))
+    ///     .build();
+    /// assert_eq!(service.spec.unwrap().ports.unwrap()[0].node_port, Some(30080));
+    /// ```
     pub fn node_port(mut self, node_port: Option<u16>) -> Self {
         if let Some(last) = self.ports.last_mut() {
             last.node_port = node_port.map(i32::from);
@@ -69,6 +109,13 @@ impl ServiceBuilder {
     }
 
     /// The Service.
+    ///
+    /// ```
+    /// let service = tack::build::ServiceBuilder::new("mnist").build();
+    /// let spec = service.spec.unwrap();
+    /// // Unset: the API server's defaults (ClusterIP), no empty lists.
+    /// assert_eq!((spec.type_, spec.ports, spec.selector), (None, None, None));
+    /// ```
     pub fn build(self) -> Service {
         Service {
             metadata: self.meta.build(),

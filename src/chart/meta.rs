@@ -9,6 +9,15 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The content of `Chart.yaml`.
+///
+/// ```
+/// let chart = tack::chart::Chart::load("charts/mnist-pipeline".as_ref())?;
+/// let meta = chart.meta();
+/// assert_eq!(meta.name, "mnist-pipeline");
+/// assert_eq!(meta.kube_version.as_deref(), Some(">=1.29.0"));
+/// assert!(meta.maintainers.is_empty() && !meta.deprecated);
+/// # Ok::<(), tack::chart::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ChartMeta {
@@ -49,6 +58,15 @@ pub struct ChartMeta {
 }
 
 /// A chart maintainer.
+///
+/// ```
+/// use serde_json::{from_value, json};
+/// use tack::chart::Maintainer;
+/// let maintainer: Maintainer = from_value(json!({"name": "ML platform", "email": "ml@example.com"}))?;
+/// assert_eq!((maintainer.email.as_deref(), maintainer.url), (Some("ml@example.com"), None));
+/// assert!(from_value::<Maintainer>(json!({"name": "ML platform", "mail": "ml@example.com"})).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Maintainer {

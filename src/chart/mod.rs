@@ -29,6 +29,14 @@ const MAX_CHART_FILE_BYTES: u64 = 1024 * 1024;
 
 /// A chart folder, loaded: what `Chart.yaml` says, its default values (parsed once), the
 /// schema of its `extra` values (compiled once) and its templates (compiled once).
+///
+/// ```
+/// let chart = tack::chart::Chart::load("charts/mnist-pipeline".as_ref())?;
+/// assert_eq!(chart.meta().app_version.as_deref(), Some("1.0.0"));
+/// assert!(!chart.templates().is_empty());
+/// assert!(chart.extra_schema().is_some());
+/// # Ok::<(), tack::chart::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Chart {
     dir: PathBuf,
@@ -39,6 +47,13 @@ pub struct Chart {
 }
 
 /// Why a chart could not be loaded, or does not fit the target.
+///
+/// ```
+/// use tack::chart::{Chart, Error};
+/// assert!(matches!(Chart::load("no/such/chart".as_ref()), Err(Error::NotFound(_))));
+/// assert!(matches!(Chart::load("Cargo.toml".as_ref()), Err(Error::NotAFolder(_))));
+/// assert!(matches!(Chart::load("values".as_ref()), Err(Error::MissingFile(_)))); // no Chart.yaml
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The folder does not exist.
@@ -167,6 +182,15 @@ impl Chart {
     /// # Errors
     /// A missing or unreadable file, a mistake in one of them, a template that does not
     /// compile.
+    ///
+    /// ```
+    /// use tack::chart::Chart;
+    /// let chart = Chart::load("charts/model-serving".as_ref())?;
+    /// assert_eq!(chart.meta().kube_version.as_deref(), Some(">=1.29.0"));
+    /// let error = Chart::load("values".as_ref()).unwrap_err();
+    /// assert!(error.to_string().starts_with("values/Chart.yaml is missing"));
+    /// # Ok::<(), tack::chart::Error>(())
+    /// ```
     pub fn load(dir: &Path) -> Result<Chart, Error> {
         if !dir.exists() {
             return Err(Error::NotFound(dir.to_path_buf()));
@@ -222,16 +246,35 @@ impl Chart {
     }
 
     /// The chart folder.
+    ///
+    /// ```
+    /// let chart = tack::chart::Chart::load("charts/model-serving".as_ref())?;
+    /// assert_eq!(chart.dir(), std::path::Path::new("charts/model-serving"));
+    /// # Ok::<(), tack::chart::Error>(())
+    /// ```
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// What `Chart.yaml` says.
+    ///
+    /// ```
+    /// let chart = tack::chart::Chart::load("charts/model-serving".as_ref())?;
+    /// let meta = chart.meta();
+    /// assert_eq!((meta.name.as_str(), meta.version.as_str()), ("model-serving", "0.1.0"));
+    /// # Ok::<(), tack::chart::Error>(())
+    /// ```
     pub fn meta(&self) -> &ChartMeta {
         &self.meta
     }
 
     /// The chart's `values.yaml`.
+    ///
+    /// ```
+    /// let chart = tack::chart::Chart::load("charts/model-serving".as_ref())?;
+    /// assert_eq!(chart.values_file(), std::path::Path::new("charts/model-serving/values.yaml"));
+    /// # Ok::<(), tack::chart::Error>(())
+    /// ```
     pub fn values_file(&self) -> PathBuf {
         self.dir.join("values.yaml")
     }
@@ -250,11 +293,26 @@ impl Chart {
     }
 
     /// The chart's templates.
+    ///
+    /// ```
+    /// let chart = tack::chart::Chart::load("charts/mnist-pipeline".as_ref())?;
+    /// let names: Vec<&str> = chart.templates().files().iter().map(|f| f.name.as_str()).collect();
+    /// assert_eq!(names, ["_labels.yaml", "configmap.yaml", "cronjob.yaml", "job.yaml", "pvc.yaml"]);
+    /// # Ok::<(), tack::chart::Error>(())
+    /// ```
     pub fn templates(&self) -> &Templates {
         &self.templates
     }
 
     /// The JSON Schema of the `extra` values, from the chart's `values.schema.json`.
+    ///
+    /// ```
+    /// use tack::chart::Chart;
+    /// let pipeline = Chart::load("charts/mnist-pipeline".as_ref())?;
+    /// assert_eq!(pipeline.extra_schema().unwrap()["required"][0], "storage");
+    /// assert!(Chart::load("charts/model-serving".as_ref())?.extra_schema().is_none());
+    /// # Ok::<(), tack::chart::Error>(())
+    /// ```
     pub fn extra_schema(&self) -> Option<&serde_json::Value> {
         self.extra_schema.as_ref().map(|extra| &extra.schema)
     }
@@ -286,6 +344,17 @@ impl Chart {
 
     /// The mistakes in `extra` according to the chart's `values.schema.json`, at the file
     /// and line that set each value.
+    ///
+    /// ```
+    /// use tack::values::{SetFlag, SetKind};
+    /// let chart = tack::chart::Chart::load("charts/mnist-pipeline".as_ref())?;
+    /// let mut values = chart.defaults();
+    /// values.apply_set(&SetFlag::new(SetKind::Typed, "extra.training.epochs=0"), ".".as_ref())?;
+    /// let loaded = values.finish(chart.meta().app_version.as_deref())?;
+    /// let problems = chart.check_extra(&loaded);
+    /// assert_eq!(problems[0].path, "extra.training.epochs"); // the schema's minimum is 1
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn check_extra(&self, loaded: &LoadedValues) -> Vec<Diagnostic> {
         let Some(extra_schema) = &self.extra_schema else {
             return Vec::new();

@@ -78,9 +78,34 @@ enum Command {
     Validate(validate::ValidateArgs),
 }
 
-/// Parses the command line, runs the command and returns its exit code.
+/// Parses this process's command line, runs the command and returns its exit code: all
+/// `main.rs` does. [`run_from`] takes the arguments instead (and has a tested example; this
+/// one would read the doctest's own arguments).
+///
+/// ```no_run
+/// fn main() -> std::process::ExitCode {
+///     tack::cli::run()
+/// }
+/// ```
 pub fn run() -> ExitCode {
-    let matches = match Cli::command().try_get_matches() {
+    run_from(std::env::args_os())
+}
+
+/// Runs the command line `args` (the first is the program name), as the `tack` binary
+/// would, printing to this process's stdout and stderr.
+///
+/// ```
+/// use std::process::ExitCode;
+/// let code = tack::cli::run_from(["tack", "validate", "tests/golden/model-serving/canary.yaml"]);
+/// assert_eq!(code, ExitCode::SUCCESS);
+/// assert_eq!(tack::cli::run_from(["tack", "render", "no/such/chart"]), ExitCode::from(2));
+/// ```
+pub fn run_from<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = match Cli::command().try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(err) => return clap_exit(&err),
     };

@@ -66,6 +66,18 @@ impl Human {
     }
 
     /// One diagnostic as a block of text (no trailing newline).
+    ///
+    /// ```
+    /// use tack::diagnostic::{Check, Diagnostic, human::Human};
+    /// use tack::source::{Location, SourceMap};
+    /// let mut sources = SourceMap::new();
+    /// let file = sources.add("values.yaml", "secrets: {apiKey: {value: [hunter2]}}\n");
+    /// let at = Location { source: file, line: 1, column: 27 };
+    /// let d = Diagnostic::error(Check::Values, "expected a string").at(at);
+    /// assert!(Human::new(false).render(&d, &sources).contains("hunter2"));
+    /// let secret = d.sensitive(true); // the source line is never shown
+    /// assert!(!Human::new(false).render(&secret, &sources).contains("hunter2"));
+    /// ```
     pub fn render(&self, diagnostic: &Diagnostic, sources: &SourceMap) -> String {
         let level = match diagnostic.severity {
             Severity::Error => Level::ERROR,
@@ -220,6 +232,18 @@ pub struct HumanOutput<W: Write> {
 
 impl<W: Write> HumanOutput<W> {
     /// Human output into `out`.
+    ///
+    /// ```
+    /// use tack::diagnostic::{Check, Diagnostic, Output, Summary, human::HumanOutput};
+    /// use tack::source::SourceMap;
+    /// let mut out = HumanOutput::new(Vec::new(), false);
+    /// let warning = Diagnostic::warning(Check::References, "Secret \"api\" is not in the input");
+    /// out.write(&warning, &SourceMap::new())?;
+    /// let text = String::from_utf8(out.finish(&Summary::default(), &SourceMap::new())?)?;
+    /// assert!(text.starts_with("warning[references]: Secret \"api\" is not in the input"), "{text}");
+    /// assert!(text.ends_with("valid: 0 errors, 1 warning in 0 objects (0 documents)\n"), "{text}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(out: W, colour: bool) -> Self {
         HumanOutput {
             out,
@@ -231,6 +255,16 @@ impl<W: Write> HumanOutput<W> {
     }
 
     /// Counts diagnostics but prints only the totals.
+    ///
+    /// ```
+    /// use tack::diagnostic::{Check, Diagnostic, Output, Summary, human::HumanOutput};
+    /// use tack::source::SourceMap;
+    /// let mut out = HumanOutput::new(Vec::new(), false).totals_only(true);
+    /// out.write(&Diagnostic::error(Check::Schema, "bad"), &SourceMap::new())?;
+    /// let text = String::from_utf8(out.finish(&Summary::default(), &SourceMap::new())?)?;
+    /// assert_eq!(text, "invalid: 1 error, 0 warnings in 0 objects (0 documents)\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn totals_only(mut self, yes: bool) -> Self {
         self.totals_only = yes;
         self

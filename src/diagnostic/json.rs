@@ -56,6 +56,18 @@ pub fn summary_json(errors: usize, warnings: usize, summary: &Summary) -> Value 
 
 /// A whole report as one pretty JSON document: `{"summary": ..., "problems": [...],
 /// "skipped": [...]}` (only `summary` with totals only).
+///
+/// ```
+/// use tack::diagnostic::{Check, Diagnostic, Output, Summary, json::JsonOutput};
+/// use tack::source::SourceMap;
+/// let mut out = JsonOutput::new(Vec::new());
+/// out.write(&Diagnostic::warning(Check::References, "no pods"), &SourceMap::new())?;
+/// let bytes = out.finish(&Summary::default(), &SourceMap::new())?;
+/// let report: serde_json::Value = serde_json::from_slice(&bytes)?;
+/// assert_eq!(report["problems"][0]["message"], "no pods");
+/// assert_eq!(report["summary"]["valid"], true);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct JsonOutput<W: Write> {
     out: W,
     problems: Vec<Value>,
@@ -65,6 +77,19 @@ pub struct JsonOutput<W: Write> {
 
 impl<W: Write> JsonOutput<W> {
     /// JSON output into `out`.
+    ///
+    /// ```
+    /// use tack::diagnostic::{Check, Diagnostic, Output, Summary, json::JsonOutput};
+    /// use tack::source::SourceMap;
+    /// let mut out = JsonOutput::new(Vec::new());
+    /// out.write(&Diagnostic::error(Check::Schema, "bad"), &SourceMap::new())?;
+    /// let totals_only = Summary { totals_only: true, ..Summary::default() };
+    /// let bytes = out.finish(&totals_only, &SourceMap::new())?;
+    /// let report: serde_json::Value = serde_json::from_slice(&bytes)?;
+    /// assert_eq!(report.as_object().unwrap().len(), 1); // only the summary
+    /// assert_eq!(report["summary"]["errors"], 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(out: W) -> Self {
         JsonOutput {
             out,

@@ -39,6 +39,16 @@ pub struct JunitOutput<W: Write> {
 
 impl<W: Write> JunitOutput<W> {
     /// JUnit output into `out`.
+    ///
+    /// ```
+    /// use tack::diagnostic::{Output, Summary, junit::JunitOutput};
+    /// use tack::source::SourceMap;
+    /// let out = JunitOutput::new(Vec::new());
+    /// let xml = String::from_utf8(out.finish(&Summary::default(), &SourceMap::new())?)?;
+    /// assert!(xml.starts_with("<?xml"), "{xml}");
+    /// assert!(!xml.contains("<failure"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(out: W) -> Self {
         JunitOutput {
             out,

@@ -103,6 +103,12 @@ pub enum Check {
 
 impl Check {
     /// The name used on the command line (`--checks`), in human output and in JSON.
+    ///
+    /// ```
+    /// use tack::diagnostic::Check;
+    /// assert_eq!(Check::References.name(), "references");
+    /// assert_eq!(Check::RemovedApi.to_string(), Check::RemovedApi.name());
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Check::Input => "input",

@@ -30,6 +30,12 @@ pub struct Document {
 
 impl Document {
     /// A document from a value, a display name for its origin and its first line.
+    ///
+    /// ```
+    /// use tack::validate::Document;
+    /// let doc = Document::new(serde_json::json!({"kind": "ConfigMap"}), "config.yaml", 3);
+    /// assert_eq!((&*doc.source, doc.line), ("config.yaml", 3));
+    /// ```
     pub fn new(value: Value, source: impl Into<Arc<str>>, line: u32) -> Self {
         Document {
             value,

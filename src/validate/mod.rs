@@ -63,6 +63,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// An error that stops validation before it starts.
+///
+/// ```
+/// use tack::validate::{ValidateError, Validator, collect_inputs};
+/// let missing = collect_inputs(&["no/such/folder".into()]).unwrap_err();
+/// assert!(matches!(missing, ValidateError::Io { .. }));
+/// let validator = Validator::default().schema_dir("no/such/schemas");
+/// assert!(matches!(validator.check_schema_dirs(), Err(ValidateError::SchemaDir(_))));
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum ValidateError {
     /// A path given to validate does not exist or cannot be listed.
@@ -90,6 +98,17 @@ pub enum ValidateError {
 pub struct Invalid(pub Report);
 
 /// One input of [`Validator::validate_inputs`].
+///
+/// ```
+/// use tack::validate::{Input, Validator};
+/// let settings = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n";
+/// let report = Validator::default().validate_inputs(vec![
+///     Input::Text { name: "settings.yaml".into(), text: settings.into() },
+///     Input::Path("no/such/file.yaml".into()),
+/// ]);
+/// assert_eq!(report.objects, 1);
+/// assert!(report.has_input_errors()); // the missing file; the text was still checked
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     /// A file.
@@ -110,6 +129,15 @@ pub enum Input {
 ///
 /// # Errors
 /// A path that does not exist or a folder that cannot be listed.
+///
+/// ```
+/// use tack::validate::{Input, collect_inputs};
+/// let inputs = collect_inputs(&["-".into(), "charts/mnist-pipeline".into()])?;
+/// assert_eq!(inputs[0], Input::Stdin);
+/// assert_eq!(inputs[1], Input::Path("charts/mnist-pipeline/Chart.yaml".into()));
+/// assert!(inputs.contains(&Input::Path("charts/mnist-pipeline/templates/job.yaml".into())));
+/// # Ok::<(), tack::validate::ValidateError>(())
+/// ```
 pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, ValidateError> {
     let mut inputs = Vec::new();
     for path in paths {
@@ -259,6 +287,12 @@ impl fmt::Debug for Validator {
 
 impl Validator {
     /// The default validator.
+    ///
+    /// ```
+    /// let config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndatta: {x: y}\n";
+    /// let report = tack::Validator::new().validate_str("config.yaml", config);
+    /// assert!(!report.is_valid()); // strict by default: `datta` is not a field
+    /// ```
     pub fn new() -> Self {
         Validator::default()
     }
@@ -270,11 +304,26 @@ impl Validator {
     }
 
     /// Rejects fields the schema does not define (default `true`, like `kubeconform -strict`).
+    ///
+    /// ```
+    /// let config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndatta: {x: y}\n";
+    /// let report = tack::Validator::default().strict(false).validate_str("config.yaml", config);
+    /// assert!(report.is_valid());
+    /// ```
     pub fn strict(self, strict: bool) -> Self {
         self.with(|c| c.strict = strict)
     }
 
     /// The Kubernetes version to check removed and deprecated APIs against.
+    ///
+    /// ```
+    /// use tack::validate::{KubeVersion, Validator};
+    /// let pdb = "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: web}\n";
+    /// let old = Validator::default().kube_version(KubeVersion::new(24)).validate_str("pdb.yaml", pdb);
+    /// let new = Validator::default().kube_version(KubeVersion::new(25)).validate_str("pdb.yaml", pdb);
+    /// assert!(old.is_valid() && old.warning_count() > 0); // deprecated
+    /// assert!(!new.is_valid()); // removed in 1.25
+    /// ```
     pub fn kube_version(self, version: KubeVersion) -> Self {
         self.with(|c| c.kube_version = version)
     }
@@ -288,12 +337,32 @@ impl Validator {
 
     /// Says the input is the whole app, so a reference to something not in it is an error
     /// rather than a warning. The render pipeline sets this.
+    ///
+    /// ```
+    /// use tack::Validator;
+    /// let service = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n";
+    /// let partial = Validator::default().validate_str("service.yaml", service);
+    /// assert!(partial.is_valid() && partial.warning_count() == 1); // the pods may be elsewhere
+    /// let whole = Validator::default().complete(true).validate_str("service.yaml", service);
+    /// assert!(!whole.is_valid());
+    /// ```
     pub fn complete(self, complete: bool) -> Self {
         self.keeping_cache(|c| c.complete = complete)
     }
 
     /// Declares an object that exists outside the input (`NAME`, or `Kind/NAME` such as
     /// `Secret/registry-credentials`), so references to it are fine.
+    ///
+    /// ```
+    /// use tack::{App, Release, Validator, values::EnvFrom};
+    /// let mut app = App::new("mnist", "mnist:1");
+    /// app.env_from.push(EnvFrom { secret: Some("api".into()), config_map: None, prefix: None });
+    /// let manifests = Release::new("prod", app).render()?;
+    /// let validator = Validator::default().complete(true);
+    /// assert!(manifests.validate(&validator).is_err()); // Secret "api" is not in the input
+    /// assert!(manifests.validate(&validator.external("Secret/api")).is_ok());
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
     pub fn external(self, name: impl Into<String>) -> Self {
         let name = name.into();
         self.keeping_cache(|c| c.externals.push(name))
@@ -302,6 +371,17 @@ impl Validator {
     /// Says the input was rendered from chart values, so hints about missing Secrets and
     /// ConfigMaps name the values that declare them (`externalSecrets`,
     /// `externalConfigMaps`) rather than `--external`. The render pipeline sets this.
+    ///
+    /// ```
+    /// use tack::{App, Release, Validator, values::EnvFrom};
+    /// let mut app = App::new("mnist", "mnist:1");
+    /// app.env_from.push(EnvFrom { secret: Some("api".into()), config_map: None, prefix: None });
+    /// let manifests = Release::new("prod", app).render()?;
+    /// let validator = Validator::default().complete(true).values_hints(true);
+    /// let report = manifests.validate(&validator).unwrap_err().0;
+    /// assert!(report.problems[0].help.as_deref().unwrap().contains("externalSecrets"));
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
     pub fn values_hints(self, yes: bool) -> Self {
         self.keeping_cache(|c| c.values_hints = yes)
     }
@@ -310,16 +390,39 @@ impl Validator {
     /// nor `metadata`) instead of reporting them, as the pre-commit hook does for every YAML
     /// file of a repository (value files, `Chart.yaml`, CI configs). A document with
     /// `metadata` but no `kind` is still an error: it looks like a broken manifest.
+    ///
+    /// ```
+    /// use tack::Validator;
+    /// let values = "name: mnist\nreplicas: 3\n"; // a value file, not an object
+    /// assert!(!Validator::default().validate_str("values.yaml", values).is_valid());
+    /// let report = Validator::default().skip_non_objects(true).validate_str("values.yaml", values);
+    /// assert!(report.is_valid() && report.objects == 0);
+    /// ```
     pub fn skip_non_objects(self, skip: bool) -> Self {
         self.keeping_cache(|c| c.skip_non_objects = skip)
     }
 
     /// Which checks run (reading the input always does).
+    ///
+    /// ```
+    /// use tack::validate::{Checks, Validator};
+    /// let service = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n";
+    /// let schema_only = Validator::default().complete(true).checks(Checks::schema_only());
+    /// assert!(schema_only.validate_str("service.yaml", service).is_valid()); // no reference check
+    /// ```
     pub fn checks(self, checks: Checks) -> Self {
         self.with(|c| c.checks = checks)
     }
 
     /// Makes kinds without a schema errors instead of skipped objects.
+    ///
+    /// ```
+    /// use tack::Validator;
+    /// let monitor = "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web}\n";
+    /// assert!(Validator::default().validate_str("monitor.yaml", monitor).is_valid()); // skipped
+    /// let strict = Validator::default().reject_unknown_kinds(true);
+    /// assert!(!strict.validate_str("monitor.yaml", monitor).is_valid());
+    /// ```
     pub fn reject_unknown_kinds(self, reject: bool) -> Self {
         self.with(|c| c.reject_unknown_kinds = reject)
     }
@@ -327,17 +430,43 @@ impl Validator {
     /// Adds a folder of JSON Schemas for custom kinds, looked up as
     /// `<group>/<kind>_<version>.json` or `<kind>_<version>.json` (kind in lower case), as
     /// kubeconform does. Folders are searched in the order added, before the built-in schemas.
+    ///
+    /// ```
+    /// use tack::Validator;
+    /// let dir = std::env::temp_dir().join(format!("tack-doc-schemas-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// std::fs::write(dir.join("servicemonitor_v1.json"), r#"{"type": "object", "required": ["spec"]}"#)?;
+    /// let monitor = "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web}\n";
+    /// let report = Validator::default().schema_dir(&dir).validate_str("monitor.yaml", monitor);
+    /// std::fs::remove_dir_all(&dir)?;
+    /// assert!(report.problems.iter().any(|p| p.message.contains("spec")));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn schema_dir(self, dir: impl Into<PathBuf>) -> Self {
         let dir = dir.into();
         self.with(|c| c.schema_dirs.push(dir))
     }
 
     /// How many threads read and check a stream (default: the number of cores).
+    ///
+    /// ```
+    /// let stream = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n";
+    /// let report = tack::Validator::default().threads(1).validate_reader("<stdin>", stream.as_bytes());
+    /// assert_eq!(report.objects, 2);
+    /// ```
     pub fn threads(self, threads: usize) -> Self {
         self.with(|c| c.threads = threads.max(1))
     }
 
     /// Records every object checked in [`Report::checked`] (for JUnit output).
+    ///
+    /// ```
+    /// use tack::Validator;
+    /// let config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n";
+    /// assert!(Validator::default().validate_str("config.yaml", config).checked.is_empty());
+    /// let report = Validator::default().record_objects(true).validate_str("config.yaml", config);
+    /// assert_eq!(report.checked[0].object, "ConfigMap/settings");
+    /// ```
     pub fn record_objects(self, record: bool) -> Self {
         self.with(|c| c.record_objects = record)
     }
@@ -346,6 +475,13 @@ impl Validator {
     ///
     /// # Errors
     /// The first one that is not.
+    ///
+    /// ```
+    /// use tack::Validator;
+    /// assert!(Validator::default().schema_dir("schemas").check_schema_dirs().is_ok());
+    /// let error = Validator::default().schema_dir("no/such/schemas").check_schema_dirs().unwrap_err();
+    /// assert_eq!(error.to_string(), "schema directory no/such/schemas does not exist or is not a directory");
+    /// ```
     pub fn check_schema_dirs(&self) -> Result<(), ValidateError> {
         match self.config.schema_dirs.iter().find(|d| !d.is_dir()) {
             Some(dir) => Err(ValidateError::SchemaDir(dir.clone())),
@@ -392,11 +528,20 @@ impl Validator {
 
     /// Validates objects that are already parsed, such as a rendered release converted to
     /// `serde_json::Value`. Every object is checked, then the cross-object checks run over
-    /// the whole slice (with [`complete`](Validator::complete), as a release is).
+    /// the whole slice (missing referents are errors only with
+    /// [`complete`](Validator::complete), as for a rendered release).
     ///
     /// For a handful of objects, each kind's schema is compiled cut down to what these
     /// objects use (a cold Deployment validator then costs a fraction of a millisecond);
     /// after a few calls a kind's full validator is compiled once and cached.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use tack::validate::{Document, Validator};
+    /// let config = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"n": 1}});
+    /// let report = Validator::default().validate_objects(&[Document::new(config, "config.yaml", 1)]);
+    /// assert_eq!(report.error_count(), 1); // ConfigMap data values are strings
+    /// ```
     pub fn validate_objects(&self, documents: &[Document]) -> Report {
         let mut contents = parse::Contents {
             skip_non_objects: self.config.skip_non_objects,
@@ -545,6 +690,13 @@ impl Validator {
     }
 
     /// Validates text: multi-document YAML, JSON (one value or several), or a `v1/List`.
+    ///
+    /// ```
+    /// let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": []}\n";
+    /// let report = tack::Validator::default().validate_str("two.yaml", text);
+    /// assert_eq!((report.documents, report.objects), (2, 1));
+    /// assert!(report.is_valid());
+    /// ```
     pub fn validate_str(&self, name: &str, text: &str) -> Report {
         self.validate_inputs(vec![Input::Text {
             name: name.to_string(),
@@ -554,6 +706,12 @@ impl Validator {
 
     /// Validates a stream of text read from `reader`, in bounded memory: documents are cut
     /// apart as they arrive and parsed and checked on every core.
+    ///
+    /// ```
+    /// let stream = "apiVersion: v1\nkind: Namespace\nmetadata: {name: ml}\n";
+    /// let report = tack::Validator::default().validate_reader("<stdin>", stream.as_bytes());
+    /// assert!(report.is_valid() && report.objects == 1);
+    /// ```
     pub fn validate_reader<R: std::io::Read + Send>(&self, name: &str, reader: R) -> Report {
         stream::run(self, vec![stream::Source::reader(name, reader)])
     }
@@ -561,6 +719,14 @@ impl Validator {
     /// Validates files, standard input or text, in order, as one input (duplicates and
     /// references are checked across all of them). A file that cannot be read is reported as
     /// an [`Check::Input`](crate::diagnostic::Check::Input) problem and the others are still checked.
+    ///
+    /// ```
+    /// use tack::validate::{Input, Validator};
+    /// let settings = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n";
+    /// let text = |name: &str| Input::Text { name: name.into(), text: settings.into() };
+    /// let report = Validator::default().validate_inputs(vec![text("a.yaml"), text("b.yaml")]);
+    /// assert!(!report.is_valid()); // the same object twice, across inputs
+    /// ```
     pub fn validate_inputs(&self, inputs: Vec<Input>) -> Report {
         stream::run(self, inputs.into_iter().map(stream::Source::from).collect())
     }

@@ -3,6 +3,13 @@
 use crate::kube_version::KubeVersion;
 
 /// An apiVersion/kind that Kubernetes deprecated and then removed.
+///
+/// ```
+/// let ingress = tack::validate::removed_api("extensions/v1beta1", "Ingress").unwrap();
+/// assert_eq!(ingress.replacement, Some("networking.k8s.io/v1"));
+/// assert_eq!(ingress.deprecated_in.to_string(), "1.14");
+/// assert_eq!(ingress.removed_in.to_string(), "1.22");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RemovedApi {
     /// The old apiVersion.
@@ -42,6 +49,13 @@ const WORKLOAD_CHANGES: &str =
     "spec.selector is required and must match the template labels; it cannot change after creation";
 
 /// Every apiVersion/kind removed from Kubernetes, from the official deprecation guide.
+///
+/// ```
+/// use tack::validate::{KubeVersion, REMOVED_APIS};
+/// assert!(REMOVED_APIS.iter().all(|api| api.deprecated_in < api.removed_in));
+/// let in_1_25 = REMOVED_APIS.iter().filter(|api| api.removed_in == KubeVersion::new(25)).count();
+/// assert!(in_1_25 > 0);
+/// ```
 pub const REMOVED_APIS: &[RemovedApi] = &[
     removed(
         "extensions/v1beta1",
@@ -431,6 +445,12 @@ pub const REMOVED_APIS: &[RemovedApi] = &[
 
 /// The versions that introduced the stable APIs most manifests use, so that a manifest
 /// written for a new cluster is flagged when `--kube-version` is older.
+///
+/// ```
+/// use tack::validate::INTRODUCED_APIS;
+/// let cron_job = INTRODUCED_APIS.iter().find(|(_, kind, _)| *kind == "CronJob").unwrap();
+/// assert_eq!((cron_job.0, cron_job.2.to_string()), ("batch/v1", "1.21".to_string()));
+/// ```
 pub const INTRODUCED_APIS: &[(&str, &str, KubeVersion)] = &[
     ("apps/v1", "Deployment", KubeVersion::new(9)),
     ("apps/v1", "StatefulSet", KubeVersion::new(9)),
@@ -476,6 +496,12 @@ pub const INTRODUCED_APIS: &[(&str, &str, KubeVersion)] = &[
 ];
 
 /// The removal entry for an apiVersion/kind, if Kubernetes removed it.
+///
+/// ```
+/// use tack::validate::removed_api;
+/// assert_eq!(removed_api("extensions/v1beta1", "Deployment").unwrap().replacement, Some("apps/v1"));
+/// assert!(removed_api("apps/v1", "Deployment").is_none());
+/// ```
 pub fn removed_api(api_version: &str, kind: &str) -> Option<&'static RemovedApi> {
     REMOVED_APIS
         .iter()
@@ -483,6 +509,12 @@ pub fn removed_api(api_version: &str, kind: &str) -> Option<&'static RemovedApi>
 }
 
 /// The version that introduced an apiVersion/kind, when tack knows it.
+///
+/// ```
+/// use tack::validate::{KubeVersion, introduced_in};
+/// assert_eq!(introduced_in("networking.k8s.io/v1", "Ingress"), Some(KubeVersion::new(19)));
+/// assert_eq!(introduced_in("v1", "ConfigMap"), None);
+/// ```
 pub fn introduced_in(api_version: &str, kind: &str) -> Option<KubeVersion> {
     INTRODUCED_APIS
         .iter()

@@ -28,6 +28,13 @@ pub struct Checks {
 
 impl Checks {
     /// Every check.
+    ///
+    /// ```
+    /// use tack::validate::Checks;
+    /// let all = Checks::all();
+    /// assert!(all.schema && all.removed_apis && all.rules && all.references);
+    /// assert_eq!("all".parse::<Checks>(), Ok(all));
+    /// ```
     pub const fn all() -> Self {
         Checks {
             schema: true,
@@ -38,6 +45,12 @@ impl Checks {
     }
 
     /// Only the JSON Schema check (`--checks schema`).
+    ///
+    /// ```
+    /// use tack::validate::Checks;
+    /// assert_eq!("schema".parse::<Checks>(), Ok(Checks::schema_only()));
+    /// assert!(!Checks::schema_only().rules);
+    /// ```
     pub const fn schema_only() -> Self {
         Checks {
             schema: true,
@@ -74,6 +87,12 @@ impl Default for Checks {
 }
 
 /// A `--checks` list naming a check that does not exist.
+///
+/// ```
+/// use tack::validate::Checks;
+/// let error = "schema,spelling".parse::<Checks>().unwrap_err();
+/// assert_eq!(error.name, "spelling");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "unknown check `{name}`: expected a comma-separated list of all, schema, removed-api, rules, references"
@@ -136,26 +155,59 @@ pub struct Report {
 
 impl Report {
     /// True when there is no error (warnings allowed).
+    ///
+    /// ```
+    /// let service = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n";
+    /// let report = tack::Validator::default().validate_str("service.yaml", service);
+    /// assert_eq!(report.warning_count(), 1); // no pod template in the input selects it
+    /// assert!(report.is_valid());
+    /// ```
     pub fn is_valid(&self) -> bool {
         !self.has_errors()
     }
 
     /// True when at least one problem is an error.
+    ///
+    /// ```
+    /// let report = tack::Validator::default().validate_str("bad.yaml", "apiVersion: v1\nkind: Pod\n");
+    /// assert!(report.has_errors());
+    /// assert!(!tack::validate::Report::default().has_errors());
+    /// ```
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(Diagnostic::is_error)
     }
 
     /// True when an input could not be read at all (the CLI exits with 2).
+    ///
+    /// ```
+    /// use tack::validate::{Input, Validator};
+    /// let report = Validator::default().validate_inputs(vec![Input::Path("no/such/file.yaml".into())]);
+    /// assert!(report.has_input_errors());
+    /// let invalid = Validator::default().validate_str("bad.yaml", "apiVersion: v1\nkind: Pod\n");
+    /// assert!(invalid.has_errors() && !invalid.has_input_errors()); // read, but wrong
+    /// ```
     pub fn has_input_errors(&self) -> bool {
         self.problems.iter().any(|p| p.check == Check::Input)
     }
 
     /// Number of errors.
+    ///
+    /// ```
+    /// let namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: ML}\n";
+    /// let report = tack::Validator::default().validate_str("ns.yaml", namespace);
+    /// assert_eq!(report.error_count(), 1); // not a valid name
+    /// ```
     pub fn error_count(&self) -> usize {
         self.count(Severity::Error)
     }
 
     /// Number of warnings.
+    ///
+    /// ```
+    /// let service = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n";
+    /// let report = tack::Validator::default().validate_str("service.yaml", service);
+    /// assert_eq!((report.error_count(), report.warning_count()), (0, 1));
+    /// ```
     pub fn warning_count(&self) -> usize {
         self.count(Severity::Warning)
     }
@@ -168,16 +220,36 @@ impl Report {
     }
 
     /// The errors only.
+    ///
+    /// ```
+    /// let namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: ML}\n";
+    /// let report = tack::Validator::default().validate_str("ns.yaml", namespace);
+    /// let errors: Vec<&str> = report.errors().map(|e| e.path.as_str()).collect();
+    /// assert_eq!(errors, ["/metadata/name"]);
+    /// ```
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.problems.iter().filter(|p| p.is_error())
     }
 
     /// The objects whose kind had no schema.
+    ///
+    /// ```
+    /// let monitor = "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web}\n";
+    /// let report = tack::Validator::default().validate_str("monitor.yaml", monitor);
+    /// let skipped: Vec<&str> = report.skipped().map(|c| c.object.as_str()).collect();
+    /// assert_eq!(skipped, ["ServiceMonitor/web"]);
+    /// ```
     pub fn skipped(&self) -> impl Iterator<Item = &CheckedObject> {
         self.checked.iter().filter(|c| c.skipped.is_some())
     }
 
     /// The distinct `apiVersion/kind`s that were skipped, sorted.
+    ///
+    /// ```
+    /// let monitor = "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web}\n";
+    /// let report = tack::Validator::default().validate_str("monitor.yaml", monitor);
+    /// assert_eq!(report.skipped_kinds(), ["monitoring.coreos.com/v1/ServiceMonitor"]);
+    /// ```
     pub fn skipped_kinds(&self) -> Vec<String> {
         self.skipped_counts()
             .into_iter()
@@ -194,6 +266,12 @@ impl Report {
     }
 
     /// The totals for a report writer.
+    ///
+    /// ```
+    /// let config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n";
+    /// let summary = tack::Validator::default().validate_str("config.yaml", config).summary(true);
+    /// assert_eq!((summary.documents, summary.objects, summary.totals_only), (1, 1, true));
+    /// ```
     pub fn summary(&self, totals_only: bool) -> Summary {
         Summary {
             documents: self.documents,
@@ -205,6 +283,14 @@ impl Report {
     }
 
     /// Appends another report of the same run (its locations point into the same sources).
+    ///
+    /// ```
+    /// use tack::Validator;
+    /// let config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n";
+    /// let mut report = Validator::default().validate_str("config.yaml", config);
+    /// report.merge(Validator::default().validate_str("config.yaml", config));
+    /// assert_eq!(report.objects, 2);
+    /// ```
     pub fn merge(&mut self, other: Report) {
         self.problems.extend(other.problems);
         self.documents += other.documents;
@@ -213,6 +299,13 @@ impl Report {
     }
 
     /// The problems as [`crate::diagnostic::Diagnostics`], with the sources they point into.
+    ///
+    /// ```
+    /// let namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: ML}\n";
+    /// let report = tack::Validator::default().validate_str("ns.yaml", namespace);
+    /// let text = report.diagnostics().to_string();
+    /// assert!(text.starts_with("ns.yaml:3:"), "{text}");
+    /// ```
     pub fn diagnostics(&self) -> crate::diagnostic::Diagnostics {
         crate::diagnostic::Diagnostics::new(self.problems.clone(), self.sources.clone())
     }

@@ -37,6 +37,14 @@ pub(crate) fn path_within(path: &str, prefix: &str) -> bool {
 }
 
 /// Why values could not be loaded.
+///
+/// ```
+/// use tack::values::{Error, SetFlag, SetKind, ValuesLoader};
+/// let flag = SetFlag::new(SetKind::Typed, "replicas");
+/// let error = ValuesLoader::new().apply_set(&flag, ".".as_ref()).unwrap_err();
+/// assert!(matches!(error, Error::BadFlag { flag: "--set", .. }));
+/// assert!(!error.is_invalid_input()); // a malformed flag: exit 2
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A value file could not be read (missing, not a regular file, too large).

@@ -40,6 +40,16 @@ use std::path::{Path, PathBuf};
 
 /// Layers value sources in order (chart defaults, `-f` files, `--set` flags) into one tree,
 /// then reads the typed model from it.
+///
+/// ```
+/// use tack::values::ValuesLoader;
+/// let mut values = ValuesLoader::new();
+/// values.add_file("charts/model-serving/values.yaml".as_ref())?; // the chart's defaults
+/// values.add_file("values/canary.yaml".as_ref())?; // -f values/canary.yaml
+/// let app = values.finish(None)?.app;
+/// assert_eq!((app.name.as_str(), app.replicas), ("mnist", 10));
+/// # Ok::<(), tack::values::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ValuesLoader {
     sources: SourceMap,
@@ -48,6 +58,17 @@ pub struct ValuesLoader {
 }
 
 /// Values read into the model, with the tree and sources they came from.
+///
+/// ```
+/// let mut values = tack::values::ValuesLoader::new();
+/// values.add_yaml("values.yaml", "name: mnist\nimage: {repository: mnist, tag: '1'}\n")?;
+/// values.add_yaml("prod.yaml", "# nothing yet\n")?;
+/// let loaded = values.finish(None)?;
+/// assert_eq!(loaded.app.name, "mnist");
+/// assert_eq!(loaded.sources.len(), 2);
+/// assert_eq!(loaded.warnings[0].message, "prod.yaml holds no values; it changes nothing");
+/// # Ok::<(), tack::values::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct LoadedValues {
     /// The typed app.
@@ -68,6 +89,13 @@ impl Default for ValuesLoader {
 
 impl ValuesLoader {
     /// A loader with no values yet.
+    ///
+    /// ```
+    /// let values = tack::values::ValuesLoader::new();
+    /// assert!(values.sources().is_empty());
+    /// // Nothing set yet: `name` and `image` are missing.
+    /// assert!(values.finish(None).unwrap_err().is_invalid_input());
+    /// ```
     pub fn new() -> Self {
         ValuesLoader {
             sources: SourceMap::new(),
@@ -77,6 +105,15 @@ impl ValuesLoader {
     }
 
     /// The texts read so far.
+    ///
+    /// ```
+    /// use tack::source::SourceId;
+    /// let mut values = tack::values::ValuesLoader::new();
+    /// values.add_yaml("values.yaml", "replicas: 3\n")?;
+    /// assert_eq!(values.sources().name(SourceId(0)), "values.yaml");
+    /// assert_eq!(values.sources().line_text(SourceId(0), 1), Some("replicas: 3"));
+    /// # Ok::<(), tack::values::Error>(())
+    /// ```
     pub fn sources(&self) -> &SourceMap {
         &self.sources
     }
@@ -87,6 +124,15 @@ impl ValuesLoader {
     }
 
     /// Merges YAML text over the values so far; `name` is how messages refer to it.
+    ///
+    /// ```
+    /// let mut values = tack::values::ValuesLoader::new();
+    /// values.add_yaml("values.yaml", "name: mnist\nimage: {repository: mnist}\nreplicas: 2\n")?;
+    /// values.add_yaml("prod.yaml", "replicas: 5\n")?;
+    /// assert_eq!(values.finish(Some("1.0"))?.app.replicas, 5); // the later text wins
+    /// assert!(tack::values::ValuesLoader::new().add_yaml("bad.yaml", "a: [1\n").is_err());
+    /// # Ok::<(), tack::values::Error>(())
+    /// ```
     pub fn add_yaml(&mut self, name: &str, text: &str) -> Result<(), Error> {
         let node = parse_yaml(&mut self.sources, name, text)
             .map_err(|problem| self.invalid(vec![problem]))?;
@@ -105,12 +151,34 @@ impl ValuesLoader {
     }
 
     /// Reads a value file and merges it over the values so far.
+    ///
+    /// ```
+    /// let mut values = tack::values::ValuesLoader::new();
+    /// values.add_file("charts/model-serving/values.yaml".as_ref())?;
+    /// values.add_file("values/recreate.yaml".as_ref())?;
+    /// assert_eq!(values.finish(None)?.app.strategy.kind, tack::values::StrategyType::Recreate);
+    /// let missing = tack::values::ValuesLoader::new().add_file("values/missing.yaml".as_ref());
+    /// assert!(!missing.unwrap_err().is_invalid_input()); // cannot be read: exit 2
+    /// # Ok::<(), tack::values::Error>(())
+    /// ```
     pub fn add_file(&mut self, path: &Path) -> Result<(), Error> {
         let text = read_values_file(path, &mut self.sources)?;
         self.add_yaml(&path.display().to_string(), &text)
     }
 
     /// Applies a `--set`-family flag; files of `--set-file` are read relative to `cwd`.
+    ///
+    /// ```
+    /// use tack::values::{IntOrPercent, SetFlag, SetKind, ValuesLoader};
+    /// let mut values = ValuesLoader::new();
+    /// values.add_file("charts/model-serving/values.yaml".as_ref())?;
+    /// let flag = SetFlag::new(SetKind::Typed, "replicas=5,strategy.rollingUpdate.maxSurge=1");
+    /// values.apply_set(&flag, ".".as_ref())?;
+    /// let app = values.finish(None)?.app;
+    /// assert_eq!(app.replicas, 5);
+    /// assert_eq!(app.strategy.rolling_update.unwrap().max_surge, Some(IntOrPercent::Int(1)));
+    /// # Ok::<(), tack::values::Error>(())
+    /// ```
     pub fn apply_set(&mut self, flag: &SetFlag, cwd: &Path) -> Result<(), Error> {
         set::apply(&mut self.tree, &mut self.sources, flag, cwd)
     }
@@ -118,6 +186,17 @@ impl ValuesLoader {
     /// Reads the typed model. `app_version` (the chart's) is the default image tag.
     /// Files named in `secrets` and `tlsSecrets` are read relative to the value file
     /// that names them.
+    ///
+    /// ```
+    /// let mut values = tack::values::ValuesLoader::new();
+    /// values.add_yaml("values.yaml", "name: mnist\nimage: {repository: mnist}\n")?;
+    /// let app = values.clone().finish(Some("1.9.1"))?.app;
+    /// assert_eq!(app.image.tag.as_deref(), Some("1.9.1")); // the chart's appVersion
+    /// values.add_yaml("prod.yaml", "replicsa: 3\n")?;
+    /// let error = values.finish(Some("1.9.1")).unwrap_err();
+    /// assert_eq!(error.diagnostics().items[0].help.as_deref(), Some("did you mean `replicas`?"));
+    /// # Ok::<(), tack::values::Error>(())
+    /// ```
     pub fn finish(self, app_version: Option<&str>) -> Result<LoadedValues, Error> {
         let typed = from_tree::<App>(&self.tree);
         let mut problems = typed.problems;

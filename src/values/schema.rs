@@ -23,6 +23,7 @@ pub fn values_schema() -> Value {
         .for_deserialize()
         .with_transform(RecursiveTransform(|schema: &mut Schema| {
             schema.remove("required");
+            without_examples(schema);
             plain_enum(schema);
         }));
     let schema = settings
@@ -50,6 +51,17 @@ pub fn values_schema() -> Value {
     );
     map.append(&mut body);
     Value::Object(map)
+}
+
+/// Cuts a description at its first code example: doc comments end with Rust examples for
+/// `cargo doc`, which mean nothing to an editor showing a value file's keys.
+fn without_examples(schema: &mut Schema) {
+    if let Some(Value::String(description)) = schema.get_mut("description")
+        && let Some(start) = description.find("```")
+    {
+        let kept = description[..start].trim_end().to_string();
+        *description = kept;
+    }
 }
 
 /// Turns schemars' `oneOf: [{const: a, description}, ...]` for a Rust enum of unit variants
@@ -82,6 +94,13 @@ fn plain_enum(schema: &mut Schema) {
 }
 
 /// [`values_schema`] as pretty-printed JSON with a final newline, as checked in.
+///
+/// ```
+/// let text = tack::values::values_schema_text();
+/// assert!(text.ends_with("}\n"));
+/// assert_eq!(serde_json::from_str::<serde_json::Value>(&text)?, tack::values::values_schema());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 pub fn values_schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&values_schema()).unwrap_or_default();
     text.push('\n');

@@ -12,6 +12,18 @@ use crate::source::{Location, SourceId, SourceMap};
 use std::path::Path;
 
 /// How the value of a `--set` pair is read.
+///
+/// ```
+/// use tack::values::{SetFlag, SetKind, ValuesLoader};
+/// let mut values = ValuesLoader::new();
+/// values.add_yaml("values.yaml", "name: mnist\nimage: {repository: mnist}\n")?;
+/// values.apply_set(&SetFlag::new(SetKind::String, "image.tag=010"), ".".as_ref())?;
+/// values.apply_set(&SetFlag::new(SetKind::Json, r#"podLabels={"team":"ml"}"#), ".".as_ref())?;
+/// let app = values.finish(None)?.app;
+/// assert_eq!(app.image.tag.as_deref(), Some("010")); // a string, not the number 10
+/// assert_eq!(app.pod_labels["team"], "ml");
+/// # Ok::<(), tack::values::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SetKind {
     /// `--set`: typed like YAML (`3` is an integer, `true` a boolean, `null` deletes).
@@ -26,6 +38,12 @@ pub enum SetKind {
 
 impl SetKind {
     /// The flag as typed on the command line.
+    ///
+    /// ```
+    /// use tack::values::SetKind;
+    /// assert_eq!(SetKind::Typed.flag(), "--set");
+    /// assert_eq!(SetKind::File.flag(), "--set-file");
+    /// ```
     pub fn flag(&self) -> &'static str {
         match self {
             SetKind::Typed => "--set",
@@ -37,6 +55,13 @@ impl SetKind {
 }
 
 /// One `--set`-family flag as given on the command line.
+///
+/// ```
+/// use tack::values::{SetFlag, SetKind};
+/// let flag = SetFlag::new(SetKind::Typed, "strategy.canary.weight=10,image.tag=2.0.0");
+/// assert_eq!(flag.kind.flag(), "--set");
+/// assert!(flag.text.contains("weight=10"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetFlag {
     /// Which flag.
@@ -47,6 +72,12 @@ pub struct SetFlag {
 
 impl SetFlag {
     /// A flag of the given kind.
+    ///
+    /// ```
+    /// use tack::values::{SetFlag, SetKind};
+    /// let flag = SetFlag::new(SetKind::String, "image.tag=010");
+    /// assert_eq!((flag.kind, flag.text.as_str()), (SetKind::String, "image.tag=010"));
+    /// ```
     pub fn new(kind: SetKind, text: impl Into<String>) -> Self {
         SetFlag {
             kind,

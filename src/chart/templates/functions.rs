@@ -11,6 +11,25 @@ use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 
 /// How deep `include` may nest before it is taken for endless recursion.
+///
+/// ```
+/// use tack::chart::{Templates, templates::MAX_INCLUDE_DEPTH};
+/// # use tack::chart::templates::{ReleaseInfo, TemplateContext};
+/// # let context = TemplateContext {
+/// #     values: serde_json::json!({"name": "mnist"}),
+/// #     release: ReleaseInfo { name: "prod".into(), namespace: None, revision: 1 },
+/// #     chart: serde_json::json!({"name": "demo"}),
+/// #     kube_version: tack::KubeVersion::LATEST,
+/// #     secrets: Vec::new(),
+/// # };
+/// let templates = Templates::from_sources([
+///     ("_loop.yaml", "{{ include('_loop.yaml') }}"),
+///     ("cm.yaml", "{{ include('_loop.yaml') }}"),
+/// ])?;
+/// let message = templates.render(&context).unwrap_err().0.items[0].message.clone();
+/// assert!(message.contains(&format!("nested more than {MAX_INCLUDE_DEPTH} deep")), "{message}");
+/// # Ok::<(), tack::chart::TemplateError>(())
+/// ```
 pub const MAX_INCLUDE_DEPTH: usize = 32;
 
 /// Registers every filter and function on `env`.

@@ -27,6 +27,14 @@ use std::sync::Arc;
 
 /// Templates that fail to compile or to render, or write something that is not YAML: every
 /// problem found, at template positions.
+///
+/// ```
+/// use tack::chart::Templates;
+/// use tack::diagnostic::Check;
+/// let error = Templates::from_sources([("cm.yaml", "name: {{ values.name\n")]).unwrap_err();
+/// assert_eq!(error.0.items[0].check, Check::Template);
+/// assert!(error.to_string().starts_with("template errors:\n"));
+/// ```
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("template errors:\n{0}")]
 pub struct TemplateError(pub Diagnostics);
@@ -51,6 +59,15 @@ const MAX_TAG_BYTES: usize = 20_000;
 const RECURSION_LIMIT: usize = 100;
 
 /// One template file of a chart.
+///
+/// ```
+/// let chart = tack::chart::Chart::load("charts/mnist-pipeline".as_ref())?;
+/// let file = &chart.templates().files()[0];
+/// assert_eq!(file.name, "_labels.yaml");
+/// assert_eq!(file.display, "charts/mnist-pipeline/templates/_labels.yaml");
+/// assert!(file.source.contains("app.kubernetes.io/name"));
+/// # Ok::<(), tack::chart::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct TemplateFile {
     /// Name relative to `templates/`, e.g. `job.yaml` or `_helpers.yaml`.
@@ -63,6 +80,15 @@ pub struct TemplateFile {
 
 impl TemplateFile {
     /// True for `_*.yaml` partials, which only `include` renders.
+    ///
+    /// ```
+    /// use tack::chart::Templates;
+    /// let names = ["_helpers.yaml", "cm.yaml", "jobs/_env.yaml"];
+    /// let templates = Templates::from_sources(names.map(|name| (name, "")))?;
+    /// let partial: Vec<bool> = templates.files().iter().map(|f| f.is_partial()).collect();
+    /// assert_eq!(partial, [true, false, true]);
+    /// # Ok::<(), tack::chart::TemplateError>(())
+    /// ```
     pub fn is_partial(&self) -> bool {
         self.name
             .rsplit('/')
@@ -72,6 +98,23 @@ impl TemplateFile {
 }
 
 /// The variables a template sees besides `values`.
+///
+/// ```
+/// use tack::chart::Templates;
+/// use tack::chart::templates::{ReleaseInfo, TemplateContext};
+/// let template = "release: {{ release.name }}\nnamespace: {{ release.namespace }}\n";
+/// let templates = Templates::from_sources([("r.yaml", template)])?;
+/// let context = TemplateContext {
+///     values: serde_json::json!({}),
+///     release: ReleaseInfo { name: "prod".into(), namespace: Some("ml".into()), revision: 1 },
+///     chart: serde_json::json!({}),
+///     kube_version: tack::KubeVersion::LATEST,
+///     secrets: Vec::new(),
+/// };
+/// let rendered = &templates.render(&context)?[0].value;
+/// assert_eq!(rendered, &serde_json::json!({"release": "prod", "namespace": "ml"}));
+/// # Ok::<(), tack::chart::TemplateError>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 pub struct ReleaseInfo {
     /// Release name.
@@ -83,6 +126,23 @@ pub struct ReleaseInfo {
 }
 
 /// Everything a template sees.
+///
+/// ```
+/// use tack::chart::Templates;
+/// use tack::chart::templates::{ReleaseInfo, TemplateContext};
+/// let context = TemplateContext {
+///     values: serde_json::json!({"name": "mnist", "extra": {"key": "hunter2"}}),
+///     release: ReleaseInfo { name: "prod".into(), namespace: None, revision: 1 },
+///     chart: serde_json::json!({"name": "demo"}),
+///     kube_version: tack::KubeVersion::new(33),
+///     secrets: vec!["hunter2".into()],
+/// };
+/// let templates = Templates::from_sources([("v.yaml", "kube: {{ capabilities.kubeVersion }}\n")])?;
+/// assert_eq!(templates.render(&context)?[0].value["kube"], "1.33.0");
+/// let failing = Templates::from_sources([("f.yaml", "{{ fail('bad key ' ~ values.extra.key) }}")])?;
+/// assert!(!failing.render(&context).unwrap_err().to_string().contains("hunter2")); // scrubbed
+/// # Ok::<(), tack::chart::TemplateError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct TemplateContext {
     /// `values`: the typed values (every key present) and the chart's `extra` keys.
@@ -98,6 +158,22 @@ pub struct TemplateContext {
 }
 
 /// One YAML document written by a template.
+///
+/// ```
+/// # use tack::chart::templates::{ReleaseInfo, TemplateContext};
+/// # let context = TemplateContext {
+/// #     values: serde_json::json!({"name": "mnist"}),
+/// #     release: ReleaseInfo { name: "prod".into(), namespace: None, revision: 1 },
+/// #     chart: serde_json::json!({"name": "demo"}),
+/// #     kube_version: tack::KubeVersion::LATEST,
+/// #     secrets: Vec::new(),
+/// # };
+/// let templates = tack::chart::Templates::from_sources([("two.yaml", "kind: A\n---\nkind: B\n")])?;
+/// let documents = templates.render(&context)?;
+/// assert_eq!((documents[1].template.as_str(), documents[1].line), ("two.yaml", 3));
+/// assert_eq!(documents[1].value["kind"], "B");
+/// # Ok::<(), tack::chart::TemplateError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenderedDocument {
     /// The template file, e.g. `configmap.yaml`.
@@ -109,6 +185,25 @@ pub struct RenderedDocument {
 }
 
 /// The templates of a chart, compiled once.
+///
+/// ```
+/// # use tack::chart::templates::{ReleaseInfo, TemplateContext};
+/// # let context = TemplateContext {
+/// #     values: serde_json::json!({"name": "mnist"}),
+/// #     release: ReleaseInfo { name: "prod".into(), namespace: None, revision: 1 },
+/// #     chart: serde_json::json!({"name": "demo"}),
+/// #     kube_version: tack::KubeVersion::LATEST,
+/// #     secrets: Vec::new(),
+/// # };
+/// let templates = tack::chart::Templates::from_sources([
+///     ("_name.yaml", "{{ values.name }}-settings"),
+///     ("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include('_name.yaml') }}\n"),
+/// ])?;
+/// let documents = templates.render(&context)?; // partials render nothing themselves
+/// assert_eq!(documents.len(), 1);
+/// assert_eq!(documents[0].value["metadata"]["name"], "mnist-settings");
+/// # Ok::<(), tack::chart::TemplateError>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Templates {
     files: Vec<TemplateFile>,
@@ -280,11 +375,25 @@ impl Templates {
     }
 
     /// The template files, by name.
+    ///
+    /// ```
+    /// let templates = tack::chart::Templates::from_sources([("job.yaml", ""), ("cm.yaml", "")])?;
+    /// let names: Vec<&str> = templates.files().iter().map(|f| f.name.as_str()).collect();
+    /// assert_eq!(names, ["cm.yaml", "job.yaml"]);
+    /// # Ok::<(), tack::chart::TemplateError>(())
+    /// ```
     pub fn files(&self) -> &[TemplateFile] {
         &self.files
     }
 
     /// True when the chart has no templates.
+    ///
+    /// ```
+    /// use tack::chart::Chart;
+    /// assert!(Chart::load("charts/model-serving".as_ref())?.templates().is_empty());
+    /// assert!(!Chart::load("charts/mnist-pipeline".as_ref())?.templates().is_empty());
+    /// # Ok::<(), tack::chart::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
@@ -293,6 +402,22 @@ impl Templates {
     ///
     /// # Errors
     /// Every template that fails or writes something that is not YAML.
+    ///
+    /// ```
+    /// use tack::diagnostic::Check;
+    /// # use tack::chart::templates::{ReleaseInfo, TemplateContext};
+    /// # let context = TemplateContext {
+    /// #     values: serde_json::json!({"name": "mnist"}),
+    /// #     release: ReleaseInfo { name: "prod".into(), namespace: None, revision: 1 },
+    /// #     chart: serde_json::json!({"name": "demo"}),
+    /// #     kube_version: tack::KubeVersion::LATEST,
+    /// #     secrets: Vec::new(),
+    /// # };
+    /// let templates = tack::chart::Templates::from_sources([("cm.yaml", "n: {{ values.nmae }}\n")])?;
+    /// let error = templates.render(&context).unwrap_err(); // undefined variables are errors
+    /// assert_eq!(error.0.items[0].check, Check::Template);
+    /// # Ok::<(), tack::chart::TemplateError>(())
+    /// ```
     pub fn render(
         &self,
         context: &TemplateContext,

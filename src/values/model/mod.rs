@@ -151,6 +151,15 @@ pub(crate) fn split_image(image: &str) -> (String, Option<String>) {
 impl App {
     /// An app with one replica listening on port 8080, from an image reference
     /// (`repository:tag`).
+    ///
+    /// ```
+    /// use tack::App;
+    /// let app = App::new("mnist", "ghcr.io/acme/mnist-serving:1.9.1");
+    /// assert_eq!(app.image.repository, "ghcr.io/acme/mnist-serving");
+    /// assert_eq!((app.replicas, app.container_port), (1, 8080));
+    /// // A registry port is not a tag:
+    /// assert_eq!(App::new("mnist", "localhost:5000/mnist").image.tag, None);
+    /// ```
     pub fn new(name: impl Into<String>, image: &str) -> Self {
         let (repository, tag) = split_image(image);
         App {
@@ -190,30 +199,56 @@ impl App {
     }
 
     /// Sets the port the app listens on.
+    ///
+    /// ```
+    /// let app = tack::App::new("mnist", "mnist:1").port(5000);
+    /// assert_eq!(app.container_port, 5000);
+    /// ```
     pub fn port(mut self, port: u16) -> Self {
         self.container_port = port;
         self
     }
 
     /// Sets the number of pods.
+    ///
+    /// ```
+    /// let app = tack::App::new("mnist", "mnist:1").replicas(3);
+    /// assert_eq!(app.replicas, 3);
+    /// ```
     pub fn replicas(mut self, replicas: u32) -> Self {
         self.replicas = replicas;
         self
     }
 
     /// Adds a plain environment variable.
+    ///
+    /// ```
+    /// use tack::values::{App, EnvValue};
+    /// let app = App::new("mnist", "mnist:1").env("MODEL_PATH", "/models/mnist.pt");
+    /// assert_eq!(app.env["MODEL_PATH"], EnvValue::Value("/models/mnist.pt".into()));
+    /// ```
     pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.env.insert(name.into(), EnvValue::Value(value.into()));
         self
     }
 
     /// Sets the container arguments.
+    ///
+    /// ```
+    /// let app = tack::App::new("mnist", "mnist:1").args(["--port", "5000"]);
+    /// assert_eq!(app.args, ["--port", "5000"]);
+    /// ```
     pub fn args<I: IntoIterator<Item = S>, S: Into<String>>(mut self, args: I) -> Self {
         self.args = args.into_iter().map(Into::into).collect();
         self
     }
 
     /// Adds a resource request, e.g. `("cpu", "250m")`.
+    ///
+    /// ```
+    /// let app = tack::App::new("mnist", "mnist:1").request("cpu", "250m");
+    /// assert_eq!(app.resources.requests["cpu"], "250m");
+    /// ```
     pub fn request(mut self, resource: &str, quantity: &str) -> Self {
         self.resources
             .requests
@@ -222,6 +257,11 @@ impl App {
     }
 
     /// Adds a resource limit, e.g. `("memory", "1Gi")`.
+    ///
+    /// ```
+    /// let app = tack::App::new("mnist", "mnist:1").limit("memory", "1Gi");
+    /// assert_eq!(app.resources.limits["memory"], "1Gi");
+    /// ```
     pub fn limit(mut self, resource: &str, quantity: &str) -> Self {
         self.resources
             .limits
@@ -230,6 +270,13 @@ impl App {
     }
 
     /// Sets an HTTP readiness probe on the main port.
+    ///
+    /// ```
+    /// let app = tack::App::new("mnist", "mnist:1").readiness_http("/healthz");
+    /// let http_get = app.readiness_probe.unwrap().http_get.unwrap();
+    /// assert_eq!(http_get.path, "/healthz");
+    /// assert_eq!(http_get.port, None); // the main port, `http`
+    /// ```
     pub fn readiness_http(mut self, path: impl Into<String>) -> Self {
         self.readiness_probe = Some(Probe {
             http_get: Some(HttpGet {
@@ -242,6 +289,16 @@ impl App {
     }
 
     /// Adds a key to the app's Secret, passed to the container as `env_name`.
+    ///
+    /// ```
+    /// let app = tack::App::new("mnist", "mnist:1").secret_env("apiKey", "API_KEY", "hunter2");
+    /// let manifests = tack::Release::new("prod", app).render()?;
+    /// let deployment = manifests.iter().find(|m| m.kind() == "Deployment").unwrap();
+    /// let env = &deployment.json()["spec"]["template"]["spec"]["containers"][0]["env"][0];
+    /// assert_eq!(env["name"], "API_KEY");
+    /// assert_eq!(env["valueFrom"]["secretKeyRef"], serde_json::json!({"name": "mnist", "key": "apiKey"}));
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
     pub fn secret_env(
         mut self,
         key: impl Into<String>,
@@ -260,18 +317,41 @@ impl App {
     }
 
     /// Sets the Service.
+    ///
+    /// ```
+    /// use tack::build::ServiceType;
+    /// use tack::values::{App, ServiceValues};
+    /// let service = ServiceValues { kind: ServiceType::LoadBalancer, ..ServiceValues::default() };
+    /// let app = App::new("mnist", "mnist:1").service(service);
+    /// assert_eq!((app.service.kind, app.service.port), (ServiceType::LoadBalancer, 80));
+    /// ```
     pub fn service(mut self, service: ServiceValues) -> Self {
         self.service = service;
         self
     }
 
     /// Sets the Ingress.
+    ///
+    /// ```
+    /// use tack::values::{App, IngressValues};
+    /// let ingress = IngressValues { enabled: true, ..IngressValues::default() };
+    /// let app = App::new("mnist", "mnist:1").ingress(ingress);
+    /// let manifests = tack::Release::new("prod", app).render()?;
+    /// assert!(manifests.iter().any(|m| m.display_name() == "Ingress/mnist"));
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
     pub fn ingress(mut self, ingress: IngressValues) -> Self {
         self.ingress = ingress;
         self
     }
 
     /// Sets the release strategy.
+    ///
+    /// ```
+    /// use tack::values::{App, Strategy, StrategyType};
+    /// let app = App::new("mnist", "mnist:1").strategy(Strategy::blue_green());
+    /// assert_eq!(app.strategy.kind, StrategyType::BlueGreen);
+    /// ```
     pub fn strategy(mut self, strategy: impl Into<Strategy>) -> Self {
         self.strategy = strategy.into();
         self

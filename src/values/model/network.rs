@@ -7,6 +7,21 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The Service in front of the app.
+///
+/// ```
+/// use tack::build::ServiceType;
+/// use tack::values::{App, ServiceValues};
+/// let service = ServiceValues {
+///     kind: ServiceType::NodePort,
+///     node_port: Some(30080),
+///     ..ServiceValues::default()
+/// };
+/// let app = App::new("mnist", "mnist:1").service(service);
+/// let manifests = tack::Release::new("prod", app).render()?;
+/// let service = manifests.iter().find(|m| m.kind() == "Service").unwrap();
+/// assert_eq!(service.json()["spec"]["ports"][0]["nodePort"], 30080);
+/// # Ok::<(), tack::release::InvalidApp>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ServiceValues {
@@ -42,6 +57,22 @@ impl Default for ServiceValues {
 }
 
 /// The Ingress that routes HTTP traffic to the Service.
+///
+/// ```
+/// use tack::values::{App, IngressValues};
+/// let ingress = IngressValues {
+///     enabled: true,
+///     host: Some("mnist.example.com".into()),
+///     ..IngressValues::default()
+/// };
+/// let app = App::new("mnist", "mnist:1").ingress(ingress);
+/// let manifests = tack::Release::new("prod", app).render()?;
+/// let ingress = manifests.iter().find(|m| m.kind() == "Ingress").unwrap();
+/// let rule = &ingress.json()["spec"]["rules"][0];
+/// assert_eq!(rule["host"], "mnist.example.com");
+/// assert_eq!(rule["http"]["paths"][0]["path"], "/"); // the default path
+/// # Ok::<(), tack::release::InvalidApp>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct IngressValues {

@@ -24,6 +24,12 @@ pub enum IntOrPercent {
 
 impl IntOrPercent {
     /// True for `0` and `0%`.
+    ///
+    /// ```
+    /// use tack::values::IntOrPercent;
+    /// assert!(IntOrPercent::Percent(0).is_zero());
+    /// assert!(!IntOrPercent::Int(1).is_zero());
+    /// ```
     pub fn is_zero(&self) -> bool {
         matches!(self, IntOrPercent::Int(0) | IntOrPercent::Percent(0))
     }
@@ -93,6 +99,12 @@ impl JsonSchema for IntOrPercent {
 }
 
 /// A container port, by name (`http`) or number (`5000`).
+///
+/// ```
+/// use tack::values::PortRef;
+/// assert_eq!(PortRef::from("http"), PortRef::Name("http".into()));
+/// assert_eq!(PortRef::from(5000u16).to_string(), "5000");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PortRef {
     /// A port number, 1 to 65535.
@@ -179,6 +191,18 @@ impl JsonSchema for PortRef {
 ///
 /// In YAML: `WORKERS: 4`, `TOKEN: {secretKeyRef: {name: hf, key: token}}`,
 /// `POD_IP: {fieldRef: status.podIP}`.
+///
+/// ```
+/// use tack::values::{EnvValue, KeyRef, ValuesLoader};
+/// let mut values = ValuesLoader::new();
+/// values.add_yaml("values.yaml", "name: mnist\nimage: {repository: mnist, tag: '1'}\n")?;
+/// values.add_yaml("env.yaml", "env:\n  WORKERS: 4\n  TOKEN: {secretKeyRef: {name: hf, key: token}}\n")?;
+/// let env = values.finish(None)?.app.env;
+/// assert_eq!(env["WORKERS"], EnvValue::Value("4".into()));
+/// let token = KeyRef { name: "hf".into(), key: "token".into() };
+/// assert_eq!(env["TOKEN"], EnvValue::SecretKeyRef(token));
+/// # Ok::<(), tack::values::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum EnvValue {
@@ -194,6 +218,18 @@ pub enum EnvValue {
 }
 
 /// A key in a named Secret or ConfigMap.
+///
+/// ```
+/// use tack::values::{App, EnvValue, KeyRef};
+/// let mut app = App::new("mnist", "mnist:1");
+/// let level = KeyRef { name: "settings".into(), key: "logLevel".into() };
+/// app.env.insert("LOG_LEVEL".into(), EnvValue::ConfigMapKeyRef(level));
+/// let manifests = tack::Release::new("prod", app).render()?;
+/// let deployment = manifests.iter().find(|m| m.kind() == "Deployment").unwrap();
+/// let env = &deployment.json()["spec"]["template"]["spec"]["containers"][0]["env"][0];
+/// assert_eq!(env["valueFrom"]["configMapKeyRef"]["key"], "logLevel");
+/// # Ok::<(), tack::release::InvalidApp>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyRef {

@@ -7,6 +7,16 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The container image.
+///
+/// ```
+/// use tack::build::PullPolicy;
+/// let mut values = tack::values::ValuesLoader::new();
+/// values.add_yaml("values.yaml", "name: mnist\nimage: {repository: ghcr.io/acme/mnist, pullPolicy: Always}\n")?;
+/// let image = values.finish(Some("1.9.1"))?.app.image;
+/// assert_eq!(image.tag.as_deref(), Some("1.9.1")); // the chart's appVersion
+/// assert_eq!(image.pull_policy, Some(PullPolicy::Always));
+/// # Ok::<(), tack::values::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Image {
@@ -19,6 +29,18 @@ pub struct Image {
 }
 
 /// A container port besides the main `http` one.
+///
+/// ```
+/// use tack::values::{App, ExtraPort};
+/// let mut app = App::new("mnist", "mnist:1");
+/// app.ports.push(ExtraPort { name: "metrics".into(), container_port: 9090, protocol: None });
+/// let manifests = tack::Release::new("prod", app).render()?;
+/// let deployment = manifests.iter().find(|m| m.kind() == "Deployment").unwrap();
+/// let ports = &deployment.json()["spec"]["template"]["spec"]["containers"][0]["ports"];
+/// assert_eq!(ports[0]["name"], "http");
+/// assert_eq!(ports[1]["name"], "metrics");
+/// # Ok::<(), tack::release::InvalidApp>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ExtraPort {
@@ -31,6 +53,15 @@ pub struct ExtraPort {
 }
 
 /// A network protocol.
+///
+/// ```
+/// use tack::values::{Protocol, ValuesLoader};
+/// let mut values = ValuesLoader::new();
+/// values.add_yaml("values.yaml", "name: dns\nimage: {repository: coredns, tag: '1.11'}\n")?;
+/// values.add_yaml("udp.yaml", "ports: [{name: dns, containerPort: 53, protocol: UDP}]\n")?;
+/// assert_eq!(values.finish(None)?.app.ports[0].protocol, Some(Protocol::Udp));
+/// # Ok::<(), tack::values::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum Protocol {
     /// TCP.
@@ -46,6 +77,10 @@ pub enum Protocol {
 
 impl Protocol {
     /// The Kubernetes spelling.
+    ///
+    /// ```
+    /// assert_eq!(tack::values::Protocol::Sctp.as_str(), "SCTP");
+    /// ```
     pub fn as_str(&self) -> &'static str {
         match self {
             Protocol::Tcp => "TCP",
@@ -56,6 +91,17 @@ impl Protocol {
 }
 
 /// All keys of a Secret or ConfigMap as environment variables.
+///
+/// ```
+/// use tack::values::{App, EnvFrom};
+/// let mut app = App::new("mnist", "mnist:1");
+/// app.env_from.push(EnvFrom { secret: None, config_map: Some("settings".into()), prefix: None });
+/// let manifests = tack::Release::new("prod", app).render()?;
+/// let deployment = manifests.iter().find(|m| m.kind() == "Deployment").unwrap();
+/// let container = &deployment.json()["spec"]["template"]["spec"]["containers"][0];
+/// assert_eq!(container["envFrom"][0]["configMapRef"]["name"], "settings");
+/// # Ok::<(), tack::release::InvalidApp>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EnvFrom {
@@ -68,6 +114,15 @@ pub struct EnvFrom {
 }
 
 /// CPU, memory and other resources, e.g. `{requests: {cpu: 250m, memory: 512Mi}}`.
+///
+/// ```
+/// let mut values = tack::values::ValuesLoader::new();
+/// values.add_file("charts/model-serving/values.yaml".as_ref())?;
+/// let resources = values.finish(None)?.app.resources;
+/// assert_eq!(resources.requests["cpu"], "250m");
+/// assert_eq!(resources.limits["memory"], "1Gi");
+/// # Ok::<(), tack::values::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Resources {
@@ -80,6 +135,15 @@ pub struct Resources {
 }
 
 /// A readiness, liveness or startup probe: one of `httpGet`, `tcpSocket`, `exec`, `grpc`.
+///
+/// ```
+/// let mut values = tack::values::ValuesLoader::new();
+/// values.add_file("charts/model-serving/values.yaml".as_ref())?;
+/// let probe = values.finish(None)?.app.readiness_probe.unwrap();
+/// assert_eq!((probe.initial_delay_seconds, probe.period_seconds), (Some(5), Some(10)));
+/// assert_eq!(probe.http_get.unwrap().path, "/healthz");
+/// # Ok::<(), tack::values::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Probe {
@@ -104,6 +168,15 @@ pub struct Probe {
 }
 
 /// An HTTP GET probe.
+///
+/// ```
+/// let app = tack::App::new("mnist", "mnist:1").readiness_http("/healthz");
+/// let manifests = tack::Release::new("prod", app).render()?;
+/// let deployment = manifests.iter().find(|m| m.kind() == "Deployment").unwrap();
+/// let probe = &deployment.json()["spec"]["template"]["spec"]["containers"][0]["readinessProbe"];
+/// assert_eq!(probe["httpGet"], serde_json::json!({"path": "/healthz", "port": "http"}));
+/// # Ok::<(), tack::release::InvalidApp>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HttpGet {
@@ -114,6 +187,16 @@ pub struct HttpGet {
 }
 
 /// A TCP probe.
+///
+/// ```
+/// use tack::values::{PortRef, ValuesLoader};
+/// let mut values = ValuesLoader::new();
+/// values.add_yaml("values.yaml", "name: mnist\nimage: {repository: mnist, tag: '1'}\n")?;
+/// values.add_yaml("probes.yaml", "livenessProbe: {tcpSocket: {port: 5000}}\n")?;
+/// let probe = values.finish(None)?.app.liveness_probe.unwrap();
+/// assert_eq!(probe.tcp_socket.unwrap().port, Some(PortRef::Number(5000)));
+/// # Ok::<(), tack::values::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TcpSocket {
@@ -122,6 +205,15 @@ pub struct TcpSocket {
 }
 
 /// A command probe.
+///
+/// ```
+/// let mut values = tack::values::ValuesLoader::new();
+/// values.add_yaml("values.yaml", "name: mnist\nimage: {repository: mnist, tag: '1'}\n")?;
+/// values.add_yaml("probes.yaml", "startupProbe: {exec: {command: [cat, /tmp/ready]}, failureThreshold: 30}\n")?;
+/// let probe = values.finish(None)?.app.startup_probe.unwrap();
+/// assert_eq!(probe.exec.unwrap().command, ["cat", "/tmp/ready"]);
+/// # Ok::<(), tack::values::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Exec {
@@ -130,6 +222,15 @@ pub struct Exec {
 }
 
 /// A gRPC health probe.
+///
+/// ```
+/// let mut values = tack::values::ValuesLoader::new();
+/// values.add_yaml("values.yaml", "name: mnist\nimage: {repository: mnist, tag: '1'}\n")?;
+/// values.add_yaml("probes.yaml", "readinessProbe: {grpc: {port: 9000}}\n")?;
+/// let grpc = values.finish(None)?.app.readiness_probe.unwrap().grpc.unwrap();
+/// assert_eq!((grpc.port, grpc.service), (9000, None));
+/// # Ok::<(), tack::values::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Grpc {
@@ -140,6 +241,16 @@ pub struct Grpc {
 }
 
 /// A volume and where the container mounts it; set exactly one source.
+///
+/// ```
+/// let mut values = tack::values::ValuesLoader::new();
+/// values.add_yaml("values.yaml", "name: mnist\nimage: {repository: mnist, tag: '1'}\n")?;
+/// values.add_yaml("model.yaml", "volumes: [{name: model, mountPath: /models, persistentVolumeClaim: mnist-model}]\n")?;
+/// let volume = &values.finish(None)?.app.volumes[0];
+/// assert_eq!(volume.persistent_volume_claim.as_deref(), Some("mnist-model"));
+/// assert!(!volume.read_only);
+/// # Ok::<(), tack::values::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Volume {
@@ -163,6 +274,15 @@ pub struct Volume {
 }
 
 /// Scratch space for a pod.
+///
+/// ```
+/// let mut values = tack::values::ValuesLoader::new();
+/// values.add_yaml("values.yaml", "name: mnist\nimage: {repository: mnist, tag: '1'}\n")?;
+/// values.add_yaml("scratch.yaml", "volumes: [{name: scratch, mountPath: /scratch, emptyDir: {sizeLimit: 1Gi}}]\n")?;
+/// let empty_dir = values.finish(None)?.app.volumes[0].empty_dir.clone().unwrap();
+/// assert_eq!((empty_dir.medium, empty_dir.size_limit.as_deref()), (None, Some("1Gi")));
+/// # Ok::<(), tack::values::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EmptyDir {
@@ -173,6 +293,17 @@ pub struct EmptyDir {
 }
 
 /// Lets pods run on nodes with a matching taint.
+///
+/// ```
+/// use tack::values::{TaintEffect, ValuesLoader};
+/// let mut values = ValuesLoader::new();
+/// values.add_yaml("values.yaml", "name: mnist\nimage: {repository: mnist, tag: '1'}\n")?;
+/// values.add_yaml("gpu.yaml", "tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]\n")?;
+/// let toleration = &values.finish(None)?.app.tolerations[0];
+/// assert_eq!(toleration.key.as_deref(), Some("nvidia.com/gpu"));
+/// assert_eq!(toleration.effect, Some(TaintEffect::NoSchedule));
+/// # Ok::<(), tack::values::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Toleration {
@@ -189,6 +320,13 @@ pub struct Toleration {
 }
 
 /// How a toleration matches a taint.
+///
+/// ```
+/// use tack::values::TolerationOperator;
+/// assert_eq!(serde_json::to_value(TolerationOperator::Exists)?, "Exists");
+/// assert_eq!(serde_json::from_str::<TolerationOperator>("\"Equal\"")?, TolerationOperator::Equal);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum TolerationOperator {
     /// Key and value must match.
@@ -198,6 +336,13 @@ pub enum TolerationOperator {
 }
 
 /// What a taint does to pods that do not tolerate it.
+///
+/// ```
+/// use tack::values::TaintEffect;
+/// assert_eq!(serde_json::to_value(TaintEffect::PreferNoSchedule)?, "PreferNoSchedule");
+/// assert_eq!(serde_json::from_str::<TaintEffect>("\"NoExecute\"")?, TaintEffect::NoExecute);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum TaintEffect {
     /// New pods are not scheduled.
