@@ -412,13 +412,17 @@ fn inside(root: &Path, path: &Path) -> Result<(), Error> {
 
 /// Reads a small chart file as text.
 fn read_text(path: &Path) -> Result<String, Error> {
-    let bytes = crate::input::read_limited(path, MAX_CHART_FILE_BYTES).map_err(|error| match error {
-        InputError::TooLarge { .. } => Error::Refused {
-            path: path.to_path_buf(),
-            reason: format!("it is larger than {MAX_CHART_FILE_BYTES} bytes, the most tack reads from a chart file"),
-        },
-        other => Error::Read(other),
-    })?;
+    let bytes =
+        crate::input::read_limited(path, MAX_CHART_FILE_BYTES).map_err(|error| match error {
+            InputError::TooLarge { .. } => Error::Refused {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "it is larger than {}, the most tack reads from a chart file",
+                    crate::input::human_bytes(MAX_CHART_FILE_BYTES)
+                ),
+            },
+            other => Error::Read(other),
+        })?;
     String::from_utf8(bytes).map_err(|_| Error::Refused {
         path: path.to_path_buf(),
         reason: "it is not UTF-8 text".to_string(),

@@ -100,8 +100,8 @@ impl Human {
             .filter(|_| location.is_known() && !diagnostic.sensitive);
         match line_text {
             Some(text) => {
-                let text = visible(text);
-                let span = token_span(&text, location.column as usize);
+                let (text, column) = window(&visible(text), location.column as usize);
+                let span = token_span(&text, column);
                 let label = if path.is_empty() {
                     String::new()
                 } else {
@@ -168,6 +168,30 @@ impl Human {
             text.to_string()
         }
     }
+}
+
+/// The part of a long line around `column` (1-based), and the column in that part: a
+/// 15 MB line is shown as the 200 characters around the mistake.
+fn window(line: &str, column: usize) -> (String, usize) {
+    const SHOWN: usize = 200;
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= SHOWN {
+        return (line.to_string(), column);
+    }
+    let at = column.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(SHOWN / 2);
+    let end = (start + SHOWN).min(chars.len());
+    let mut shown = String::new();
+    let mut new_column = at - start + 1;
+    if start > 0 {
+        shown.push_str("...");
+        new_column += 3;
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push_str("...");
+    }
+    (shown, new_column)
 }
 
 /// A source line with control characters replaced by `\u{fffd}` (one character each, so
@@ -403,6 +427,16 @@ mod tests {
         let text = Human::new(false).render(&d, &SourceMap::new());
         assert!(!text.contains('\u{1b}'), "{text:?}");
         assert!(!text.contains('\u{7}'), "{text:?}");
+    }
+
+    #[test]
+    fn long_lines_show_the_part_around_the_mistake() {
+        let line = format!("{}BAD{}", "a".repeat(10_000), "b".repeat(10_000));
+        let (shown, column) = window(&line, 10_001);
+        assert!(shown.len() < 220, "{}", shown.len());
+        assert!(shown.starts_with("...") && shown.ends_with("..."));
+        assert_eq!(&shown[column - 1..column + 2], "BAD");
+        assert_eq!(window("short", 3), ("short".to_string(), 3));
     }
 
     #[test]

@@ -182,7 +182,7 @@ impl Diagnostic {
             document_line: 0,
             object: None,
             path: String::new(),
-            message: message.into(),
+            message: capped(message.into()),
             help: None,
             sensitive: false,
         }
@@ -252,7 +252,7 @@ impl Diagnostic {
     /// assert_eq!(d.help.as_deref(), Some("remove the quotes"));
     /// ```
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(capped(help.into()));
         self
     }
 
@@ -263,7 +263,7 @@ impl Diagnostic {
     /// assert!(Diagnostic::error(Check::Values, "x").help_opt(None::<String>).help.is_none());
     /// ```
     pub fn help_opt(mut self, help: Option<impl Into<String>>) -> Self {
-        self.help = help.map(Into::into);
+        self.help = help.map(|h| capped(h.into()));
         self
     }
 
@@ -500,6 +500,17 @@ pub trait Output {
     /// # Errors
     /// Writing to the target failed.
     fn finish(self, summary: &Summary, sources: &SourceMap) -> io::Result<Self::Target>;
+}
+
+/// The longest message or help kept: a value echoed whole (a 15 MB string) must not become a
+/// 15 MB message.
+const MAX_MESSAGE_CHARS: usize = 2000;
+
+fn capped(text: String) -> String {
+    match shorten(&text, MAX_MESSAGE_CHARS) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(short) => short,
+    }
 }
 
 /// `text` cut to at most `max` characters, with `...` when it was longer: for values echoed

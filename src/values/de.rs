@@ -300,7 +300,14 @@ impl NodeDeserializer<'_> {
                     }
                     _ => None,
                 };
-                (format!("{} `{}`", s.describe(), s.text), help)
+                (
+                    format!(
+                        "{} `{}`",
+                        s.describe(),
+                        crate::diagnostic::shorten(&s.text, 80)
+                    ),
+                    help,
+                )
             }
             NodeValue::Scalar(s) if matches!(s.kind, ScalarKind::Null) => (
                 "nothing (null)".to_string(),

@@ -111,7 +111,7 @@ pub(crate) fn apply(
 fn bad(flag: &SetFlag, message: impl Into<String>) -> Error {
     Error::BadFlag {
         flag: flag.kind.flag(),
-        text: redacted(flag),
+        text: crate::diagnostic::shorten(&redacted(flag), 100).into_owned(),
         message: message.into(),
     }
 }

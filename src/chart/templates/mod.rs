@@ -241,7 +241,10 @@ impl Templates {
                     |error| match error {
                         InputError::TooLarge { .. } => Error::Refused {
                             path: path.clone(),
-                            reason: format!("templates may be up to {MAX_TEMPLATE_BYTES} bytes"),
+                            reason: format!(
+                                "templates may be up to {}",
+                                crate::input::human_bytes(MAX_TEMPLATE_BYTES)
+                            ),
                         },
                         other => Error::Read(other),
                     },
