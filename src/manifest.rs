@@ -2,7 +2,7 @@
 //! as a JSON `v1/List`, or as one file per object.
 
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service};
+use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service, ServiceAccount};
 use k8s_openapi::api::networking::v1::Ingress;
 use serde_json::{Map, Value};
 use std::path::PathBuf;
@@ -29,6 +29,8 @@ pub enum Object {
     Secret(Box<Secret>),
     /// A ConfigMap.
     ConfigMap(Box<ConfigMap>),
+    /// A ServiceAccount.
+    ServiceAccount(Box<ServiceAccount>),
     /// Any other object, as JSON (e.g. from a chart template).
     Other(Value),
 }
@@ -53,6 +55,7 @@ impl Object {
             Object::Ingress(o) => serde_json::to_value(o),
             Object::Secret(o) => serde_json::to_value(o),
             Object::ConfigMap(o) => serde_json::to_value(o),
+            Object::ServiceAccount(o) => serde_json::to_value(o),
             Object::Other(value) => Ok(value.clone()),
         };
         // k8s-openapi types serialize to JSON without fail: string keys only.

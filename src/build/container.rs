@@ -3,7 +3,8 @@
 use super::PullPolicy;
 use super::non_empty;
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, EnvFromSource, EnvVar, Probe, ResourceRequirements, VolumeMount,
+    Container, ContainerPort, EnvFromSource, EnvVar, Lifecycle, Probe, ResourceRequirements,
+    SecurityContext, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;
@@ -267,6 +268,37 @@ impl ContainerBuilder {
     /// ```
     pub fn mount(mut self, mount: VolumeMount) -> Self {
         self.mounts.push(mount);
+        self
+    }
+
+    /// The container's security settings (user, capabilities, read-only root filesystem...).
+    ///
+    /// ```
+    /// use tack::build::ContainerBuilder;
+    /// use tack::k8s_openapi::api::core::v1::SecurityContext;
+    /// let context = SecurityContext { read_only_root_filesystem: Some(true), ..Default::default() };
+    /// let container = ContainerBuilder::new("mnist", "mnist:1").security_context(Some(context)).build();
+    /// assert_eq!(container.security_context.unwrap().read_only_root_filesystem, Some(true));
+    /// ```
+    pub fn security_context(mut self, context: Option<SecurityContext>) -> Self {
+        self.container.security_context = context;
+        self
+    }
+
+    /// What runs right after the container starts and before it stops (`preStop`).
+    ///
+    /// ```
+    /// use tack::build::ContainerBuilder;
+    /// use tack::k8s_openapi::api::core::v1::{Lifecycle, LifecycleHandler, SleepAction};
+    /// let wait = Lifecycle {
+    ///     pre_stop: Some(LifecycleHandler { sleep: Some(SleepAction { seconds: 5 }), ..Default::default() }),
+    ///     ..Default::default()
+    /// };
+    /// let container = ContainerBuilder::new("mnist", "mnist:1").lifecycle(Some(wait)).build();
+    /// assert!(container.lifecycle.unwrap().pre_stop.is_some());
+    /// ```
+    pub fn lifecycle(mut self, lifecycle: Option<Lifecycle>) -> Self {
+        self.container.lifecycle = lifecycle;
         self
     }
 

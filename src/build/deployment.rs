@@ -6,7 +6,8 @@ use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
 };
 use k8s_openapi::api::core::v1::{
-    Container, LocalObjectReference, PodSpec, PodTemplateSpec, Toleration, Volume,
+    Affinity, Container, HostAlias, LocalObjectReference, PodDNSConfig, PodSecurityContext,
+    PodSpec, PodTemplateSpec, Toleration, TopologySpreadConstraint, Volume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -294,6 +295,142 @@ impl DeploymentBuilder {
     /// ```
     pub fn service_account(mut self, name: Option<&str>) -> Self {
         self.pod.service_account_name = name.map(str::to_string);
+        self
+    }
+
+    /// Adds an init container (one with `restartPolicy: Always` is a native sidecar: it
+    /// starts before the app and runs beside it).
+    ///
+    /// ```
+    /// use tack::build::{ContainerBuilder, DeploymentBuilder};
+    /// let setup = ContainerBuilder::new("fetch-model", "curl:8").build();
+    /// let deployment = DeploymentBuilder::new("mnist").init_container(setup).build();
+    /// assert_eq!(deployment.spec.template.spec.unwrap().init_containers.unwrap()[0].name, "fetch-model");
+    /// ```
+    pub fn init_container(mut self, container: Container) -> Self {
+        self.pod.init_containers.get_or_insert_with(Vec::new).push(container);
+        self
+    }
+
+    /// The pods' security settings (user, group, filesystem group, seccomp...).
+    ///
+    /// ```
+    /// use tack::build::DeploymentBuilder;
+    /// use tack::k8s_openapi::api::core::v1::PodSecurityContext;
+    /// let context = PodSecurityContext { run_as_non_root: Some(true), ..Default::default() };
+    /// let deployment = DeploymentBuilder::new("mnist").security_context(Some(context)).build();
+    /// assert_eq!(deployment.spec.template.spec.unwrap().security_context.unwrap().run_as_non_root, Some(true));
+    /// ```
+    pub fn security_context(mut self, context: Option<PodSecurityContext>) -> Self {
+        self.pod.security_context = context;
+        self
+    }
+
+    /// Where the pods may be scheduled (node affinity, pod affinity and anti-affinity).
+    ///
+    /// ```
+    /// use tack::build::DeploymentBuilder;
+    /// use tack::k8s_openapi::api::core::v1::Affinity;
+    /// let deployment = DeploymentBuilder::new("mnist").affinity(Some(Affinity::default())).build();
+    /// assert!(deployment.spec.template.spec.unwrap().affinity.is_some());
+    /// ```
+    pub fn affinity(mut self, affinity: Option<Affinity>) -> Self {
+        self.pod.affinity = affinity;
+        self
+    }
+
+    /// Adds a topology spread constraint.
+    ///
+    /// ```
+    /// use tack::build::DeploymentBuilder;
+    /// use tack::k8s_openapi::api::core::v1::TopologySpreadConstraint;
+    /// let spread = TopologySpreadConstraint {
+    ///     max_skew: 1,
+    ///     topology_key: "kubernetes.io/hostname".into(),
+    ///     when_unsatisfiable: "ScheduleAnyway".into(),
+    ///     ..Default::default()
+    /// };
+    /// let deployment = DeploymentBuilder::new("mnist").topology_spread(spread).build();
+    /// let pod = deployment.spec.template.spec.unwrap();
+    /// assert_eq!(pod.topology_spread_constraints.unwrap()[0].max_skew, 1);
+    /// ```
+    pub fn topology_spread(mut self, constraint: TopologySpreadConstraint) -> Self {
+        self.pod
+            .topology_spread_constraints
+            .get_or_insert_with(Vec::new)
+            .push(constraint);
+        self
+    }
+
+    /// How long a pod may take to stop before it is killed.
+    ///
+    /// ```
+    /// let deployment = tack::build::DeploymentBuilder::new("mnist").termination_grace_period_seconds(Some(30)).build();
+    /// assert_eq!(deployment.spec.template.spec.unwrap().termination_grace_period_seconds, Some(30));
+    /// ```
+    pub fn termination_grace_period_seconds(mut self, seconds: Option<u32>) -> Self {
+        self.pod.termination_grace_period_seconds = seconds.map(i64::from);
+        self
+    }
+
+    /// The PriorityClass of the pods.
+    ///
+    /// ```
+    /// let deployment = tack::build::DeploymentBuilder::new("mnist").priority_class_name(Some("serving")).build();
+    /// assert_eq!(deployment.spec.template.spec.unwrap().priority_class_name.as_deref(), Some("serving"));
+    /// ```
+    pub fn priority_class_name(mut self, name: Option<&str>) -> Self {
+        self.pod.priority_class_name = name.map(str::to_string);
+        self
+    }
+
+    /// The RuntimeClass of the pods (GPU nodes often need `nvidia`).
+    ///
+    /// ```
+    /// let deployment = tack::build::DeploymentBuilder::new("mnist").runtime_class_name(Some("nvidia")).build();
+    /// assert_eq!(deployment.spec.template.spec.unwrap().runtime_class_name.as_deref(), Some("nvidia"));
+    /// ```
+    pub fn runtime_class_name(mut self, name: Option<&str>) -> Self {
+        self.pod.runtime_class_name = name.map(str::to_string);
+        self
+    }
+
+    /// Extra `/etc/hosts` entries of the pods.
+    ///
+    /// ```
+    /// use tack::build::DeploymentBuilder;
+    /// use tack::k8s_openapi::api::core::v1::HostAlias;
+    /// let alias = HostAlias { ip: "10.0.0.5".into(), hostnames: Some(vec!["models.internal".into()]) };
+    /// let deployment = DeploymentBuilder::new("mnist").host_aliases(vec![alias]).build();
+    /// assert_eq!(deployment.spec.template.spec.unwrap().host_aliases.unwrap()[0].ip, "10.0.0.5");
+    /// ```
+    pub fn host_aliases(mut self, aliases: Vec<HostAlias>) -> Self {
+        self.pod.host_aliases = non_empty(aliases);
+        self
+    }
+
+    /// The pods' DNS settings (nameservers, searches, options such as `ndots`).
+    ///
+    /// ```
+    /// use tack::build::DeploymentBuilder;
+    /// use tack::k8s_openapi::api::core::v1::PodDNSConfig;
+    /// let dns = PodDNSConfig { searches: Some(vec!["ml.svc.cluster.local".into()]), ..Default::default() };
+    /// let deployment = DeploymentBuilder::new("mnist").dns_config(Some(dns)).build();
+    /// assert!(deployment.spec.template.spec.unwrap().dns_config.is_some());
+    /// ```
+    pub fn dns_config(mut self, config: Option<PodDNSConfig>) -> Self {
+        self.pod.dns_config = config;
+        self
+    }
+
+    /// Whether the pods get a token of their ServiceAccount mounted.
+    ///
+    /// ```
+    /// let deployment = tack::build::DeploymentBuilder::new("mnist").automount_service_account_token(Some(false)).build();
+    /// assert_eq!(deployment.spec.template.spec.unwrap().automount_service_account_token, Some(false));
+    /// ```
+    pub fn automount_service_account_token(mut self, mount: Option<bool>) -> Self {
+        self.pod.automount_service_account_token = mount;
         self
     }
 

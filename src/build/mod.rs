@@ -28,6 +28,7 @@ mod kinds;
 mod meta;
 mod secret;
 mod service;
+mod service_account;
 
 pub use configmap::ConfigMapBuilder;
 pub use container::ContainerBuilder;
@@ -37,6 +38,7 @@ pub use kinds::{PathType, PullPolicy, ServiceType};
 pub use meta::MetaBuilder;
 pub use secret::SecretBuilder;
 pub use service::ServiceBuilder;
+pub use service_account::ServiceAccountBuilder;
 
 use std::collections::BTreeMap;
 

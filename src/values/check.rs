@@ -13,6 +13,28 @@ use crate::names;
 use crate::source::Location;
 use std::collections::BTreeSet;
 
+/// The pause before a pod stops, so its endpoint leaves Services and load balancers first.
+pub(crate) const DEFAULT_SHUTDOWN_DELAY: u32 = 5;
+
+/// Kubernetes' own default grace period.
+pub(crate) const DEFAULT_GRACE_PERIOD: u32 = 30;
+
+/// True for `sha256:` and 64 lower-case hex digits.
+fn is_digest(digest: &str) -> bool {
+    digest
+        .strip_prefix("sha256:")
+        .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
+
+/// Resources Kubernetes cannot overcommit: device-plugin resources (`nvidia.com/gpu`,
+/// `amd.com/gpu`, any name with a domain outside kubernetes.io) and hugepages.
+pub(crate) fn is_extended_resource(name: &str) -> bool {
+    name.starts_with("hugepages-")
+        || name
+            .split_once('/')
+            .is_some_and(|(domain, _)| !domain.ends_with("kubernetes.io"))
+}
+
 /// The longest suffix tack adds to the app name (`-preview`), so names stay valid Service
 /// names (63 characters at most).
 const LONGEST_SUFFIX: usize = "-preview".len();
@@ -126,6 +148,110 @@ impl Checker {
         self.service(app);
         self.ingress(app);
         self.strategy(app);
+        self.production(app);
+    }
+
+    /// The settings of production pods: extra containers, shutdown timing, the service
+    /// account, extended resources, spreading and patches.
+    fn production(&mut self, app: &App) {
+        for (field, what, containers) in [
+            ("initContainers", "an init container", &app.init_containers),
+            ("sidecars", "a sidecar", &app.sidecars),
+            ("containers", "a container", &app.containers),
+        ] {
+            for (i, container) in containers.iter().enumerate() {
+                let path = FieldPath::parse(field).index(i);
+                let json = container.json();
+                let name = json.get("name").and_then(serde_json::Value::as_str);
+                if name.is_none_or(|n| !names::is_dns1123_label(n)) {
+                    self.report_at(
+                        path.key("name"),
+                        format!("{what} needs a `name`: lowercase letters, digits and `-`"),
+                        None,
+                    );
+                } else if name == Some(app.name.as_str()) {
+                    self.report_at(
+                        path.key("name"),
+                        format!("{what} is called like the app container (`{}`)", app.name),
+                        Some("give it its own name"),
+                    );
+                }
+                if json.get("image").and_then(serde_json::Value::as_str).is_none_or(str::is_empty) {
+                    self.report_at(
+                        path.key("image"),
+                        format!("{what} needs an `image`"),
+                        Some("e.g. `image: envoyproxy/envoy:v1.31.0`"),
+                    );
+                }
+            }
+        }
+        let delay = app.shutdown_delay_seconds.unwrap_or(DEFAULT_SHUTDOWN_DELAY);
+        let grace = app
+            .termination_grace_period_seconds
+            .unwrap_or(DEFAULT_GRACE_PERIOD);
+        if delay > 0 && grace <= delay {
+            self.report(
+                "terminationGracePeriodSeconds",
+                format!("the grace period ({grace}s) must be longer than the shutdown delay ({delay}s)"),
+                Some("the pod is killed when the grace period ends, so the app would get no time to stop after the pause"),
+            );
+        }
+        if app.service_account.create && app.service_account_name.is_some() {
+            self.report(
+                "serviceAccountName",
+                "set `serviceAccount` (to create one) or `serviceAccountName` (to use one), not both",
+                Some("`serviceAccount.name` names the created account"),
+            );
+        }
+        if let Some(name) = &app.service_account.name
+            && !names::is_dns1123_subdomain(name)
+        {
+            self.report(
+                "serviceAccount.name",
+                format!("`{name}` is not a valid ServiceAccount name"),
+                Some("use lowercase letters, digits, `-` and `.`"),
+            );
+        }
+        for (field, name) in [
+            ("priorityClassName", &app.priority_class_name),
+            ("runtimeClassName", &app.runtime_class_name),
+        ] {
+            if let Some(name) = name
+                && !names::is_dns1123_subdomain(name)
+            {
+                self.report(field, format!("`{name}` is not a valid name"), None);
+            }
+        }
+        for (resource, request) in &app.resources.requests {
+            if let Some(limit) = app.resources.limits.get(resource)
+                && is_extended_resource(resource)
+                && request != limit
+            {
+                self.report_at(
+                    FieldPath::parse("resources.requests").key(resource.as_str()),
+                    format!("`{resource}` is requested {request} but limited to {limit}"),
+                    Some("Kubernetes cannot overcommit extended resources such as GPUs: set the request equal to the limit, or only the limit"),
+                );
+            }
+        }
+        if let Some(spread) = &app.spread
+            && spread.max_skew == 0
+        {
+            self.report("spread.maxSkew", "`maxSkew` must be at least 1", None);
+        }
+        for (i, patch) in app.patches.iter().enumerate() {
+            let path = FieldPath::parse("patches").index(i);
+            if patch.json.is_some() == patch.merge.is_some() {
+                self.report_at(
+                    path.clone(),
+                    "a patch needs exactly one of `json` (RFC 6902 operations) and `merge`",
+                    None,
+                );
+            }
+            if patch.target.kind.is_empty() {
+                self.report_at(path.key("target").key("kind"), "a patch target needs a `kind`", None);
+            }
+        }
     }
 
     fn image(&mut self, app: &App) {
@@ -136,6 +262,26 @@ impl Checker {
                 format!("`{repository}` is not an image repository"),
                 Some("write it like `ghcr.io/acme/mnist-serving`"),
             );
+        }
+        if repository.contains('@') {
+            self.report(
+                "image.repository",
+                format!("`{repository}` holds a digest: the repository is the name alone"),
+                Some("put the digest in `image.digest` (`digest: sha256:...`), which wins over the tag"),
+            );
+        }
+        if let Some(digest) = &app.image.digest {
+            if !is_digest(digest) {
+                self.report(
+                    "image.digest",
+                    format!(
+                        "`{}` is not an image digest",
+                        crate::diagnostic::shorten(digest, 80)
+                    ),
+                    Some("a digest is `sha256:` and 64 lower-case hex digits, as `docker buildx imagetools inspect` prints it"),
+                );
+            }
+            return;
         }
         match &app.image.tag {
             None => self.report(

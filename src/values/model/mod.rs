@@ -4,14 +4,20 @@
 //! Schema printed by `tack schema` is generated from these types, with their doc comments as
 //! descriptions.
 
+mod kube;
 mod network;
+mod patch;
+mod pod;
 mod scalars;
 mod secrets;
 mod strategy;
 mod workload;
 
 pub use crate::build::{PathType, PullPolicy, ServiceType};
+pub use kube::{Kube, KubeType};
 pub use network::{IngressValues, ServiceValues};
+pub use patch::{Patch, PatchTarget};
+pub use pod::{ServiceAccountValues, Spread, SpreadOver, WhenUnsatisfiable};
 pub use scalars::{EnvValue, IntOrPercent, KeyRef, PortRef};
 pub use secrets::{SecretValue, TlsSecret};
 pub use strategy::{
@@ -23,6 +29,9 @@ pub use workload::{
     TaintEffect, TcpSocket, Toleration, TolerationOperator, Volume,
 };
 
+use k8s_openapi::api::core::v1::{
+    Affinity, Container, HostAlias, Lifecycle, PodDNSConfig, PodSecurityContext, SecurityContext,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -115,8 +124,66 @@ pub struct App {
     /// Taints the pods tolerate.
     #[serde(default)]
     pub tolerations: Vec<Toleration>,
-    /// The ServiceAccount the pods run as.
+    /// An existing ServiceAccount the pods run as (or use `serviceAccount`).
     pub service_account_name: Option<String>,
+    /// Security settings of the app container (Kubernetes' `securityContext`), merged over
+    /// tack's secure defaults (see `secureDefaults`): set a key to change one default.
+    pub security_context: Option<Kube<SecurityContext>>,
+    /// Security settings of the pods (Kubernetes' pod `securityContext`), merged over
+    /// tack's secure defaults.
+    pub pod_security_context: Option<Kube<PodSecurityContext>>,
+    /// Apply tack's secure, zero-downtime defaults: run as non-root, no privilege
+    /// escalation, all capabilities dropped, the runtime's seccomp profile, a read-only root
+    /// filesystem with `/tmp` writable, no service account token unless a ServiceAccount is
+    /// created, and a pause before stopping (default true; `false` renders only what the
+    /// values set).
+    #[serde(default = "yes")]
+    pub secure_defaults: bool,
+    /// Where the pods may run: node affinity, pod affinity and anti-affinity (Kubernetes'
+    /// `affinity`).
+    pub affinity: Option<Kube<Affinity>>,
+    /// Spreading the app's pods over nodes and zones (default with more than one replica:
+    /// over nodes, softly).
+    pub spread: Option<Spread>,
+    /// Containers that run to completion before the app starts (Kubernetes containers).
+    #[serde(default)]
+    pub init_containers: Vec<Kube<Container>>,
+    /// Containers that run beside the app for the pod's whole life: native sidecars (init
+    /// containers with `restartPolicy: Always`, Kubernetes 1.29 and later), started before
+    /// the app and stopped after it.
+    #[serde(default)]
+    pub sidecars: Vec<Kube<Container>>,
+    /// More regular containers of the pod, besides the app's.
+    #[serde(default)]
+    pub containers: Vec<Kube<Container>>,
+    /// The app container's `lifecycle` hooks; without `preStop`, tack pauses
+    /// `shutdownDelaySeconds` before the container is stopped.
+    pub lifecycle: Option<Kube<Lifecycle>>,
+    /// How long a stopping pod keeps serving while its endpoint is removed from Services and
+    /// load balancers (default 5; 0 turns the pause off).
+    pub shutdown_delay_seconds: Option<u32>,
+    /// How long a stopping pod may take before it is killed (default 30; must exceed
+    /// `shutdownDelaySeconds`).
+    pub termination_grace_period_seconds: Option<u32>,
+    /// The pods' PriorityClass.
+    pub priority_class_name: Option<String>,
+    /// The pods' RuntimeClass (GPU nodes often need `nvidia`).
+    pub runtime_class_name: Option<String>,
+    /// Extra `/etc/hosts` entries (Kubernetes' `hostAliases`).
+    #[serde(default)]
+    pub host_aliases: Vec<Kube<HostAlias>>,
+    /// DNS settings of the pods (Kubernetes' `dnsConfig`).
+    pub dns_config: Option<Kube<PodDNSConfig>>,
+    /// The ServiceAccount: created with annotations (workload identity), or named.
+    #[serde(default)]
+    pub service_account: ServiceAccountValues,
+    /// Mount the ServiceAccount's token into the pods (default: only when a ServiceAccount
+    /// is created).
+    pub automount_service_account_token: Option<bool>,
+    /// Changes to the rendered objects, applied after the strategy and the templates and
+    /// before validation: the escape hatch for what the model does not cover.
+    #[serde(default)]
+    pub patches: Vec<Patch>,
     /// The release strategy and its settings.
     #[serde(default)]
     pub strategy: Strategy,
@@ -124,6 +191,10 @@ pub struct App {
     /// checked by the chart's optional `values.schema.json`.
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_replicas() -> u32 {
@@ -167,6 +238,7 @@ impl App {
             image: Image {
                 repository,
                 tag,
+                digest: None,
                 pull_policy: None,
             },
             image_pull_secrets: Vec::new(),
@@ -193,6 +265,24 @@ impl App {
             node_selector: BTreeMap::new(),
             tolerations: Vec::new(),
             service_account_name: None,
+            security_context: None,
+            pod_security_context: None,
+            secure_defaults: true,
+            affinity: None,
+            spread: None,
+            init_containers: Vec::new(),
+            sidecars: Vec::new(),
+            containers: Vec::new(),
+            lifecycle: None,
+            shutdown_delay_seconds: None,
+            termination_grace_period_seconds: None,
+            priority_class_name: None,
+            runtime_class_name: None,
+            host_aliases: Vec::new(),
+            dns_config: None,
+            service_account: ServiceAccountValues::default(),
+            automount_service_account_token: None,
+            patches: Vec::new(),
             strategy: Strategy::default(),
             extra: serde_json::Map::new(),
         }

@@ -24,6 +24,8 @@ pub struct Image {
     pub repository: String,
     /// Tag, e.g. `"1.9.1"` (default: the chart's `appVersion`).
     pub tag: Option<String>,
+    /// Digest, `sha256:` and 64 hex digits: pins the image exactly and wins over the tag.
+    pub digest: Option<String>,
     /// When the kubelet pulls the image.
     pub pull_policy: Option<PullPolicy>,
 }
