@@ -45,6 +45,7 @@
 
 pub mod build;
 pub mod chart;
+mod checksum;
 pub mod cli;
 pub mod diagnostic;
 pub mod diff;
@@ -57,6 +58,7 @@ pub mod manifest;
 mod names;
 pub mod output;
 mod parallel;
+mod patch;
 pub mod pipeline;
 pub mod release;
 pub mod releases;

@@ -216,6 +216,52 @@ impl Manifest {
         !matches!(self.object, Object::Other(_))
     }
 
+    /// Replaces the object by `value`, which is from then on JSON ([`Object::Other`]): what
+    /// a patch leaves is checked against the full schema, like a template's object.
+    pub(crate) fn replace_json(&mut self, value: Value) {
+        self.object = Object::Other(value.clone());
+        self.json = value;
+    }
+
+    /// Adds annotations to the object's pod template (a Deployment's, a Job's, a
+    /// CronJob's...), keeping it typed when it is. No-op without a pod template.
+    pub(crate) fn annotate_pod_template(&mut self, annotations: &std::collections::BTreeMap<String, String>) {
+        if annotations.is_empty() {
+            return;
+        }
+        match &mut self.object {
+            Object::Deployment(deployment) => {
+                let metadata = deployment
+                    .spec
+                    .template
+                    .metadata
+                    .get_or_insert_with(Default::default);
+                let existing = metadata.annotations.get_or_insert_with(Default::default);
+                existing.extend(annotations.clone());
+                self.json = self.object.to_json();
+            }
+            Object::Other(value) => {
+                if let Some(Value::Object(template)) = pod_template_mut(value) {
+                    let metadata = template
+                        .entry("metadata")
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    if let Value::Object(metadata) = metadata {
+                        let existing = metadata
+                            .entry("annotations")
+                            .or_insert_with(|| Value::Object(Map::new()));
+                        if let Value::Object(existing) = existing {
+                            for (key, value) in annotations {
+                                existing.insert(key.clone(), Value::String(value.clone()));
+                            }
+                        }
+                    }
+                    self.json = value.clone();
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// The object as a document for the validator.
     ///
     /// ```
@@ -303,9 +349,19 @@ impl Manifest {
     /// assert!(yaml.contains("DEBUG: \"no\"")); // quoted, so no YAML 1.1 reader sees `false`
     /// ```
     pub fn to_yaml(&self) -> String {
-        let body = serde_saphyr::to_string(&self.json).unwrap_or_default();
+        let body =
+            serde_saphyr::to_string_with_options(&self.json, yaml_options()).unwrap_or_default();
         format!("---\n# Source: {}\n{body}", self.source)
     }
+}
+
+/// How manifests are written: block style, multi-line strings as literal blocks, and long
+/// one-line strings (an image pinned by digest, a role ARN) on one line, where `grep` and
+/// `kubectl` users expect them, instead of folded.
+fn yaml_options() -> serde_saphyr::SerializerOptions {
+    let mut options = serde_saphyr::SerializerOptions::default();
+    options.folded_wrap_chars = usize::MAX;
+    options
 }
 
 /// Kinds in the order Helm installs them; kinds not listed go last, by kind name.
@@ -476,6 +532,17 @@ impl Manifests {
         *self = Manifests::new(items);
     }
 
+    /// The object at `index` (in install order), to change in place.
+    pub(crate) fn get_mut(&mut self, index: usize) -> &mut Manifest {
+        &mut self.items[index]
+    }
+
+    /// Restores install order after objects changed (a patch may change a kind).
+    pub(crate) fn resort(&mut self) {
+        let items = std::mem::take(&mut self.items);
+        *self = Manifests::new(items);
+    }
+
     /// Appends the objects of another release after these, keeping each release's order
     /// (for several releases in one stream).
     ///
@@ -600,6 +667,26 @@ impl<'a> IntoIterator for &'a Manifests {
     }
 }
 
+/// The pod template of a workload's JSON: `spec.template` (Deployment, StatefulSet, DaemonSet,
+/// ReplicaSet, Job) or `spec.jobTemplate.spec.template` (CronJob).
+pub(crate) fn pod_template(object: &Value) -> Option<&Value> {
+    let spec = object.get("spec")?;
+    spec.get("template")
+        .or_else(|| spec.get("jobTemplate")?.get("spec")?.get("template"))
+        .filter(|template| template.is_object())
+}
+
+fn pod_template_mut(object: &mut Value) -> Option<&mut Value> {
+    let spec = object.get_mut("spec")?;
+    if spec.get("template").is_some_and(Value::is_object) {
+        return spec.get_mut("template");
+    }
+    spec.get_mut("jobTemplate")?
+        .get_mut("spec")?
+        .get_mut("template")
+        .filter(|template| template.is_object())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -674,3 +761,4 @@ mod tests {
         assert_eq!(set.file_names()[0], "01-namespace-n.yaml");
     }
 }
+

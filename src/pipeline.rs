@@ -23,7 +23,7 @@
 
 use crate::chart::templates::{ReleaseInfo, TemplateContext};
 use crate::chart::{self, Chart, TemplateError};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Check, Diagnostic, Diagnostics};
 use crate::kube_version::KubeVersion;
 use crate::manifest::{CLUSTER_SCOPED_KINDS, Manifest, Manifests, Object};
 use crate::release::{InvalidApp, Release};
@@ -514,52 +514,44 @@ impl Renderer {
             .release
             .clone()
             .unwrap_or_else(|| loaded.app.name.clone());
-        let info = ReleaseInfo {
-            name: name.clone(),
-            namespace: request.namespace.clone(),
-            revision: 1,
-        };
-        let templates = chart.templates();
-        let context = (!templates.is_empty()).then(|| TemplateContext {
-            values: serde_json::to_value(&loaded.app).unwrap_or_default(),
-            release: info.clone(),
-            chart: serde_json::to_value(meta).unwrap_or_default(),
-            kube_version: self.kube_version,
-            secrets: secret_strings(&loaded.app, &loaded.tree),
-        });
         let externals = externals(&loaded.app);
-        let release = Release::new(name, loaded.app)
+        let secrets = secret_strings(&loaded.app, &loaded.tree);
+        let values::LoadedValues {
+            app,
+            tree,
+            sources,
+            warnings,
+        } = loaded;
+        let release = Release::new(name, app)
             .namespace_opt(request.namespace.as_deref())
-            .chart(&meta.name);
-        let mut problems = release.check_release();
+            .chart(&meta.name)
+            .kube_version(self.kube_version);
+        let problems = release.check_app();
         if !problems.is_empty() {
-            // The name and namespace come from the request (`--release`, `--namespace`):
-            // point at them.
-            let mut sources = SourceMap::new();
-            for problem in &mut problems {
-                let (flag, text) = match problem.path.as_str() {
-                    "release" => ("--release", request.release.clone().unwrap_or_default()),
-                    _ => ("--namespace", request.namespace.clone().unwrap_or_default()),
-                };
-                let text = crate::diagnostic::shorten(&text, 200).into_owned();
-                let source = sources.add(format!("{flag} {text}"), text);
-                problem.location = crate::source::Location {
-                    source,
-                    line: 1,
-                    column: 1,
-                };
-                problem.path.clear();
-            }
-            return Err(InvalidApp(Diagnostics::new(problems, sources)).into());
+            return Err(values::located_error(&tree, &sources, problems).into());
         }
+        check_names(&release, request)?;
         let mut manifests = release.objects();
-        if let Some(context) = context {
-            let documents = templates.render(&context)?;
-            let items = documents
+        let templates = chart.templates();
+        if !templates.is_empty() {
+            let context = TemplateContext {
+                values: serde_json::to_value(release.app()).unwrap_or_default(),
+                release: ReleaseInfo {
+                    name: release.name().to_string(),
+                    namespace: request.namespace.clone(),
+                    revision: 1,
+                },
+                chart: serde_json::to_value(meta).unwrap_or_default(),
+                kube_version: self.kube_version,
+                secrets,
+                objects: release.template_objects(&manifests),
+            };
+            let items = templates
+                .render(&context)?
                 .into_iter()
                 .map(|doc| {
                     let mut value = doc.value;
-                    if let Some(namespace) = &info.namespace {
+                    if let Some(namespace) = &request.namespace {
                         set_namespace(&mut value, namespace);
                     }
                     Manifest::new(
@@ -570,13 +562,78 @@ impl Renderer {
                 .collect();
             manifests.extend(Manifests::new(items));
         }
-        let report = self.validators.validate(&manifests, externals)?;
+        let patched = release
+            .finish(&mut manifests)
+            .map_err(|problems| values::located_error(&tree, &sources, problems))?;
+        let report = match self.validators.validate(&manifests, externals) {
+            Ok(report) => report,
+            Err(invalid) => {
+                let at_patches = patch_problems(&invalid.0, &patched);
+                if at_patches.is_empty() {
+                    return Err(invalid.into());
+                }
+                return Err(values::located_error(&tree, &sources, at_patches).into());
+            }
+        };
         Ok(Rendered {
             manifests,
-            warnings: Diagnostics::new(loaded.warnings, loaded.sources),
+            warnings: Diagnostics::new(warnings, sources),
             report,
         })
     }
+}
+
+/// Mistakes in the release name and namespace, which come from the request (`--release`,
+/// `--namespace`): pointed at the flags.
+fn check_names(release: &Release, request: &RenderRequest) -> Result<(), InvalidApp> {
+    let mut problems = release.check_release();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let mut sources = SourceMap::new();
+    for problem in &mut problems {
+        let (flag, text) = match problem.path.as_str() {
+            "release" => ("--release", request.release.clone().unwrap_or_default()),
+            _ => ("--namespace", request.namespace.clone().unwrap_or_default()),
+        };
+        let text = crate::diagnostic::shorten(&text, 200).into_owned();
+        let source = sources.add(format!("{flag} {text}"), text);
+        problem.location = crate::source::Location {
+            source,
+            line: 1,
+            column: 1,
+        };
+        problem.path.clear();
+    }
+    Err(InvalidApp(Diagnostics::new(problems, sources)))
+}
+
+/// The errors of objects that patches changed, as problems of the last patch that changed
+/// each (with the values path of the patch, to be located there).
+fn patch_problems(report: &Report, patched: &[crate::patch::Patched]) -> Vec<Diagnostic> {
+    report
+        .problems
+        .iter()
+        .filter(|problem| problem.is_error())
+        .filter_map(|problem| {
+            let object = problem.object.as_deref()?;
+            let by = patched.iter().find(|p| p.object == object)?;
+            let at = if problem.path.is_empty() {
+                String::new()
+            } else {
+                format!("`{}`: ", problem.path)
+            };
+            let mut moved = Diagnostic::error(
+                Check::Values,
+                format!("after this patch, {at}{}", problem.message),
+            )
+            .object(object)
+            .path(values::FieldPath::parse("patches").index(by.patch))
+            .help_opt(problem.help.clone());
+            moved.sensitive = problem.sensitive;
+            Some(moved)
+        })
+        .collect()
 }
 
 /// `Kind/name` of the objects the values declare as created elsewhere.

@@ -24,6 +24,9 @@ const LAYERS: &[&str] = &[
     "validate",
     "manifest",
     "output",
+    // After the strategy and templates, before validation: on the rendered objects.
+    "patch",
+    "checksum",
     "strategy",
     "release",
     "chart",

@@ -7,6 +7,7 @@
 
 mod blue_green;
 mod canary;
+mod defaults;
 mod labels;
 mod pod;
 mod recreate;
@@ -15,6 +16,7 @@ mod routing;
 mod shared;
 
 pub use canary::canary_replicas;
+pub(crate) use labels::APP as APP_LABEL;
 
 use crate::manifest::Object;
 use crate::values::{App, StrategyType};
@@ -28,6 +30,8 @@ pub(crate) struct Context<'a> {
     pub release: &'a str,
     /// The namespace of every object, if set.
     pub namespace: Option<&'a str>,
+    /// The Kubernetes version rendered for (some settings exist only from a version on).
+    pub kube_version: crate::kube_version::KubeVersion,
 }
 
 /// One rendered object and the strategy part that made it (for `# Source:` lines).
@@ -42,6 +46,7 @@ pub(crate) struct Rendered {
 /// The objects of a release, in the order the strategy makes them.
 pub(crate) fn objects(context: &Context<'_>) -> Vec<Rendered> {
     let mut objects = shared::secrets(context);
+    objects.extend(shared::service_account(context));
     let origin = context.app.strategy.kind.as_str();
     let strategy_objects = match context.app.strategy.kind {
         StrategyType::RollingUpdate => rolling::objects(context),

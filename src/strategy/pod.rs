@@ -1,9 +1,10 @@
 //! How an [`App`]'s pods look: its container, volumes and scheduling, whatever the strategy.
 
-use crate::build::{ContainerBuilder, DeploymentBuilder};
-use crate::values::{App, EnvValue, PortRef, Probe};
+use super::{Context, defaults};
+use crate::build::{ContainerBuilder, DeploymentBuilder, Labels};
+use crate::values::{App, EnvValue, Kube, PortRef, Probe, is_extended_resource};
 use k8s_openapi::api::core::v1::{
-    ConfigMapEnvSource, ConfigMapKeySelector, ConfigMapVolumeSource, EmptyDirVolumeSource,
+    ConfigMapEnvSource, Container, ConfigMapKeySelector, ConfigMapVolumeSource, EmptyDirVolumeSource,
     EnvFromSource, EnvVar, EnvVarSource, ExecAction, GRPCAction, HTTPGetAction,
     ObjectFieldSelector, PersistentVolumeClaimVolumeSource, Probe as K8sProbe, SecretEnvSource,
     SecretKeySelector, SecretVolumeSource, TCPSocketAction, Toleration, Volume as K8sVolume,
@@ -30,34 +31,96 @@ impl<'a> AppPod<'a> {
         &self.app.name
     }
 
-    /// The image reference `repository:tag`, with the app's image as the default for each part.
+    /// The image reference: `repository:tag`, with the app's image as the default for each
+    /// part; the app's own image with a digest is `repository@digest` (the digest wins over
+    /// the tag).
     pub(crate) fn image(&self, repository: Option<&str>, tag: Option<&str>) -> String {
-        let repository = repository.unwrap_or(&self.app.image.repository);
-        match tag.or(self.app.image.tag.as_deref()) {
+        let image = &self.app.image;
+        if let (None, None, Some(digest)) = (repository, tag, &image.digest) {
+            return format!("{}@{digest}", image.repository);
+        }
+        let repository = repository.unwrap_or(&image.repository);
+        match tag.or(image.tag.as_deref()) {
             Some(tag) => format!("{repository}:{tag}"),
             None => repository.to_string(),
         }
     }
 
-    /// Adds the container, volumes, pod labels and annotations and scheduling to a Deployment.
-    pub(crate) fn fill(&self, deployment: DeploymentBuilder, image: &str) -> DeploymentBuilder {
+    /// The name of the ServiceAccount the pods run as, if not the namespace's default.
+    pub(crate) fn service_account(&self) -> Option<&'a str> {
+        let app: &'a App = self.app;
+        let account = &app.service_account;
+        if account.create {
+            return Some(account.name.as_deref().unwrap_or(&app.name));
+        }
+        account.name.as_deref().or(app.service_account_name.as_deref())
+    }
+
+    /// Adds the containers, volumes, pod labels and annotations, security settings and
+    /// scheduling to a Deployment whose pods `selector` selects.
+    pub(crate) fn fill(
+        &self,
+        deployment: DeploymentBuilder,
+        image: &str,
+        context: &Context<'_>,
+        selector: &Labels,
+    ) -> DeploymentBuilder {
         let app = self.app;
+        let mut containers = vec![self.container(image, context)];
+        let mut init_containers = Vec::new();
+        for sidecar in &app.sidecars {
+            init_containers.extend(defaults::extra_container(context, sidecar, true));
+        }
+        for init in &app.init_containers {
+            init_containers.extend(defaults::extra_container(context, init, false));
+        }
+        for extra in &app.containers {
+            containers.extend(defaults::extra_container(context, extra, false));
+        }
+        let needs_tmp = containers
+            .iter()
+            .chain(&init_containers)
+            .any(|c| {
+                c.volume_mounts
+                    .iter()
+                    .flatten()
+                    .any(|m| m.name == defaults::TMP_VOLUME)
+            });
         let mut deployment = deployment
             .pod_labels(app.pod_labels.clone())
             .pod_annotations(app.pod_annotations.clone())
-            .container(self.container(image))
+            .security_context(defaults::pod_security(context))
             .node_selector(app.node_selector.clone())
+            .affinity(app.affinity.as_ref().and_then(Kube::typed))
             .tolerations(app.tolerations.iter().map(toleration).collect())
             .image_pull_secrets(&app.image_pull_secrets)
-            .service_account(app.service_account_name.as_deref());
+            .service_account(self.service_account())
+            .automount_service_account_token(defaults::automount_token(context))
+            .termination_grace_period_seconds(defaults::grace_period(context))
+            .priority_class_name(app.priority_class_name.as_deref())
+            .runtime_class_name(app.runtime_class_name.as_deref())
+            .host_aliases(app.host_aliases.iter().filter_map(Kube::typed).collect())
+            .dns_config(app.dns_config.as_ref().and_then(Kube::typed));
+        for container in init_containers {
+            deployment = deployment.init_container(container);
+        }
+        for container in containers {
+            deployment = deployment.container(container);
+        }
+        for constraint in defaults::spread(context, selector) {
+            deployment = deployment.topology_spread(constraint);
+        }
         for volume in &app.volumes {
             deployment = deployment.volume(pod_volume(volume));
+        }
+        if needs_tmp {
+            deployment = deployment.volume(defaults::tmp_volume());
         }
         deployment
     }
 
     /// The app's container running `image`.
-    pub(crate) fn container(&self, image: &str) -> k8s_openapi::api::core::v1::Container {
+    pub(crate) fn container(&self, image: &str, context: &Context<'_>) -> Container {
         let app = self.app;
         let mut container = ContainerBuilder::new(&app.name, image)
             .command(app.command.clone())
@@ -105,11 +168,19 @@ impl<'a> AppPod<'a> {
                 }),
             });
         }
-        for (resource, quantity) in &app.resources.requests {
+        let resources = &app.resources;
+        for (resource, quantity) in &resources.requests {
             container = container.request(resource, quantity);
+            // Extended resources (GPUs) cannot be overcommitted: the limit is the request.
+            if is_extended_resource(resource) && !resources.limits.contains_key(resource) {
+                container = container.limit(resource, quantity);
+            }
         }
-        for (resource, quantity) in &app.resources.limits {
+        for (resource, quantity) in &resources.limits {
             container = container.limit(resource, quantity);
+            if is_extended_resource(resource) && !resources.requests.contains_key(resource) {
+                container = container.request(resource, quantity);
+            }
         }
         if let Some(probe) = &app.readiness_probe {
             container = container.readiness_probe(k8s_probe(probe));
@@ -129,7 +200,12 @@ impl<'a> AppPod<'a> {
                 ..VolumeMount::default()
             });
         }
-        container.build()
+        let mut container = container
+            .security_context(defaults::container_security(context))
+            .lifecycle(defaults::lifecycle(context))
+            .build();
+        defaults::mount_tmp(&mut container);
+        container
     }
 }
 
@@ -262,14 +338,49 @@ mod tests {
     #[test]
     fn fills_a_deployment_with_the_app_container() {
         let app = App::new("mnist", "ghcr.io/acme/mnist-serving:1.9.1").port(5000);
+        let context = Context {
+            app: &app,
+            release: "prod",
+            namespace: None,
+            kube_version: crate::KubeVersion::LATEST,
+        };
         let pod = AppPod::new(&app);
+        let selector = Labels::from([("app".to_string(), "mnist".to_string())]);
         let deployment = pod
-            .fill(DeploymentBuilder::new("mnist"), &pod.image(None, None))
+            .fill(DeploymentBuilder::new("mnist"), &pod.image(None, None), &context, &selector)
             .build();
         let spec = deployment.spec.template.spec.unwrap_or_default();
         assert_eq!(
             spec.containers[0].image.as_deref(),
             Some("ghcr.io/acme/mnist-serving:1.9.1")
         );
+        // The read-only root filesystem comes with a writable /tmp.
+        assert_eq!(spec.volumes.unwrap_or_default()[0].name, defaults::TMP_VOLUME);
+    }
+
+    #[test]
+    fn a_digest_wins_over_the_tag_of_the_apps_own_image() {
+        let mut app = App::new("mnist", "ghcr.io/acme/mnist:1.9.1");
+        let digest = format!("sha256:{}", "a".repeat(64));
+        app.image.digest = Some(digest.clone());
+        let pod = AppPod::new(&app);
+        assert_eq!(pod.image(None, None), format!("ghcr.io/acme/mnist@{digest}"));
+        // A canary's own tag is another image: the digest does not apply.
+        assert_eq!(pod.image(None, Some("2.0.0")), "ghcr.io/acme/mnist:2.0.0");
+    }
+
+    #[test]
+    fn gpu_requests_and_limits_are_filled_in_from_each_other() {
+        let app = App::new("mnist", "mnist:1").limit("nvidia.com/gpu", "1").request("cpu", "1");
+        let context = Context {
+            app: &app,
+            release: "prod",
+            namespace: None,
+            kube_version: crate::KubeVersion::LATEST,
+        };
+        let container = AppPod::new(&app).container("mnist:1", &context);
+        let resources = container.resources.unwrap();
+        assert_eq!(resources.requests.unwrap()["nvidia.com/gpu"].0, "1");
+        assert!(!resources.limits.unwrap().contains_key("cpu"));
     }
 }

@@ -5,7 +5,8 @@ use super::labels::ReleaseLabels;
 use super::pod::AppPod;
 use super::{Context, Rendered};
 use crate::build::{
-    DeploymentBuilder, IngressBuilder, IngressPath, SecretBuilder, ServiceBuilder, ServiceType,
+    DeploymentBuilder, IngressBuilder, IngressPath, SecretBuilder, ServiceAccountBuilder, ServiceBuilder,
+    ServiceType,
 };
 use crate::manifest::Object;
 use crate::values::{IntOrPercent, PortRef};
@@ -42,6 +43,25 @@ pub fn secrets(context: &Context<'_>) -> Vec<Rendered> {
         });
     }
     objects
+}
+
+/// The ServiceAccount `serviceAccount.name` (default: the app's name), when
+/// `serviceAccount.create` is on.
+pub fn service_account(context: &Context<'_>) -> Option<Rendered> {
+    let app = context.app;
+    if !app.service_account.create {
+        return None;
+    }
+    let name = AppPod::new(app).service_account()?;
+    let account = ServiceAccountBuilder::new(name)
+        .namespace_opt(context.namespace)
+        .labels(ReleaseLabels::new(context).common(app.image.tag.as_deref()))
+        .annotations(app.service_account.annotations.clone())
+        .build();
+    Some(Rendered {
+        origin: "serviceAccount",
+        object: Object::ServiceAccount(Box::new(account)),
+    })
 }
 
 /// The port the Services forward to: `service.targetPort`, or the `http` container port.
@@ -128,7 +148,7 @@ pub fn deployment(
     let builder = DeploymentBuilder::new(name)
         .namespace_opt(context.namespace)
         .labels(ReleaseLabels::new(context).common(tag))
-        .selector(selector)
+        .selector(selector.clone())
         .pod_labels(ReleaseLabels::new(context).common(tag))
         .replicas(replicas)
         .rolling_update(
@@ -142,7 +162,7 @@ pub fn deployment(
         .min_ready_seconds(rolling.min_ready_seconds)
         .progress_deadline_seconds(rolling.progress_deadline_seconds)
         .revision_history_limit(rolling.revision_history_limit);
-    AppPod::new(app).fill(builder, image)
+    AppPod::new(app).fill(builder, image, context, &selector)
 }
 
 /// Kubernetes' form of a count or percentage.

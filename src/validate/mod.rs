@@ -48,6 +48,7 @@ mod stream;
 
 pub use crate::kube_version::{KubeVersion, KubeVersionError};
 pub use document::Document;
+pub(crate) use schema::definition_problems;
 pub use removed::{INTRODUCED_APIS, REMOVED_APIS, RemovedApi, introduced_in, removed_api};
 pub use report::{Checks, Report, UnknownCheck};
 

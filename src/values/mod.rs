@@ -21,7 +21,7 @@ mod schema;
 mod set;
 mod tree;
 
-pub(crate) use check::check;
+pub(crate) use check::{DEFAULT_GRACE_PERIOD, DEFAULT_SHUTDOWN_DELAY, check, is_extended_resource};
 pub use error::Error;
 pub(crate) use error::{is_sensitive, problem};
 pub(crate) use load::{MAX_VALUES_FILE_BYTES, parse_yaml};
@@ -79,6 +79,38 @@ pub struct LoadedValues {
     pub sources: SourceMap,
     /// Things worth telling the user that are not errors (e.g. an empty value file).
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Problems with values paths, located in the tree the values were read into, as a values
+/// error: for checks that need more than the values (the Kubernetes version or schema).
+pub(crate) fn located_error(tree: &Node, sources: &SourceMap, mut problems: Vec<Diagnostic>) -> Error {
+    locate(tree, &mut problems);
+    problems.sort_by_key(|p| (p.location.source, p.location.line, p.location.column));
+    Error::Invalid(Diagnostics::new(problems, sources.clone()))
+}
+
+/// Points problems without a location at the value their path names (an unknown key's
+/// problem at the key), and hides `--set-file` values a message quotes.
+fn locate(tree: &Node, problems: &mut [Diagnostic]) {
+    for problem in problems {
+        let path = FieldPath::parse(&problem.path);
+        if !problem.location.is_known() {
+            let at_key = problem.message.starts_with("unknown field");
+            problem.location = tree.locate(&path, at_key);
+        }
+        // A check may quote the value; a `--set-file` value is never shown.
+        if let Some(NodeValue::Scalar(scalar)) = tree.get(&path).map(|n| &n.value)
+            && scalar.sensitive
+        {
+            problem.sensitive = true;
+            if !scalar.text.is_empty() {
+                problem.message = problem.message.replace(&scalar.text, "***");
+                if let Some(help) = &mut problem.help {
+                    *help = help.replace(&scalar.text, "***");
+                }
+            }
+        }
+    }
 }
 
 impl Default for ValuesLoader {
@@ -229,21 +261,7 @@ impl ValuesLoader {
             problems.extend(self.read_secret_files(&mut app));
         }
         if !problems.is_empty() {
-            for problem in &mut problems {
-                let path = FieldPath::parse(&problem.path);
-                if !problem.location.is_known() {
-                    problem.location = self.tree.locate(&path, false);
-                }
-                // A check may quote the value; a `--set-file` value is never shown.
-                if let Some(NodeValue::Scalar(scalar)) = self.tree.get(&path).map(|n| &n.value)
-                    && scalar.sensitive
-                {
-                    problem.sensitive = true;
-                    if !scalar.text.is_empty() {
-                        problem.message = problem.message.replace(&scalar.text, "***");
-                    }
-                }
-            }
+            locate(&self.tree, &mut problems);
             return Err(self.invalid(problems));
         }
         Ok(LoadedValues {

@@ -152,6 +152,23 @@ pub(crate) fn redacted(flag: &SetFlag) -> String {
                     rest = next;
                 }
             }
+            None if secret => {
+                // A secret's key without `=`: the rest of it, and what follows up to the
+                // next assignment, may be its value with a mistyped `=` (`value:s3cret`,
+                // `value,s3cret`).
+                let keep = segment
+                    .char_indices()
+                    .find(|(_, c)| !is_key_char(*c))
+                    .map_or(segment.len(), |(i, _)| i);
+                let end = secret_value_end(rest, segment.len());
+                out.push_str(&segment[..keep]);
+                out.extend(std::iter::repeat_n('*', rest[keep..end].chars().count()));
+                rest = &rest[end..];
+                if let Some(next) = rest.strip_prefix(',') {
+                    out.push(',');
+                    rest = next;
+                }
+            }
             _ => {
                 out.push_str(segment);
                 if after.is_empty() && segment.len() == rest.len() {
@@ -184,14 +201,14 @@ fn secret_value_end(text: &str, start: usize) -> usize {
     text.len()
 }
 
+/// True for the characters of a `--set` path: key characters, dots, indexes, escapes.
+fn is_key_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']' | '\\' | '/')
+}
+
 /// True when `text` starts with `path=` (a key, dots, indexes, escapes, then `=`).
 fn starts_assignment(text: &str) -> bool {
-    let key: String = text
-        .chars()
-        .take_while(|c| {
-            c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']' | '\\' | '/')
-        })
-        .collect();
+    let key: String = text.chars().take_while(|c| is_key_char(*c)).collect();
     !key.is_empty() && text[key.len()..].starts_with('=')
 }
 
@@ -680,6 +697,9 @@ mod tests {
             "secrets.apiKey.value={p4ss,SECRET}",
             "secrets.apiKey.value=p4ss\\,SECRET",
             "a=1,secrets.k.value=x\\=SECRET",
+            // A mistyped `=`: what follows the secret's key may be its value.
+            "secrets.key.val,SECRET",
+            "secrets.key.value:SECRET,p4ss",
         ] {
             let shown = redacted(&SetFlag::new(SetKind::Typed, text));
             assert!(

@@ -21,6 +21,7 @@ use std::cell::RefCell;
 /// #     chart: serde_json::json!({"name": "demo"}),
 /// #     kube_version: tack::KubeVersion::LATEST,
 /// #     secrets: Vec::new(),
+/// #     objects: serde_json::Value::Null,
 /// # };
 /// let templates = Templates::from_sources([
 ///     ("_loop.yaml", "{{ include('_loop.yaml') }}"),

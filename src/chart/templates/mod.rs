@@ -110,6 +110,7 @@ impl TemplateFile {
 ///     chart: serde_json::json!({}),
 ///     kube_version: tack::KubeVersion::LATEST,
 ///     secrets: Vec::new(),
+///     objects: serde_json::Value::Null,
 /// };
 /// let rendered = &templates.render(&context)?[0].value;
 /// assert_eq!(rendered, &serde_json::json!({"release": "prod", "namespace": "ml"}));
@@ -136,6 +137,7 @@ pub struct ReleaseInfo {
 ///     chart: serde_json::json!({"name": "demo"}),
 ///     kube_version: tack::KubeVersion::new(33),
 ///     secrets: vec!["hunter2".into()],
+///     objects: serde_json::Value::Null,
 /// };
 /// let templates = Templates::from_sources([("v.yaml", "kube: {{ capabilities.kubeVersion }}\n")])?;
 /// assert_eq!(templates.render(&context)?[0].value["kube"], "1.33.0");
@@ -155,6 +157,9 @@ pub struct TemplateContext {
     pub kube_version: KubeVersion,
     /// Secret strings, scrubbed from any error message.
     pub secrets: Vec<String>,
+    /// `objects`: the names and selector labels of the objects the strategy rendered
+    /// (`objects.deployments[*].name`, `objects.selector`, `objects.service.name`...).
+    pub objects: serde_json::Value,
 }
 
 /// One YAML document written by a template.
@@ -167,6 +172,7 @@ pub struct TemplateContext {
 /// #     chart: serde_json::json!({"name": "demo"}),
 /// #     kube_version: tack::KubeVersion::LATEST,
 /// #     secrets: Vec::new(),
+/// #     objects: serde_json::Value::Null,
 /// # };
 /// let templates = tack::chart::Templates::from_sources([("two.yaml", "kind: A\n---\nkind: B\n")])?;
 /// let documents = templates.render(&context)?;
@@ -194,6 +200,7 @@ pub struct RenderedDocument {
 /// #     chart: serde_json::json!({"name": "demo"}),
 /// #     kube_version: tack::KubeVersion::LATEST,
 /// #     secrets: Vec::new(),
+/// #     objects: serde_json::Value::Null,
 /// # };
 /// let templates = tack::chart::Templates::from_sources([
 ///     ("_name.yaml", "{{ values.name }}-settings"),
@@ -415,6 +422,7 @@ impl Templates {
     /// #     chart: serde_json::json!({"name": "demo"}),
     /// #     kube_version: tack::KubeVersion::LATEST,
     /// #     secrets: Vec::new(),
+    /// #     objects: serde_json::Value::Null,
     /// # };
     /// let templates = tack::chart::Templates::from_sources([("cm.yaml", "n: {{ values.nmae }}\n")])?;
     /// let error = templates.render(&context).unwrap_err(); // undefined variables are errors
@@ -434,6 +442,7 @@ impl Templates {
             release => minijinja::Value::from(minijinja::value::Serde(&context.release)),
             chart => minijinja::Value::from(minijinja::value::Serde(&context.chart)),
             capabilities => minijinja::context! { kubeVersion => context.kube_version.full() },
+            objects => minijinja::Value::from(minijinja::value::Serde(&context.objects)),
         };
         let mut documents = Vec::new();
         let mut problems = Vec::new();
@@ -856,6 +865,7 @@ mod tests {
             chart: json!({"name": "demo", "version": "0.1.0"}),
             kube_version: KubeVersion::LATEST,
             secrets: vec!["hunter2".into()],
+            objects: serde_json::Value::Null,
         }
     }
 

@@ -166,15 +166,13 @@ fn builtin_name(name: &str) -> Option<(&'static str, &'static Value)> {
     Some((stored, value))
 }
 
-/// The schema for the kind whose definition is `definition`: cut down to `usage` when given,
-/// closed (`additionalProperties: false`) when `strict`, with `apiVersion` and `kind`
-/// required and pinned to the kind's own values.
-pub(crate) fn kind_schema(
+/// The schema of the definition `definition` (a whole kind, or a part such as a
+/// `SecurityContext`): cut down to `usage` when given, closed (`additionalProperties: false`)
+/// when `strict`, with the definitions it reaches.
+pub(crate) fn definition_schema(
     definition: &'static Value,
     usage: Option<&Usage>,
     strict: bool,
-    api_version: &str,
-    kind: &str,
 ) -> Value {
     let mut emitter = Emitter {
         usage,
@@ -195,6 +193,26 @@ pub(crate) fn kind_schema(
         }
     }
     if let Value::Object(root) = &mut root {
+        let definitions: Map<String, Value> = definitions
+            .into_iter()
+            .map(|(name, schema)| (name.to_string(), schema))
+            .collect();
+        root.insert("definitions".into(), Value::Object(definitions));
+    }
+    root
+}
+
+/// The schema for the kind whose definition is `definition`: [`definition_schema`], with
+/// `apiVersion` and `kind` required and pinned to the kind's own values.
+pub(crate) fn kind_schema(
+    definition: &'static Value,
+    usage: Option<&Usage>,
+    strict: bool,
+    api_version: &str,
+    kind: &str,
+) -> Value {
+    let mut root = definition_schema(definition, usage, strict);
+    if let Value::Object(root) = &mut root {
         let properties = root
             .entry("properties")
             .or_insert_with(|| Value::Object(Map::new()));
@@ -214,11 +232,6 @@ pub(crate) fn kind_schema(
             );
         }
         root.insert("required".into(), Value::Array(required));
-        let definitions: Map<String, Value> = definitions
-            .into_iter()
-            .map(|(name, schema)| (name.to_string(), schema))
-            .collect();
-        root.insert("definitions".into(), Value::Object(definitions));
     }
     root
 }

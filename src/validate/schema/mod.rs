@@ -184,6 +184,43 @@ pub(crate) fn compile_kind(
     }
 }
 
+/// Every schema problem of `value` as the built-in definition `definition` (e.g.
+/// `io.k8s.api.core.v1.SecurityContext`), strictly: each with its JSON Pointer inside `value`
+/// as its path, and no location. Empty for an unknown definition.
+pub(crate) fn definition_problems(
+    definition: &str,
+    value: &Value,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    let Some(node) = builtin::definition(definition) else {
+        return Vec::new();
+    };
+    let mut usage = Usage::default();
+    usage.record(node, value);
+    let schema = emit::definition_schema(node, Some(&usage), true);
+    let Ok(validator) = compile(&schema, DRAFT) else {
+        return Vec::new();
+    };
+    let object = crate::validate::object::Object::new(
+        value.clone(),
+        crate::source::SourceId::default(),
+        0,
+        None,
+    );
+    let source = SchemaSource::Builtin {
+        definition: node,
+        namespaced: true,
+    };
+    schema_problems(&validator, &object, &source)
+        .into_iter()
+        .map(|mut problem| {
+            problem.object = None;
+            problem.location = crate::source::Location::default();
+            problem.document_line = 0;
+            problem
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

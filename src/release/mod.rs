@@ -1,6 +1,10 @@
 //! A release: an app, a name and a namespace, rendered into objects by its strategy.
 
+mod kube_checks;
+mod view;
+
 use crate::diagnostic::{Check, Diagnostic, Diagnostics};
+use crate::kube_version::KubeVersion;
 use crate::manifest::{Manifest, Manifests};
 use crate::names;
 use crate::source::SourceMap;
@@ -39,6 +43,7 @@ pub struct Release {
     namespace: Option<String>,
     app: App,
     chart: Option<String>,
+    kube_version: KubeVersion,
 }
 
 impl Release {
@@ -55,6 +60,7 @@ impl Release {
             namespace: None,
             app,
             chart: None,
+            kube_version: KubeVersion::LATEST,
         }
     }
 
@@ -112,6 +118,23 @@ impl Release {
         self
     }
 
+    /// Renders for Kubernetes `version` (default: the newest tack knows): some settings
+    /// exist only from a version on, e.g. native sidecars (1.29).
+    ///
+    /// ```
+    /// use tack::{App, KubeVersion, Release};
+    /// let mut app = App::new("mnist", "mnist:1");
+    /// app.sidecars.push(tack::values::Kube::from_json(serde_json::json!({"name": "proxy", "image": "envoy:1"})));
+    /// let release = Release::new("prod", app);
+    /// assert!(release.clone().kube_version(KubeVersion::new(29)).render().is_ok());
+    /// let error = release.kube_version(KubeVersion::new(28)).render().unwrap_err();
+    /// assert_eq!(error.0.items[0].path, "sidecars");
+    /// ```
+    pub fn kube_version(mut self, version: KubeVersion) -> Self {
+        self.kube_version = version;
+        self
+    }
+
     /// The release name.
     ///
     /// ```
@@ -142,11 +165,13 @@ impl Release {
         &self.app
     }
 
-    /// Renders the release's objects in install order. Checks the app first (the same checks
-    /// as for value files, reported by field path).
+    /// Renders the release's objects in install order, with the app's `patches` applied and
+    /// the checksum annotations added. Checks the app first (the same checks as for value
+    /// files, reported by field path). It does not validate what patches leave: use
+    /// [`Manifests::validate`] for that, as the render pipeline does.
     ///
     /// # Errors
-    /// The app or the release name or namespace has mistakes.
+    /// The app or the release name or namespace has mistakes, or a patch cannot be applied.
     ///
     /// ```
     /// use tack::{App, Release, Strategy};
@@ -158,11 +183,27 @@ impl Release {
     /// ```
     pub fn render(&self) -> Result<Manifests, InvalidApp> {
         let mut problems = values::check(&self.app);
+        problems.extend(self.check_app());
         problems.extend(self.check_release());
         if !problems.is_empty() {
             return Err(InvalidApp(Diagnostics::new(problems, SourceMap::new())));
         }
-        Ok(self.objects())
+        let mut manifests = self.objects();
+        self.finish(&mut manifests)
+            .map_err(|problems| InvalidApp(Diagnostics::new(problems, SourceMap::new())))?;
+        Ok(manifests)
+    }
+
+    /// The last steps on the rendered objects (the release's and, in a chart, its
+    /// templates'): the values' `patches`, then the checksum annotations that roll pods when
+    /// a Secret or ConfigMap they use changes. Returns which objects patches changed.
+    pub(crate) fn finish(
+        &self,
+        manifests: &mut Manifests,
+    ) -> Result<Vec<crate::patch::Patched>, Vec<Diagnostic>> {
+        let patched = crate::patch::apply(manifests, &self.app.patches)?;
+        crate::checksum::annotate(manifests);
+        Ok(patched)
     }
 
     /// The release's objects, for an app that was checked already (the pipeline checks
@@ -172,6 +213,7 @@ impl Release {
             app: &self.app,
             release: &self.name,
             namespace: self.namespace.as_deref(),
+            kube_version: self.kube_version,
         };
         let chart = self.chart.as_deref().unwrap_or(&self.app.name);
         let items = strategy::objects(&context)
@@ -179,6 +221,19 @@ impl Release {
             .map(|rendered| Manifest::new(format!("{chart}/{}", rendered.origin), rendered.object))
             .collect();
         Manifests::new(items)
+    }
+
+    /// What templates see of `manifests`, the objects this release's strategy rendered:
+    /// names and selector labels (see the `view` module).
+    pub(crate) fn template_objects(&self, manifests: &Manifests) -> serde_json::Value {
+        view::template_objects(&self.app, manifests)
+    }
+
+    /// Mistakes in the app that need Kubernetes to find: values written in Kubernetes' own
+    /// shape against its schema, and settings the target version does not have. Each has
+    /// its values path.
+    pub(crate) fn check_app(&self) -> Vec<Diagnostic> {
+        kube_checks::problems(&self.app, self.kube_version)
     }
 
     /// Mistakes in the release name and namespace.
