@@ -120,10 +120,18 @@ fn references(pod: &Value) -> BTreeSet<(&'static str, String)> {
         .filter_map(|list| pod.get(*list).and_then(Value::as_array))
         .flatten()
     {
-        for env in container.get("env").and_then(Value::as_array).into_iter().flatten() {
+        for env in container
+            .get("env")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let from = env.get("valueFrom");
             add("secret", from.and_then(|f| f.pointer("/secretKeyRef/name")));
-            add("configmap", from.and_then(|f| f.pointer("/configMapKeyRef/name")));
+            add(
+                "configmap",
+                from.and_then(|f| f.pointer("/configMapKeyRef/name")),
+            );
         }
         for source in container
             .get("envFrom")
@@ -135,7 +143,12 @@ fn references(pod: &Value) -> BTreeSet<(&'static str, String)> {
             add("configmap", source.pointer("/configMapRef/name"));
         }
     }
-    for volume in pod.get("volumes").and_then(Value::as_array).into_iter().flatten() {
+    for volume in pod
+        .get("volumes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         add("secret", volume.pointer("/secret/secretName"));
         add("configmap", volume.pointer("/configMap/name"));
         for source in volume
@@ -160,9 +173,15 @@ mod tests {
     fn release(api_key: &str) -> Manifests {
         let other = |value: Value| Manifest::new("test", Object::Other(value));
         Manifests::new(vec![
-            other(json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "mnist"}, "stringData": {"apiKey": api_key}})),
-            other(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}, "data": {"a": "1", "b": "2"}})),
-            other(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "unused"}, "data": {}})),
+            other(
+                json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "mnist"}, "stringData": {"apiKey": api_key}}),
+            ),
+            other(
+                json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}, "data": {"a": "1", "b": "2"}}),
+            ),
+            other(
+                json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "unused"}, "data": {}}),
+            ),
             other(json!({
                 "apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "retrain"},
                 "spec": {"jobTemplate": {"spec": {"template": {"spec": {
@@ -184,7 +203,10 @@ mod tests {
         annotate(&mut manifests);
         let found = annotations(&manifests);
         let keys: Vec<&String> = found.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["checksum/configmap-settings", "checksum/secret-mnist"]);
+        assert_eq!(
+            keys,
+            ["checksum/configmap-settings", "checksum/secret-mnist"]
+        );
         assert_eq!(found["checksum/secret-mnist"].as_str().unwrap().len(), 64);
     }
 
@@ -196,17 +218,28 @@ mod tests {
         annotate(&mut two);
         let (one, two) = (annotations(&one), annotations(&two));
         assert_ne!(one["checksum/secret-mnist"], two["checksum/secret-mnist"]);
-        assert_eq!(one["checksum/configmap-settings"], two["checksum/configmap-settings"]);
-        let reordered = json!({"kind": "ConfigMap", "metadata": {"name": "s"}, "data": {"b": "2", "a": "1"}});
-        let ordered = json!({"kind": "ConfigMap", "metadata": {"name": "s"}, "data": {"a": "1", "b": "2"}});
-        assert_eq!(checksum("configmap", &reordered), checksum("configmap", &ordered));
+        assert_eq!(
+            one["checksum/configmap-settings"],
+            two["checksum/configmap-settings"]
+        );
+        let reordered =
+            json!({"kind": "ConfigMap", "metadata": {"name": "s"}, "data": {"b": "2", "a": "1"}});
+        let ordered =
+            json!({"kind": "ConfigMap", "metadata": {"name": "s"}, "data": {"a": "1", "b": "2"}});
+        assert_eq!(
+            checksum("configmap", &reordered),
+            checksum("configmap", &ordered)
+        );
     }
 
     #[test]
     fn the_checksum_of_a_secret_is_not_the_hash_of_its_value() {
         let secret = json!({"kind": "Secret", "metadata": {"name": "mnist"}, "stringData": {"apiKey": "hunter2"}});
         let sum = checksum("secret", &secret);
-        let alone: String = Sha256::digest(b"hunter2").iter().map(|b| format!("{b:02x}")).collect();
+        let alone: String = Sha256::digest(b"hunter2")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         assert_ne!(sum, alone);
         // The name counts too: the same data under another name hashes differently.
         let renamed = json!({"kind": "Secret", "metadata": {"name": "other"}, "stringData": {"apiKey": "hunter2"}});

@@ -225,7 +225,10 @@ impl Manifest {
 
     /// Adds annotations to the object's pod template (a Deployment's, a Job's, a
     /// CronJob's...), keeping it typed when it is. No-op without a pod template.
-    pub(crate) fn annotate_pod_template(&mut self, annotations: &std::collections::BTreeMap<String, String>) {
+    pub(crate) fn annotate_pod_template(
+        &mut self,
+        annotations: &std::collections::BTreeMap<String, String>,
+    ) {
         if annotations.is_empty() {
             return;
         }
@@ -761,4 +764,3 @@ mod tests {
         assert_eq!(set.file_names()[0], "01-namespace-n.yaml");
     }
 }
-

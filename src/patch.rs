@@ -210,7 +210,9 @@ fn operation_problem(
     let reason = match error.kind {
         PatchErrorKind::InvalidPointer => format!("`{}` does not exist", error.path),
         PatchErrorKind::InvalidFromPointer => "its `from` path does not exist".to_string(),
-        PatchErrorKind::TestFailed => format!("the value at `{}` is not the tested one", error.path),
+        PatchErrorKind::TestFailed => {
+            format!("the value at `{}` is not the tested one", error.path)
+        }
         PatchErrorKind::CannotMoveInsideItself => "it moves a value inside itself".to_string(),
         _ => error.kind.to_string(),
     };
@@ -310,8 +312,10 @@ mod tests {
     }
 
     fn patch(target: Value, body: Value) -> Patch {
-        serde_json::from_value(json!({"target": target, "json": body.get("json"), "merge": body.get("merge")}))
-            .unwrap()
+        serde_json::from_value(
+            json!({"target": target, "json": body.get("json"), "merge": body.get("merge")}),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -321,12 +325,26 @@ mod tests {
             {"name": "mnist", "env": [{"name": "A", "value": "2"}, {"name": "B", "value": "3"}]},
             {"name": "proxy", "$patch": "delete"},
         ], "hostNetwork": null}}}}});
-        let patched = apply(&mut manifests, &[patch(json!({"kind": "Deployment"}), merge)]).unwrap();
-        assert_eq!(patched, [Patched { object: "Deployment/mnist".into(), patch: 0 }]);
-        let containers = &manifests.iter().next().unwrap().json()["spec"]["template"]["spec"]["containers"];
+        let patched = apply(
+            &mut manifests,
+            &[patch(json!({"kind": "Deployment"}), merge)],
+        )
+        .unwrap();
+        assert_eq!(
+            patched,
+            [Patched {
+                object: "Deployment/mnist".into(),
+                patch: 0
+            }]
+        );
+        let containers =
+            &manifests.iter().next().unwrap().json()["spec"]["template"]["spec"]["containers"];
         assert_eq!(containers.as_array().unwrap().len(), 1);
         assert_eq!(containers[0]["image"], "mnist:1");
-        assert_eq!(containers[0]["env"], json!([{"name": "A", "value": "2"}, {"name": "B", "value": "3"}]));
+        assert_eq!(
+            containers[0]["env"],
+            json!([{"name": "A", "value": "2"}, {"name": "B", "value": "3"}])
+        );
         assert!(!manifests.iter().next().unwrap().is_typed());
     }
 
@@ -337,34 +355,58 @@ mod tests {
             {"op": "add", "path": "/spec/replicas", "value": 3},
             {"op": "replace", "path": "/spec/paused", "value": true},
         ]});
-        let problems = apply(&mut manifests, &[patch(json!({"kind": "Deployment"}), ops)]).unwrap_err();
+        let problems =
+            apply(&mut manifests, &[patch(json!({"kind": "Deployment"}), ops)]).unwrap_err();
         assert_eq!(problems[0].path, "patches[0].json[1]");
-        assert!(problems[0].message.contains("`/spec/paused` does not exist"), "{}", problems[0].message);
+        assert!(
+            problems[0]
+                .message
+                .contains("`/spec/paused` does not exist"),
+            "{}",
+            problems[0].message
+        );
         // Nothing was applied.
-        assert_eq!(manifests.iter().next().unwrap().json()["spec"].get("replicas"), None);
+        assert_eq!(
+            manifests.iter().next().unwrap().json()["spec"].get("replicas"),
+            None
+        );
     }
 
     #[test]
     fn a_target_that_matches_nothing_says_what_there_is() {
         let mut manifests = deployment();
         let merge = json!({"merge": {"spec": {}}});
-        let wrong_name = patch(json!({"kind": "Deployment", "name": "mnsit"}), merge.clone());
+        let wrong_name = patch(
+            json!({"kind": "Deployment", "name": "mnsit"}),
+            merge.clone(),
+        );
         let problems = apply(&mut manifests, &[wrong_name]).unwrap_err();
         assert_eq!(problems[0].path, "patches[0].target");
         assert_eq!(problems[0].help.as_deref(), Some("did you mean `mnist`?"));
-        let wrong_labels = patch(json!({"kind": "Deployment", "labels": {"track": "canary"}}), merge.clone());
+        let wrong_labels = patch(
+            json!({"kind": "Deployment", "labels": {"track": "canary"}}),
+            merge.clone(),
+        );
         assert!(apply(&mut manifests, &[wrong_labels]).is_err());
         let wrong_kind = patch(json!({"kind": "Deploymnet"}), merge);
         let problems = apply(&mut manifests, &[wrong_kind]).unwrap_err();
-        assert_eq!(problems[0].help.as_deref(), Some("did you mean `Deployment`?"));
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some("did you mean `Deployment`?")
+        );
     }
 
     #[test]
     fn a_malformed_operation_is_an_error_at_its_index() {
         let mut manifests = deployment();
         let ops = json!({"json": [{"op": "replase", "path": "/spec"}]});
-        let problems = apply(&mut manifests, &[patch(json!({"kind": "Deployment"}), ops)]).unwrap_err();
+        let problems =
+            apply(&mut manifests, &[patch(json!({"kind": "Deployment"}), ops)]).unwrap_err();
         assert_eq!(problems[0].path, "patches[0].json[0]");
-        assert!(problems[0].message.starts_with("not a JSON patch operation"));
+        assert!(
+            problems[0]
+                .message
+                .starts_with("not a JSON patch operation")
+        );
     }
 }

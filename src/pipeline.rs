@@ -23,7 +23,7 @@
 
 use crate::chart::templates::{ReleaseInfo, TemplateContext};
 use crate::chart::{self, Chart, TemplateError};
-use crate::diagnostic::{Check, Diagnostic, Diagnostics};
+use crate::diagnostic::{Check, Diagnostic, Diagnostics, Severity};
 use crate::kube_version::KubeVersion;
 use crate::manifest::{CLUSTER_SCOPED_KINDS, Manifest, Manifests, Object};
 use crate::release::{InvalidApp, Release};
@@ -415,6 +415,28 @@ impl Renderer {
             validators: RenderValidators::new(kube_version),
             charts: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Also checks best practices (see [`Validator::practices`]), their problems reported
+    /// as `severity`; `None` turns the check off (the default; `tack lint` turns it on).
+    ///
+    /// ```
+    /// use tack::diagnostic::Severity;
+    /// use tack::{RenderRequest, Renderer};
+    /// let request = RenderRequest::new("charts/model-serving").set("readinessProbe=null");
+    /// let renderer = Renderer::default().practices(Some(Severity::Warning));
+    /// let rendered = renderer.render(&request)?;
+    /// assert!(rendered.report.problems.iter().any(|p| p.message.starts_with("readiness-probe:")));
+    /// let strict = Renderer::default().practices(Some(Severity::Error));
+    /// assert!(strict.render(&request).is_err());
+    /// # Ok::<(), tack::pipeline::Error>(())
+    /// ```
+    pub fn practices(mut self, severity: Option<Severity>) -> Self {
+        self.validators = RenderValidators::new(self.kube_version);
+        if let Some(severity) = severity {
+            self.validators.checks = self.validators.checks.practices(severity);
+        }
+        self
     }
 
     /// The Kubernetes version it renders and validates for.

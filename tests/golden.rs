@@ -3,7 +3,8 @@
 //! `tests/golden/<chart>/<value file>.yaml` holds `tack render charts/<chart> -f <file>`;
 //! `tests/golden/<chart>/values.yaml` holds the chart's defaults alone. Value files in
 //! `values/` target the bundled `model-serving` chart; `values/<chart>/` holds those of other
-//! charts. Regenerate on purpose with `SNAPSHOTS=overwrite cargo test --test golden` and review the
+//! charts. The overlays ([`OVERLAYS`]: production and GPU settings) also render layered over
+//! each strategy's value file, as `tests/golden/<chart>/<strategy>+<overlay>.yaml`. Regenerate on purpose with `SNAPSHOTS=overwrite cargo test --test golden` and review the
 //! diff like code.
 
 mod common;
@@ -42,18 +43,30 @@ fn charts() -> Vec<String> {
     charts
 }
 
+/// Value files that do not pick a strategy but add settings to any of them.
+const OVERLAYS: &[&str] = &["production.yaml", "gpu.yaml"];
+
+fn is_overlay(file: &Path) -> bool {
+    file.file_name()
+        .is_some_and(|name| OVERLAYS.iter().any(|overlay| name == *overlay))
+}
+
 fn render(chart: &str, file: Option<&Path>) -> String {
+    render_layered(chart, file.into_iter().collect())
+}
+
+fn render_layered(chart: &str, files: Vec<&Path>) -> String {
     let chart_dir = format!("charts/{chart}");
-    let mut args = vec!["render", chart_dir.as_str()];
-    let relative;
-    if let Some(file) = file {
-        relative = file
+    let mut args = vec!["render".to_string(), chart_dir];
+    for file in files {
+        let relative = file
             .strip_prefix(root())
             .expect("value files live in the repo")
             .to_string_lossy()
             .into_owned();
-        args.extend(["-f", relative.as_str()]);
+        args.extend(["-f".to_string(), relative]);
     }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let output = tack(&root(), &args);
     assert!(
         output.status.success(),
@@ -82,9 +95,26 @@ fn every_chart_and_value_file_matches_its_golden_file() {
                 failures.push(difference);
             }
         }
+        let files = value_files(&chart);
+        let (overlays, strategies): (Vec<&PathBuf>, Vec<&PathBuf>) =
+            files.iter().partition(|file| is_overlay(file));
+        for overlay in &overlays {
+            for strategy in &strategies {
+                cases += 1;
+                let stem = |file: &Path| {
+                    let stem = file.file_stem().expect("file name");
+                    stem.to_string_lossy().into_owned()
+                };
+                let expected = golden.join(format!("{}+{}.yaml", stem(strategy), stem(overlay)));
+                let output = render_layered(&chart, vec![strategy.as_path(), overlay.as_path()]);
+                if let Some(difference) = compare(&expected, &output) {
+                    failures.push(difference);
+                }
+            }
+        }
     }
     assert!(
-        cases >= 7,
+        cases >= 19,
         "expected golden cases for the example charts, found {cases}"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -131,7 +161,9 @@ fn the_releases_file_renders_every_example_release() {
 fn every_golden_file_passes_the_full_schemas() {
     let validator = tack::validate::Validator::default()
         .complete(true)
-        .external("Secret/mnist-tls");
+        // What the example value files declare as created elsewhere.
+        .external("Secret/mnist-tls")
+        .external("ConfigMap/otel-agent");
     let mut checked = 0;
     for entry in walk(&root().join("tests/golden")) {
         let text = std::fs::read_to_string(&entry).expect("golden file is readable");

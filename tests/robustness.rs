@@ -189,6 +189,7 @@ fn mutated_templates_never_panic() {
         chart: serde_json::json!({"name": "c"}),
         kube_version: tack::KubeVersion::LATEST,
         secrets: vec![],
+        objects: serde_json::Value::Null,
     };
     let mut rng = Rng(seed(7));
     for round in 0..rounds(300) {

@@ -36,8 +36,17 @@ fn lint_of_the_repository_is_clean_with_a_line_per_chart_and_value_file() {
         stdout.contains("ok    charts/mnist-pipeline  values.yaml"),
         "{stdout}"
     );
-    assert_eq!(stdout.lines().count(), 10, "{stdout}");
-    assert!(text(&output.stderr).contains("2 charts, 10 value sets: 10 ok, 0 failed"));
+    assert!(
+        stdout.contains("ok    charts/model-serving   values/canary.yaml + values/production.yaml"),
+        "{stdout}"
+    );
+    // Every example is clean under the best-practice check too: no `warn` line.
+    assert_eq!(stdout.lines().count(), 12, "{stdout}");
+    assert!(
+        text(&output.stderr).contains("2 charts, 12 value sets: 12 ok, 0 failed, 0 warnings"),
+        "{}",
+        text(&output.stderr)
+    );
 }
 
 #[test]
@@ -61,15 +70,35 @@ fn lint_fails_on_a_broken_value_file_and_reports_json() {
     let human = tack(&dir, &["lint", "charts/demo/values/bad.yaml"]);
     let stdout = text(&human.stdout);
     assert_eq!(human.status.code(), Some(1), "{stdout}");
+    // The tiny chart has no probes and no resources: best-practice warnings, exit 0 alone.
     assert!(
-        stdout.contains("ok    charts/demo  values/good.yaml"),
+        stdout.contains("warn  charts/demo  values/good.yaml"),
         "{stdout}"
+    );
+    assert!(
+        text(&human.stderr).contains("readiness-probe: container `tiny` has no readiness probe"),
+        "{}",
+        text(&human.stderr)
     );
     assert!(
         stdout.contains("FAIL  charts/demo  values/bad.yaml"),
         "{stdout}"
     );
     assert!(text(&human.stderr).contains("expected a percentage from 0 to 100, found 101"));
+
+    std::fs::remove_file(chart.join("values/bad.yaml")).expect("remove");
+    let warned = tack(&dir, &["lint", "charts/demo"]);
+    assert_eq!(warned.status.code(), Some(0), "{}", text(&warned.stderr));
+    let strict = tack(&dir, &["lint", "--practices", "error", "charts/demo"]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(text(&strict.stdout).contains("FAIL  charts/demo  values/good.yaml"));
+    let off = tack(&dir, &["lint", "--practices", "off", "charts/demo"]);
+    assert!(text(&off.stdout).contains("ok    charts/demo  values/good.yaml"));
+    std::fs::write(
+        chart.join("values/bad.yaml"),
+        "strategy: {type: canary, canary: {weight: 101, tag: '2'}}\n",
+    )
+    .expect("write");
 
     let json = tack(&dir, &["lint", "--format", "json", "charts/demo"]);
     assert_eq!(json.status.code(), Some(1));

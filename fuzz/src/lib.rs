@@ -126,6 +126,7 @@ pub fn template(data: &[u8]) {
         chart: serde_json::json!({"name": "fuzz", "version": "0.1.0"}),
         kube_version: tack::KubeVersion::LATEST,
         secrets: vec![SECRET.to_string()],
+        objects: serde_json::Value::Null,
     };
     if let Err(error) = templates.render(&context) {
         assert_hidden(&error.0.to_string());

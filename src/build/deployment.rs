@@ -308,7 +308,10 @@ impl DeploymentBuilder {
     /// assert_eq!(deployment.spec.template.spec.unwrap().init_containers.unwrap()[0].name, "fetch-model");
     /// ```
     pub fn init_container(mut self, container: Container) -> Self {
-        self.pod.init_containers.get_or_insert_with(Vec::new).push(container);
+        self.pod
+            .init_containers
+            .get_or_insert_with(Vec::new)
+            .push(container);
         self
     }
 

@@ -297,7 +297,7 @@ impl Chart {
     /// ```
     /// let chart = tack::chart::Chart::load("charts/mnist-pipeline".as_ref())?;
     /// let names: Vec<&str> = chart.templates().files().iter().map(|f| f.name.as_str()).collect();
-    /// assert_eq!(names, ["_labels.yaml", "configmap.yaml", "cronjob.yaml", "job.yaml", "pvc.yaml"]);
+    /// assert_eq!(names, ["_labels.yaml", "_security.yaml", "configmap.yaml", "cronjob.yaml", "job.yaml", "pdb.yaml", "pvc.yaml"]);
     /// # Ok::<(), tack::chart::Error>(())
     /// ```
     pub fn templates(&self) -> &Templates {

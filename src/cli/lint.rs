@@ -2,7 +2,7 @@
 
 use super::console::Console;
 use super::render::report_releases_error;
-use super::values_args::KubeVersionArg;
+use super::values_args::{KubeVersionArg, PracticesLevel};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Outcome};
 use crate::diagnostic::json::to_json;
 use crate::lint;
@@ -40,6 +40,10 @@ pub struct LintArgs {
     format: LintFormat,
     #[command(flatten)]
     kube: KubeVersionArg,
+    /// Best practices (probes, resources, security settings, disruption budgets): reported
+    /// as warnings, as errors, or not checked.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value = "warn")]
+    practices: PracticesLevel,
 }
 
 /// How results are printed.
@@ -92,11 +96,12 @@ pub fn run(args: LintArgs, console: &Console) -> Outcome {
         .iter()
         .flat_map(|chart| lint::targets(chart, releases.as_ref()))
         .collect();
-    let renderer = Renderer::new(args.kube.get());
+    let renderer = Renderer::new(args.kube.get()).practices(args.practices.severity());
     let outcomes = lint::run(targets, &renderer);
     let mut code = EXIT_OK;
     let mut results = Vec::new();
     let mut human = String::new();
+    let mut warned = 0usize;
     let width = outcomes
         .iter()
         .map(|o| o.target.chart.display().to_string().len())
@@ -108,11 +113,25 @@ pub fn run(args: LintArgs, console: &Console) -> Outcome {
         match &outcome.result {
             Ok(rendered) => {
                 let count = rendered.manifests.len();
+                let report = rendered.report.diagnostics();
+                let report_warnings = report.items.len();
+                let status = if report_warnings > 0 { "warn" } else { "ok  " };
                 human.push_str(&format!(
-                    "ok    {chart:width$}  {label}  ({count} objects)\n"
+                    "{status}  {chart:width$}  {label}  ({count} objects)\n"
                 ));
+                if report_warnings > 0 && args.format == LintFormat::Human {
+                    console.out(std::mem::take(&mut human))?;
+                    console.diagnostics(&report);
+                }
+                warned += report_warnings;
+                let listed: Vec<serde_json::Value> = report
+                    .items
+                    .iter()
+                    .map(|d| to_json(d, &report.sources))
+                    .collect();
                 results.push(serde_json::json!({
                     "chart": chart, "values": label, "ok": true, "objects": count, "errors": [],
+                    "warnings": listed,
                 }));
             }
             Err(error) => {
@@ -150,12 +169,13 @@ pub fn run(args: LintArgs, console: &Console) -> Outcome {
         LintFormat::Human => {
             console.out(human)?;
             console.note(&format!(
-                "{} chart{}, {} value set{}: {} ok, {failed} failed",
+                "{} chart{}, {} value set{}: {} ok, {failed} failed, {warned} warning{}",
                 charts.len(),
                 if charts.len() == 1 { "" } else { "s" },
                 results.len(),
                 if results.len() == 1 { "" } else { "s" },
                 results.len() - failed,
+                if warned == 1 { "" } else { "s" },
             ));
         }
     }

@@ -2,7 +2,7 @@
 //! hand-written files), like kubeconform but stricter and with cross-object checks.
 
 use super::console::Console;
-use super::values_args::KubeVersionArg;
+use super::values_args::{KubeVersionArg, PracticesLevel};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Outcome};
 use crate::diagnostic::Output;
 use crate::diagnostic::human::HumanOutput;
@@ -18,6 +18,7 @@ pub const EXAMPLES: &str = "Examples:
   tack validate k8s/ --kube-version 1.33
   tack validate release.yaml --complete --external registry-credentials
   tack validate crds/ --schema-dir schemas/crds --reject-unknown-kinds --format junit
+  tack validate k8s/ --checks all,practices      # and best practices, as warnings
 
 Exit codes: 0 valid (warnings allowed), 1 invalid manifests, 2 usage or I/O error.";
 
@@ -58,9 +59,14 @@ pub struct ValidateArgs {
     /// An object that exists outside the input (NAME or Kind/NAME); repeat or separate with commas.
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     external: Vec<String>,
-    /// Checks to run: all, or a comma-separated list of schema, removed-api, rules, references.
+    /// Checks to run: all (every correctness check), or a comma-separated list of schema,
+    /// removed-api, rules, references, practices (best practices: `all,practices`).
     #[arg(long, value_name = "LIST", default_value = "all")]
     checks: Checks,
+    /// Check best practices and report them as warnings or errors (implies `--checks
+    /// ...,practices`; `off` skips them).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    practices: Option<PracticesLevel>,
     /// Report kinds without a schema (custom resources) as errors instead of skipping them.
     #[arg(long)]
     reject_unknown_kinds: bool,
@@ -86,6 +92,16 @@ impl ValidateArgs {
             .record_objects(self.format == Format::Junit);
         if let Some(version) = self.kube.kube_version {
             validator = validator.kube_version(version);
+        }
+        match self.practices.map(PracticesLevel::severity) {
+            Some(Some(severity)) => validator = validator.practices(severity),
+            Some(None) => {
+                validator = validator.checks(Checks {
+                    practices: false,
+                    ..self.checks
+                });
+            }
+            None => {}
         }
         for external in &self.external {
             validator = validator.external(external.trim());

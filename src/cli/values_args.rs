@@ -52,6 +52,28 @@ impl KubeVersionArg {
     }
 }
 
+/// How best-practice problems are reported (`--practices`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PracticesLevel {
+    /// As warnings: shown, but the exit status stays 0.
+    Warn,
+    /// As errors: exit status 1.
+    Error,
+    /// Not checked.
+    Off,
+}
+
+impl PracticesLevel {
+    /// The severity of practice problems, or `None` when they are not checked.
+    pub fn severity(self) -> Option<crate::diagnostic::Severity> {
+        match self {
+            PracticesLevel::Warn => Some(crate::diagnostic::Severity::Warning),
+            PracticesLevel::Error => Some(crate::diagnostic::Severity::Error),
+            PracticesLevel::Off => None,
+        }
+    }
+}
+
 /// Ids of the value arguments, for `conflicts_with_all`.
 pub const IDS: [&str; 7] = [
     "values",

@@ -99,6 +99,8 @@ pub enum Check {
     Rules,
     /// References between objects (Service -> pods, Ingress -> Service, pod -> Secret...).
     References,
+    /// Best practices for production workloads (probes, resources, security, disruption).
+    Practices,
 }
 
 impl Check {
@@ -121,6 +123,7 @@ impl Check {
             Check::RemovedApi => "removed-api",
             Check::Rules => "rules",
             Check::References => "references",
+            Check::Practices => "practices",
         }
     }
 }

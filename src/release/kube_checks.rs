@@ -32,11 +32,19 @@ pub(crate) fn problems(app: &App, version: KubeVersion) -> Vec<Diagnostic> {
         values: &[Kube<T>],
     ) {
         for (i, value) in values.iter().enumerate() {
-            check(FieldPath::parse(field).index(i), T::DEFINITION, value.json());
+            check(
+                FieldPath::parse(field).index(i),
+                T::DEFINITION,
+                value.json(),
+            );
         }
     }
     one(&mut check, "securityContext", app.security_context.as_ref());
-    one(&mut check, "podSecurityContext", app.pod_security_context.as_ref());
+    one(
+        &mut check,
+        "podSecurityContext",
+        app.pod_security_context.as_ref(),
+    );
     one(&mut check, "affinity", app.affinity.as_ref());
     one(&mut check, "lifecycle", app.lifecycle.as_ref());
     one(&mut check, "dnsConfig", app.dns_config.as_ref());
@@ -114,16 +122,28 @@ mod tests {
             "podSecurityContext.runAsNonRoot",
             "expected a boolean, found string \"yes-please\""
         )));
-        assert!(found.iter().any(|(path, _)| *path == "sidecars[0].ports[0].containerPort"));
-        let typo = problems.iter().find(|p| p.path == "sidecars[0].imagePullPolcy").unwrap();
-        assert_eq!(typo.help.as_deref(), Some("did you mean \"imagePullPolicy\"?"));
+        assert!(
+            found
+                .iter()
+                .any(|(path, _)| *path == "sidecars[0].ports[0].containerPort")
+        );
+        let typo = problems
+            .iter()
+            .find(|p| p.path == "sidecars[0].imagePullPolcy")
+            .unwrap();
+        assert_eq!(
+            typo.help.as_deref(),
+            Some("did you mean \"imagePullPolicy\"?")
+        );
         assert!(problems.iter().all(|p| p.check == Check::Values));
     }
 
     #[test]
     fn native_sidecars_need_1_29() {
         let mut app = App::new("mnist", "mnist:1");
-        app.sidecars.push(Kube::from_json(json!({"name": "proxy", "image": "envoy:1"})));
+        app.sidecars.push(Kube::from_json(
+            json!({"name": "proxy", "image": "envoy:1"}),
+        ));
         assert!(problems(&app, KubeVersion::new(29)).is_empty());
         let old = problems(&app, KubeVersion::new(27));
         assert_eq!(old.len(), 1);
@@ -134,7 +154,11 @@ mod tests {
     #[test]
     fn keys_with_dots_stay_one_segment() {
         let value = json!({"nodeAffinity": {"x": [{"a.b/c": 1}]}});
-        let path = values_path(&FieldPath::parse("affinity"), &value, "/nodeAffinity/x/0/a.b~1c");
+        let path = values_path(
+            &FieldPath::parse("affinity"),
+            &value,
+            "/nodeAffinity/x/0/a.b~1c",
+        );
         assert_eq!(path.segments().len(), 5);
     }
 }

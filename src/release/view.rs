@@ -76,9 +76,17 @@ mod tests {
         let objects = template_objects(&app, &release.objects());
         assert_eq!(objects["selector"], json!({"app": "mnist"}));
         assert_eq!(objects["service"]["name"], "mnist");
-        let names: Vec<&Value> = objects["deployments"].as_array().unwrap().iter().map(|d| &d["name"]).collect();
+        let names: Vec<&Value> = objects["deployments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| &d["name"])
+            .collect();
         assert_eq!(names, [&json!("mnist"), &json!("mnist-canary")]);
-        assert_eq!(objects["deployments"][1]["selector"], json!({"app": "mnist", "track": "canary"}));
+        assert_eq!(
+            objects["deployments"][1]["selector"],
+            json!({"app": "mnist", "track": "canary"})
+        );
         assert_eq!(objects["deployments"][1]["replicas"], 1);
         assert_eq!(objects["serviceAccount"], Value::Null);
     }

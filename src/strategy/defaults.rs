@@ -113,7 +113,11 @@ pub(crate) fn mount_tmp(container: &mut Container) -> bool {
         .and_then(|c| c.read_only_root_filesystem)
         == Some(true);
     let mounts = container.volume_mounts.get_or_insert_with(Vec::new);
-    if !read_only || mounts.iter().any(|m| m.mount_path.trim_end_matches('/') == "/tmp") {
+    if !read_only
+        || mounts
+            .iter()
+            .any(|m| m.mount_path.trim_end_matches('/') == "/tmp")
+    {
         if mounts.is_empty() {
             container.volume_mounts = None;
         }
@@ -307,7 +311,10 @@ mod tests {
             constraints[0].match_label_keys.as_deref(),
             Some(&["pod-template-hash".to_string()][..])
         );
-        assert_eq!(spread(&context(&three, 26), &selector)[0].match_label_keys, None);
+        assert_eq!(
+            spread(&context(&three, 26), &selector)[0].match_label_keys,
+            None
+        );
         let mut off = three.clone();
         off.spread = Some(Spread {
             over: Vec::new(),

@@ -4,11 +4,11 @@ use super::{Context, defaults};
 use crate::build::{ContainerBuilder, DeploymentBuilder, Labels};
 use crate::values::{App, EnvValue, Kube, PortRef, Probe, is_extended_resource};
 use k8s_openapi::api::core::v1::{
-    ConfigMapEnvSource, Container, ConfigMapKeySelector, ConfigMapVolumeSource, EmptyDirVolumeSource,
-    EnvFromSource, EnvVar, EnvVarSource, ExecAction, GRPCAction, HTTPGetAction,
-    ObjectFieldSelector, PersistentVolumeClaimVolumeSource, Probe as K8sProbe, SecretEnvSource,
-    SecretKeySelector, SecretVolumeSource, TCPSocketAction, Toleration, Volume as K8sVolume,
-    VolumeMount,
+    ConfigMapEnvSource, ConfigMapKeySelector, ConfigMapVolumeSource, Container,
+    EmptyDirVolumeSource, EnvFromSource, EnvVar, EnvVarSource, ExecAction, GRPCAction,
+    HTTPGetAction, ObjectFieldSelector, PersistentVolumeClaimVolumeSource, Probe as K8sProbe,
+    SecretEnvSource, SecretKeySelector, SecretVolumeSource, TCPSocketAction, Toleration,
+    Volume as K8sVolume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -53,7 +53,10 @@ impl<'a> AppPod<'a> {
         if account.create {
             return Some(account.name.as_deref().unwrap_or(&app.name));
         }
-        account.name.as_deref().or(app.service_account_name.as_deref())
+        account
+            .name
+            .as_deref()
+            .or(app.service_account_name.as_deref())
     }
 
     /// Adds the containers, volumes, pod labels and annotations, security settings and
@@ -77,15 +80,12 @@ impl<'a> AppPod<'a> {
         for extra in &app.containers {
             containers.extend(defaults::extra_container(context, extra, false));
         }
-        let needs_tmp = containers
-            .iter()
-            .chain(&init_containers)
-            .any(|c| {
-                c.volume_mounts
-                    .iter()
-                    .flatten()
-                    .any(|m| m.name == defaults::TMP_VOLUME)
-            });
+        let needs_tmp = containers.iter().chain(&init_containers).any(|c| {
+            c.volume_mounts
+                .iter()
+                .flatten()
+                .any(|m| m.name == defaults::TMP_VOLUME)
+        });
         let mut deployment = deployment
             .pod_labels(app.pod_labels.clone())
             .pod_annotations(app.pod_annotations.clone())
@@ -347,7 +347,12 @@ mod tests {
         let pod = AppPod::new(&app);
         let selector = Labels::from([("app".to_string(), "mnist".to_string())]);
         let deployment = pod
-            .fill(DeploymentBuilder::new("mnist"), &pod.image(None, None), &context, &selector)
+            .fill(
+                DeploymentBuilder::new("mnist"),
+                &pod.image(None, None),
+                &context,
+                &selector,
+            )
             .build();
         let spec = deployment.spec.template.spec.unwrap_or_default();
         assert_eq!(
@@ -355,7 +360,10 @@ mod tests {
             Some("ghcr.io/acme/mnist-serving:1.9.1")
         );
         // The read-only root filesystem comes with a writable /tmp.
-        assert_eq!(spec.volumes.unwrap_or_default()[0].name, defaults::TMP_VOLUME);
+        assert_eq!(
+            spec.volumes.unwrap_or_default()[0].name,
+            defaults::TMP_VOLUME
+        );
     }
 
     #[test]
@@ -364,14 +372,19 @@ mod tests {
         let digest = format!("sha256:{}", "a".repeat(64));
         app.image.digest = Some(digest.clone());
         let pod = AppPod::new(&app);
-        assert_eq!(pod.image(None, None), format!("ghcr.io/acme/mnist@{digest}"));
+        assert_eq!(
+            pod.image(None, None),
+            format!("ghcr.io/acme/mnist@{digest}")
+        );
         // A canary's own tag is another image: the digest does not apply.
         assert_eq!(pod.image(None, Some("2.0.0")), "ghcr.io/acme/mnist:2.0.0");
     }
 
     #[test]
     fn gpu_requests_and_limits_are_filled_in_from_each_other() {
-        let app = App::new("mnist", "mnist:1").limit("nvidia.com/gpu", "1").request("cpu", "1");
+        let app = App::new("mnist", "mnist:1")
+            .limit("nvidia.com/gpu", "1")
+            .request("cpu", "1");
         let context = Context {
             app: &app,
             release: "prod",

@@ -5,8 +5,8 @@ use super::labels::ReleaseLabels;
 use super::pod::AppPod;
 use super::{Context, Rendered};
 use crate::build::{
-    DeploymentBuilder, IngressBuilder, IngressPath, SecretBuilder, ServiceAccountBuilder, ServiceBuilder,
-    ServiceType,
+    DeploymentBuilder, IngressBuilder, IngressPath, SecretBuilder, ServiceAccountBuilder,
+    ServiceBuilder, ServiceType,
 };
 use crate::manifest::Object;
 use crate::values::{IntOrPercent, PortRef};

@@ -133,7 +133,12 @@ pub(crate) fn check_object(
             .problems
             .extend(rules::rule_problems(object, namespaced));
     }
-    if config.checks.rules || config.checks.references {
+    if config.checks.practices {
+        outcome
+            .problems
+            .extend(super::practices::problems(object, config.practices));
+    }
+    if config.checks.rules || config.checks.references || config.checks.practices {
         outcome.facts = Some(Facts::of(object, namespaced));
     }
     outcome

@@ -7,7 +7,7 @@
 
 use super::document::at;
 use super::object::Object;
-use super::rules::{containers, pod_template};
+use super::rules::{containers, pod_template, selector_matches};
 use crate::diagnostic::{Check, Diagnostic, Severity};
 use crate::source::SourceMap;
 use serde_json::{Map, Value};
@@ -60,6 +60,10 @@ pub(crate) struct Facts {
     backends: Vec<Backend>,
     references: Vec<Reference>,
     keys: Vec<String>,
+    /// A workload with more than one replica and nothing spreading them (practices).
+    wants_budget: bool,
+    /// A PodDisruptionBudget's selector.
+    budget_selector: Option<Value>,
 }
 
 fn text(value: Option<&Value>) -> Option<String> {
@@ -87,6 +91,8 @@ impl Facts {
             backends: Vec::new(),
             references: Vec::new(),
             keys: Vec::new(),
+            wants_budget: false,
+            budget_selector: None,
             kind,
         };
         if let Some((metadata_path, spec_path)) = pod_template(&facts.kind) {
@@ -102,11 +108,14 @@ impl Facts {
             );
             if let Some(spec) = at(value, spec_path) {
                 facts.pod(spec, spec_path);
+                facts.wants_budget =
+                    super::practices::wants_disruption_budget(&facts.kind, value, spec);
             }
         }
         match facts.kind.as_str() {
             "Service" => facts.service(value),
             "Ingress" => facts.ingress(value),
+            "PodDisruptionBudget" => facts.budget_selector = at(value, "/spec/selector").cloned(),
             "Secret" | "ConfigMap" => {
                 for section in ["data", "stringData", "binaryData"] {
                     if let Some(Value::Object(map)) = value.get(section) {
@@ -116,7 +125,11 @@ impl Facts {
             }
             _ => {}
         }
-        let mut pointers: Vec<String> = vec!["/metadata/name".into(), "/spec/selector".into()];
+        let mut pointers: Vec<String> = vec![
+            "/metadata/name".into(),
+            "/spec/selector".into(),
+            "/spec/replicas".into(),
+        ];
         for port in &facts.service_ports {
             pointers.push(format!("{}/targetPort", port.path));
         }
@@ -350,6 +363,40 @@ pub(crate) struct CrossOptions<'a> {
     pub values_hints: bool,
     /// The inputs' names, for messages that point at a second place.
     pub sources: &'a SourceMap,
+    /// Report best practices, at this severity.
+    pub practices: Option<Severity>,
+}
+
+/// Workloads with more than one replica, no spreading, and no PodDisruptionBudget in their
+/// namespace that selects their pods.
+fn disruption_problems(all: &[Facts], severity: Severity) -> Vec<Diagnostic> {
+    let budgets: Vec<&Facts> = all.iter().filter(|f| f.budget_selector.is_some()).collect();
+    let mut problems = Vec::new();
+    for facts in all.iter().filter(|f| f.wants_budget) {
+        let labels: Map<String, Value> = facts
+            .pod_labels
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        let covered = budgets.iter().any(|budget| {
+            budget.namespace == facts.namespace
+                && budget
+                    .budget_selector
+                    .as_ref()
+                    .is_some_and(|selector| selector_matches(selector, &labels))
+        });
+        if !covered {
+            problems.push(facts.site.problem(
+                severity,
+                Check::Practices,
+                "/spec/replicas",
+                "disruption-budget: more than one replica, but no PodDisruptionBudget and no topology spread or pod anti-affinity: a node drain may stop every pod at once",
+                Some("spread the pods (`topologySpreadConstraints`; tack's default with replicas > 1) or add a PodDisruptionBudget that selects them".into()),
+            ));
+        }
+    }
+    problems
 }
 
 fn is_external(externals: &[String], kind: &str, name: &str) -> bool {
@@ -421,6 +468,9 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
                 seen.insert(key, facts);
             }
         }
+    }
+    if let Some(severity) = options.practices {
+        problems.extend(disruption_problems(all, severity));
     }
     if !options.references {
         return problems;
@@ -599,6 +649,7 @@ mod tests {
         sources.add_name("t.yaml");
         let options = CrossOptions {
             sources: &sources,
+            practices: None,
             complete,
             externals,
             rules: true,

@@ -39,6 +39,7 @@ mod cross;
 mod document;
 mod object;
 mod parse;
+mod practices;
 mod removed;
 mod report;
 mod rules;
@@ -48,11 +49,11 @@ mod stream;
 
 pub use crate::kube_version::{KubeVersion, KubeVersionError};
 pub use document::Document;
-pub(crate) use schema::definition_problems;
 pub use removed::{INTRODUCED_APIS, REMOVED_APIS, RemovedApi, introduced_in, removed_api};
 pub use report::{Checks, Report, UnknownCheck};
+pub(crate) use schema::definition_problems;
 
-use crate::diagnostic::CheckedObject;
+use crate::diagnostic::{CheckedObject, Severity};
 use crate::source::SourceMap;
 use check::{Compiled, Lookup};
 use cross::{CrossOptions, Facts};
@@ -220,6 +221,8 @@ pub(crate) struct Config {
     pub record_objects: bool,
     pub skip_non_objects: bool,
     pub values_hints: bool,
+    /// The severity of best-practice problems.
+    pub practices: Severity,
 }
 
 impl Default for Config {
@@ -236,6 +239,7 @@ impl Default for Config {
             record_objects: false,
             skip_non_objects: false,
             values_hints: false,
+            practices: Severity::Warning,
         }
     }
 }
@@ -413,6 +417,26 @@ impl Validator {
     /// ```
     pub fn checks(self, checks: Checks) -> Self {
         self.with(|c| c.checks = checks)
+    }
+
+    /// Turns the best-practice check on, its problems reported as `severity` (see
+    /// `practices`: probes, resources, security settings, disruption budgets...).
+    ///
+    /// ```
+    /// use tack::Validator;
+    /// use tack::diagnostic::Severity;
+    /// let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: [{name: web, image: nginx}]}\n";
+    /// assert!(Validator::default().validate_str("pod.yaml", pod).problems.is_empty());
+    /// let warned = Validator::default().practices(Severity::Warning).validate_str("pod.yaml", pod);
+    /// assert!(warned.is_valid() && warned.problems.iter().any(|p| p.message.starts_with("image-tag:")));
+    /// let strict = Validator::default().practices(Severity::Error);
+    /// assert!(!strict.validate_str("pod.yaml", pod).is_valid());
+    /// ```
+    pub fn practices(self, severity: Severity) -> Self {
+        self.keeping_cache(|c| {
+            c.checks.practices = true;
+            c.practices = severity;
+        })
     }
 
     /// Makes kinds without a schema errors instead of skipped objects.
@@ -683,6 +707,11 @@ impl Validator {
             externals: &self.config.externals,
             rules: self.config.checks.rules,
             references: self.config.checks.references,
+            practices: self
+                .config
+                .checks
+                .practices
+                .then_some(self.config.practices),
             values_hints: self.config.values_hints,
             sources: &report.sources,
         };

@@ -24,16 +24,21 @@ pub struct Checks {
     pub rules: bool,
     /// Cross-object references.
     pub references: bool,
+    /// Best practices (off unless named: `--checks all,practices`).
+    pub practices: bool,
 }
 
 impl Checks {
-    /// Every check.
+    /// Every check of correctness: schema, removed APIs, rules and references. The
+    /// best-practice check is not one of them; it is asked for by name.
     ///
     /// ```
     /// use tack::validate::Checks;
     /// let all = Checks::all();
     /// assert!(all.schema && all.removed_apis && all.rules && all.references);
+    /// assert!(!all.practices);
     /// assert_eq!("all".parse::<Checks>(), Ok(all));
+    /// assert!("all,practices".parse::<Checks>().unwrap().practices);
     /// ```
     pub const fn all() -> Self {
         Checks {
@@ -41,6 +46,7 @@ impl Checks {
             removed_apis: true,
             rules: true,
             references: true,
+            practices: false,
         }
     }
 
@@ -57,6 +63,7 @@ impl Checks {
             removed_apis: false,
             rules: false,
             references: false,
+            practices: false,
         }
     }
 
@@ -75,6 +82,7 @@ impl Checks {
             Check::RemovedApi => self.removed_apis,
             Check::Rules => self.rules,
             Check::References => self.references,
+            Check::Practices => self.practices,
             _ => true,
         }
     }
@@ -95,7 +103,7 @@ impl Default for Checks {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown check `{name}`: expected a comma-separated list of all, schema, removed-api, rules, references"
+    "unknown check `{name}`: expected a comma-separated list of all, schema, removed-api, rules, references, practices"
 )]
 pub struct UnknownCheck {
     /// The name as given.
@@ -112,10 +120,17 @@ impl FromStr for Checks {
             removed_apis: false,
             rules: false,
             references: false,
+            practices: false,
         };
         for name in s.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             match name {
-                "all" => checks = Checks::all(),
+                "all" => {
+                    checks = Checks {
+                        practices: checks.practices,
+                        ..Checks::all()
+                    }
+                }
+                "practices" => checks.practices = true,
                 "schema" => checks.schema = true,
                 "removed-api" | "removed-apis" | "deprecations" => checks.removed_apis = true,
                 "rules" => checks.rules = true,

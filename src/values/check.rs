@@ -21,9 +21,12 @@ pub(crate) const DEFAULT_GRACE_PERIOD: u32 = 30;
 
 /// True for `sha256:` and 64 lower-case hex digits.
 fn is_digest(digest: &str) -> bool {
-    digest
-        .strip_prefix("sha256:")
-        .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    digest.strip_prefix("sha256:").is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 /// Resources Kubernetes cannot overcommit: device-plugin resources (`nvidia.com/gpu`,
@@ -176,7 +179,23 @@ impl Checker {
                         Some("give it its own name"),
                     );
                 }
-                if json.get("image").and_then(serde_json::Value::as_str).is_none_or(str::is_empty) {
+                if field == "sidecars"
+                    && let Some(policy) = json
+                        .get("restartPolicy")
+                        .and_then(serde_json::Value::as_str)
+                    && policy != "Always"
+                {
+                    self.report_at(
+                        path.key("restartPolicy"),
+                        format!("a sidecar always restarts (`restartPolicy: Always`), not `{policy}`"),
+                        Some("leave `restartPolicy` out; a container that runs once before the app belongs in `initContainers`"),
+                    );
+                }
+                if json
+                    .get("image")
+                    .and_then(serde_json::Value::as_str)
+                    .is_none_or(str::is_empty)
+                {
                     self.report_at(
                         path.key("image"),
                         format!("{what} needs an `image`"),
@@ -249,7 +268,11 @@ impl Checker {
                 );
             }
             if patch.target.kind.is_empty() {
-                self.report_at(path.key("target").key("kind"), "a patch target needs a `kind`", None);
+                self.report_at(
+                    path.key("target").key("kind"),
+                    "a patch target needs a `kind`",
+                    None,
+                );
             }
         }
     }

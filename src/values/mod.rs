@@ -83,7 +83,11 @@ pub struct LoadedValues {
 
 /// Problems with values paths, located in the tree the values were read into, as a values
 /// error: for checks that need more than the values (the Kubernetes version or schema).
-pub(crate) fn located_error(tree: &Node, sources: &SourceMap, mut problems: Vec<Diagnostic>) -> Error {
+pub(crate) fn located_error(
+    tree: &Node,
+    sources: &SourceMap,
+    mut problems: Vec<Diagnostic>,
+) -> Error {
     locate(tree, &mut problems);
     problems.sort_by_key(|p| (p.location.source, p.location.line, p.location.column));
     Error::Invalid(Diagnostics::new(problems, sources.clone()))

@@ -130,10 +130,20 @@ pub struct EnvFrom {
 pub struct Resources {
     /// What the scheduler reserves for the container.
     #[serde(default)]
+    #[schemars(schema_with = "quantities")]
     pub requests: BTreeMap<String, String>,
     /// The most the container may use.
     #[serde(default)]
+    #[schemars(schema_with = "quantities")]
     pub limits: BTreeMap<String, String>,
+}
+
+/// A map of quantities: `250m`, `1Gi`, or a plain number (`nvidia.com/gpu: 1`).
+fn quantities(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "additionalProperties": {"type": ["string", "number"]},
+    })
 }
 
 /// A readiness, liveness or startup probe: one of `httpGet`, `tcpSocket`, `exec`, `grpc`.
