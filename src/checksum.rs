@@ -99,7 +99,11 @@ fn annotation_key(kind: &str, name: &str) -> String {
     }
     let hash = Sha256::digest(name.as_bytes());
     let short: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
-    let keep = MAX_NAME_PART - short.len() - 1;
+    let mut keep = MAX_NAME_PART - short.len() - 1;
+    // A template may write any name (validation comes later): cut at a character boundary.
+    while !part.is_char_boundary(keep) {
+        keep -= 1;
+    }
     let mut cut = part[..keep].trim_end_matches(['-', '.']).to_string();
     cut.push('-');
     cut.push_str(&short);
@@ -254,5 +258,8 @@ mod tests {
         assert!(part.len() <= MAX_NAME_PART, "{part}");
         assert_ne!(key, annotation_key("configmap", &format!("{long}b")));
         assert!(crate::names::is_qualified_name(&key), "{key}");
+        // Any name a template writes, even one validation will refuse, gives a key.
+        let odd = annotation_key("secret", &"é".repeat(60));
+        assert!(odd.len() <= "checksum/".len() + MAX_NAME_PART, "{odd}");
     }
 }
