@@ -157,9 +157,11 @@ fn the_releases_file_renders_every_example_release() {
 /// Render skips the JSON Schema check for objects built from k8s-openapi types (their
 /// structure is the schema's by construction); this keeps that claim checked: every golden
 /// file passes every check, schemas included, as `tack validate --complete` would run them.
+/// Every example is also clean under the best-practice check, as errors.
 #[test]
 fn every_golden_file_passes_the_full_schemas() {
     let validator = tack::validate::Validator::default()
+        .practices(tack::diagnostic::Severity::Error)
         .complete(true)
         // What the example value files declare as created elsewhere.
         .external("Secret/mnist-tls")
