@@ -110,59 +110,47 @@ fn annotation_key(kind: &str, name: &str) -> String {
     format!("checksum/{cut}")
 }
 
-/// The Secrets and ConfigMaps a pod spec references, as `(kind, name)`.
-fn references(pod: &Value) -> BTreeSet<(&'static str, String)> {
-    let mut found = BTreeSet::new();
-    let mut add = |kind: &'static str, name: Option<&Value>| {
-        if let Some(name) = name.and_then(Value::as_str) {
-            found.insert((kind, name.to_string()));
-        }
-    };
-    let lists = ["containers", "initContainers", "ephemeralContainers"];
-    for container in lists
-        .iter()
-        .filter_map(|list| pod.get(*list).and_then(Value::as_array))
-        .flatten()
-    {
-        for env in container
-            .get("env")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let from = env.get("valueFrom");
-            add("secret", from.and_then(|f| f.pointer("/secretKeyRef/name")));
-            add(
-                "configmap",
-                from.and_then(|f| f.pointer("/configMapKeyRef/name")),
-            );
-        }
-        for source in container
-            .get("envFrom")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            add("secret", source.pointer("/secretRef/name"));
-            add("configmap", source.pointer("/configMapRef/name"));
-        }
-    }
-    for volume in pod
-        .get("volumes")
+/// The items of the list at `pointer` in `value` (none when it is missing or not a list).
+fn items<'v>(value: &'v Value, pointer: &str) -> impl Iterator<Item = &'v Value> {
+    value
+        .pointer(pointer)
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-    {
-        add("secret", volume.pointer("/secret/secretName"));
-        add("configmap", volume.pointer("/configMap/name"));
-        for source in volume
-            .pointer("/projected/sources")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            add("secret", source.pointer("/secret/name"));
-            add("configmap", source.pointer("/configMap/name"));
+}
+
+/// The Secrets and ConfigMaps a pod spec references, as `(kind, name)`.
+fn references(pod: &Value) -> BTreeSet<(&'static str, String)> {
+    // Where a container names them: (list, a Secret's name, a ConfigMap's name).
+    const IN_CONTAINERS: [(&str, &str, &str); 2] = [
+        (
+            "/env",
+            "/valueFrom/secretKeyRef/name",
+            "/valueFrom/configMapKeyRef/name",
+        ),
+        ("/envFrom", "/secretRef/name", "/configMapRef/name"),
+    ];
+    let mut found = BTreeSet::new();
+    let mut add = |item: &Value, secret: &str, config_map: &str| {
+        for (kind, pointer) in [("secret", secret), ("configmap", config_map)] {
+            if let Some(name) = item.pointer(pointer).and_then(Value::as_str) {
+                found.insert((kind, name.to_string()));
+            }
+        }
+    };
+    for list in ["/containers", "/initContainers", "/ephemeralContainers"] {
+        for container in items(pod, list) {
+            for (place, secret, config_map) in IN_CONTAINERS {
+                for item in items(container, place) {
+                    add(item, secret, config_map);
+                }
+            }
+        }
+    }
+    for volume in items(pod, "/volumes") {
+        add(volume, "/secret/secretName", "/configMap/name");
+        for source in items(volume, "/projected/sources") {
+            add(source, "/secret/name", "/configMap/name");
         }
     }
     found
