@@ -13,6 +13,12 @@ use std::marker::PhantomData;
 
 /// A Kubernetes type a value can be written as: its definition in the Kubernetes OpenAPI
 /// document names the schema it is checked against.
+///
+/// ```
+/// use k8s_openapi::api::core::v1::SecurityContext;
+/// use tack::values::KubeType;
+/// assert_eq!(SecurityContext::DEFINITION, "io.k8s.api.core.v1.SecurityContext");
+/// ```
 pub trait KubeType: DeserializeOwned + Serialize + JsonSchema {
     /// The definition, e.g. `io.k8s.api.core.v1.SecurityContext`.
     const DEFINITION: &'static str;
