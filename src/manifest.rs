@@ -1,9 +1,12 @@
 //! The rendered set: objects in install order, printed as deterministic multi-document YAML,
 //! as a JSON `v1/List`, or as one file per object.
 
+use crate::build::{GrpcRoute, HttpRoute};
 use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service, ServiceAccount};
 use k8s_openapi::api::networking::v1::Ingress;
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 
@@ -31,6 +34,14 @@ pub enum Object {
     ConfigMap(Box<ConfigMap>),
     /// A ServiceAccount.
     ServiceAccount(Box<ServiceAccount>),
+    /// A HorizontalPodAutoscaler (`autoscaling/v2`).
+    HorizontalPodAutoscaler(Box<HorizontalPodAutoscaler>),
+    /// A PodDisruptionBudget (`policy/v1`).
+    PodDisruptionBudget(Box<PodDisruptionBudget>),
+    /// A Gateway API HTTPRoute.
+    HttpRoute(Box<HttpRoute>),
+    /// A Gateway API GRPCRoute.
+    GrpcRoute(Box<GrpcRoute>),
     /// Any other object, as JSON (e.g. from a chart template).
     Other(Value),
 }
@@ -56,6 +67,10 @@ impl Object {
             Object::Secret(o) => serde_json::to_value(o),
             Object::ConfigMap(o) => serde_json::to_value(o),
             Object::ServiceAccount(o) => serde_json::to_value(o),
+            Object::HorizontalPodAutoscaler(o) => serde_json::to_value(o),
+            Object::PodDisruptionBudget(o) => serde_json::to_value(o),
+            Object::HttpRoute(o) => serde_json::to_value(o),
+            Object::GrpcRoute(o) => serde_json::to_value(o),
             Object::Other(value) => Ok(value.clone()),
         };
         // k8s-openapi types serialize to JSON without fail: string keys only.

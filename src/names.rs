@@ -77,9 +77,102 @@ pub fn is_label_value(value: &str) -> bool {
     value.is_empty() || is_label_name(value)
 }
 
+/// An HTTP header name (an RFC 7230 token): 1 to 256 letters, digits and
+/// ``!#$%&'*+-.^_`|~``, as Gateway API's `HTTPHeaderName`.
+pub fn is_http_header_name(name: &str) -> bool {
+    (1..=256).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// A Gateway API `Hostname`: a lower-case DNS name, optionally starting with `*.`.
+pub fn is_gateway_hostname(name: &str) -> bool {
+    let bare = name.strip_prefix("*.").unwrap_or(name);
+    name.len() <= 253 && is_dns1123_subdomain(bare)
+}
+
+/// What is wrong with `path` as a Gateway API `PathPrefix` or `Exact` path, if anything
+/// (the upstream CRD's CEL rules on `HTTPPathMatch`).
+pub fn gateway_path_problem(path: &str) -> Option<&'static str> {
+    let valid_character = |rest: &[u8]| -> usize {
+        match rest {
+            [b'%', a, b, ..] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => 3,
+            [c, ..] if c.is_ascii_alphanumeric() || b"-/._~!$&'()*+,;=:@".contains(c) => 1,
+            _ => 0,
+        }
+    };
+    if !path.starts_with('/') {
+        return Some("it must start with `/`");
+    }
+    if path.len() > 1024 {
+        return Some("it must be at most 1024 characters");
+    }
+    for (needle, problem) in [
+        ("//", "it must not contain `//`"),
+        ("/./", "it must not contain `/./`"),
+        ("/../", "it must not contain `/../`"),
+        ("%2f", "it must not contain an encoded `/` (`%2f`)"),
+        ("%2F", "it must not contain an encoded `/` (`%2F`)"),
+        ("#", "it must not contain `#`"),
+    ] {
+        if path.contains(needle) {
+            return Some(problem);
+        }
+    }
+    if path.ends_with("/..") || path.ends_with("/.") {
+        return Some("it must not end with `/.` or `/..`");
+    }
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let step = valid_character(&bytes[i..]);
+        if step == 0 {
+            return Some("it may hold only letters, digits, `-/._~!$&'()*+,;=:@` and %-escapes");
+        }
+        i += step;
+    }
+    None
+}
+
+/// A gRPC service name as Gateway API matches it exactly: dot-separated identifiers
+/// (`inference.GRPCInferenceService`), at most 1024 characters.
+pub fn is_grpc_service(name: &str) -> bool {
+    let name = name.strip_prefix('.').unwrap_or(name);
+    name.len() <= 1024
+        && !name.is_empty()
+        && name.split('.').all(|part| {
+            part.bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+                && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gateway_names_and_paths() {
+        assert!(is_http_header_name("X-Canary"));
+        assert!(!is_http_header_name("X Canary"));
+        assert!(!is_http_header_name(""));
+        assert!(is_gateway_hostname("*.example.com"));
+        assert!(!is_gateway_hostname("Mnist.example.com"));
+        assert!(!is_gateway_hostname("a.*.example.com"));
+        assert_eq!(gateway_path_problem("/v1/predict"), None);
+        assert_eq!(gateway_path_problem("/a%20b"), None);
+        assert!(gateway_path_problem("v1").is_some());
+        assert!(gateway_path_problem("/a//b").unwrap().contains("//"));
+        assert!(gateway_path_problem("/a/..").is_some());
+        assert!(gateway_path_problem("/a%2Fb").is_some());
+        assert!(gateway_path_problem("/a b").is_some());
+        assert!(is_grpc_service("inference.GRPCInferenceService"));
+        assert!(is_grpc_service("_a.b9"));
+        assert!(!is_grpc_service("inference/Infer"));
+        assert!(!is_grpc_service("9a"));
+    }
 
     #[test]
     fn labels_and_subdomains() {

@@ -20,9 +20,12 @@
 //! assert_eq!(deployment.spec.replicas, Some(3));
 //! ```
 
+mod autoscaler;
 mod configmap;
 mod container;
 mod deployment;
+mod disruption_budget;
+mod gateway;
 mod ingress;
 mod kinds;
 mod meta;
@@ -30,9 +33,16 @@ mod secret;
 mod service;
 mod service_account;
 
+pub use autoscaler::AutoscalerBuilder;
 pub use configmap::ConfigMapBuilder;
 pub use container::ContainerBuilder;
 pub use deployment::DeploymentBuilder;
+pub use disruption_budget::DisruptionBudgetBuilder;
+pub use gateway::{
+    BackendRef, GATEWAY_API_VERSION, GrpcMethodMatch, GrpcRoute, GrpcRouteMatch, GrpcRouteRule,
+    HeaderMatch, HttpRoute, HttpRouteMatch, HttpRouteRule, ParentReference, PathMatch, Route,
+    RouteBuilder, RouteSpec,
+};
 pub use ingress::{IngressBuilder, IngressPath};
 pub use kinds::{PathType, PullPolicy, ServiceType};
 pub use meta::MetaBuilder;

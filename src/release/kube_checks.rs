@@ -52,6 +52,12 @@ pub(crate) fn problems(app: &App, version: KubeVersion) -> Vec<Diagnostic> {
     each(&mut check, "initContainers", &app.init_containers);
     each(&mut check, "sidecars", &app.sidecars);
     each(&mut check, "containers", &app.containers);
+    each(&mut check, "autoscaling.metrics", &app.autoscaling.metrics);
+    one(
+        &mut check,
+        "autoscaling.behavior",
+        app.autoscaling.behavior.as_ref(),
+    );
     if !app.sidecars.is_empty() && version < NATIVE_SIDECARS {
         problems.push(
             Diagnostic::error(

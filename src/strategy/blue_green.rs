@@ -5,9 +5,33 @@
 
 use super::labels::ReleaseLabels;
 use super::pod::AppPod;
+use super::scaling::serving_replicas;
+use super::traffic::{self, Rule};
 use super::{Context, shared};
 use crate::manifest::Object;
-use crate::values::Colour;
+use crate::values::{BlueGreen, Colour};
+
+/// The header that sends a request to the idle colour, unless `previewHeader` says.
+pub const DEFAULT_PREVIEW_HEADER: &str = "x-preview";
+
+/// The route `<app>-preview` to the idle colour's Service `<app>-preview`: on its own host
+/// name (`previewHostname`), or on the live host names for requests with the preview header
+/// (value `true`).
+fn preview_route(context: &Context<'_>, settings: &BlueGreen, tag: Option<&str>) -> Object {
+    let name = format!("{}-preview", context.app.name);
+    let rule = Rule::to(&name);
+    match &settings.preview_hostname {
+        Some(hostname) => traffic::route(context, &name, &[hostname.clone()], tag, &[rule]),
+        None => {
+            let header = settings
+                .preview_header
+                .as_deref()
+                .unwrap_or(DEFAULT_PREVIEW_HEADER);
+            let rule = rule.with_header(header, "true");
+            traffic::route(context, &name, &traffic::hostnames(context), tag, &[rule])
+        }
+    }
+}
 
 /// The label that tells the colours apart.
 pub const COLOR: &str = "color";
@@ -57,9 +81,9 @@ pub fn objects(context: &Context<'_>) -> Vec<Object> {
     }
     for colour in [Colour::Blue, Colour::Green] {
         let replicas = if colour == active {
-            app.replicas
+            serving_replicas(context, app.replicas)
         } else {
-            settings.idle_replicas.unwrap_or(app.replicas)
+            Some(settings.idle_replicas.unwrap_or(app.replicas))
         };
         let deployment = shared::deployment(
             context,
@@ -71,8 +95,9 @@ pub fn objects(context: &Context<'_>) -> Vec<Object> {
         );
         objects.push(Object::Deployment(Box::new(deployment.build())));
     }
-    if let Some(ingress) = shared::ingress(context, &app.name, active_tag.as_deref()) {
-        objects.push(Object::Ingress(Box::new(ingress.build())));
+    objects.extend(shared::entry(context, &app.name, active_tag.as_deref()));
+    if settings.preview && app.traffic.is_gateway() {
+        objects.push(preview_route(context, &settings, tag_of(idle).as_deref()));
     }
     objects
 }

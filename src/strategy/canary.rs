@@ -6,11 +6,16 @@
 //!   the rest, so its share of requests is its share of pods.
 //! - mode `ingress`: Services `<app>` (stable) and `<app>-canary`, and an ingress-nginx canary
 //!   Ingress `<app>-canary` that sends exactly `weight`% of requests (or those with a header)
-//!   to the canary. The stable track keeps all its replicas.
+//!   to the canary. The stable track keeps all its replicas. With provider `gateway` the
+//!   Ingresses give way to one route `<app>`: a rule for the canary header (when set) to the
+//!   canary, then one rule with two weighted backends, stable `100 - weight` and canary
+//!   `weight`.
 
 use super::labels::ReleaseLabels;
 use super::pod::AppPod;
 use super::rolling::STABLE;
+use super::scaling::serving_replicas;
+use super::traffic::{self, Rule};
 use super::{Context, shared};
 use crate::build::{IngressBuilder, IngressPath};
 use crate::manifest::Object;
@@ -91,7 +96,7 @@ pub fn objects(context: &Context<'_>) -> Vec<Object> {
             &app.name,
             &pod.image(None, None),
             stable_tag,
-            stable_replicas,
+            serving_replicas(context, stable_replicas),
             labels.selector(Some(STABLE)),
         )
         .build(),
@@ -102,20 +107,53 @@ pub fn objects(context: &Context<'_>) -> Vec<Object> {
             &canary_name,
             &pod.image(canary.repository.as_deref(), canary.tag.as_deref()),
             canary_tag.as_deref(),
-            canary_pods,
+            Some(canary_pods),
             labels.selector(Some(CANARY)),
         )
         .build(),
     )));
-    if let Some(ingress) = shared::ingress(context, &app.name, stable_tag) {
-        objects.push(Object::Ingress(Box::new(ingress.build())));
+    if app.traffic.is_gateway() && canary.mode == CanaryMode::Ingress {
+        objects.push(weighted_route(context, &canary, &canary_name, stable_tag));
+        return objects;
     }
+    objects.extend(shared::entry(context, &app.name, stable_tag));
     if canary.mode == CanaryMode::Ingress {
         objects.push(Object::Ingress(Box::new(
             canary_ingress(context, &canary, &canary_name, canary_tag.as_deref()).build(),
         )));
     }
     objects
+}
+
+/// The route `<app>` of a canary by weight: requests with the canary header (when set) to
+/// the canary; the others split `100 - weight` to stable and `weight` to the canary.
+fn weighted_route(
+    context: &Context<'_>,
+    canary: &Canary,
+    canary_service: &str,
+    tag: Option<&str>,
+) -> Object {
+    let app = context.app;
+    let weight = canary.weight.min(100);
+    let mut rules = Vec::new();
+    if let Some(header) = &canary.header {
+        let value = canary.header_value.as_deref().unwrap_or("always");
+        rules.push(Rule::to(canary_service).with_header(header, value));
+    }
+    rules.push(Rule {
+        backends: vec![
+            (app.name.clone(), Some(100 - weight)),
+            (canary_service.to_string(), Some(weight)),
+        ],
+        ..Rule::default()
+    });
+    traffic::route(
+        context,
+        &app.name,
+        &traffic::hostnames(context),
+        tag,
+        &rules,
+    )
 }
 
 /// The ingress-nginx canary Ingress: same host and paths as the main one, to the canary

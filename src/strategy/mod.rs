@@ -13,7 +13,9 @@ mod pod;
 mod recreate;
 mod rolling;
 mod routing;
+mod scaling;
 mod shared;
+mod traffic;
 
 pub use canary::canary_replicas;
 pub(crate) use labels::APP as APP_LABEL;
@@ -55,10 +57,12 @@ pub(crate) fn objects(context: &Context<'_>) -> Vec<Rendered> {
         StrategyType::Canary => canary::objects(context),
         StrategyType::Routing => routing::objects(context),
     };
+    let scaling = scaling::objects(context, &strategy_objects);
     objects.extend(
         strategy_objects
             .into_iter()
             .map(|object| Rendered { origin, object }),
     );
+    objects.extend(scaling);
     objects
 }

@@ -4,10 +4,11 @@
 use super::labels::ReleaseLabels;
 use super::pod::AppPod;
 use super::rolling::STABLE;
+use super::scaling::serving_replicas;
 use super::{Context, shared};
 use crate::manifest::Object;
 
-/// The Service, the Deployment (strategy `Recreate`) and the Ingress.
+/// The Service, the Deployment (strategy `Recreate`) and the Ingress or route.
 pub fn objects(context: &Context<'_>) -> Vec<Object> {
     let app = context.app;
     let tag = app.image.tag.as_deref();
@@ -19,7 +20,7 @@ pub fn objects(context: &Context<'_>) -> Vec<Object> {
         &app.name,
         &image,
         tag,
-        app.replicas,
+        serving_replicas(context, app.replicas),
         selector.clone(),
     )
     .recreate()
@@ -32,8 +33,6 @@ pub fn objects(context: &Context<'_>) -> Vec<Object> {
         )),
         Object::Deployment(Box::new(deployment.build())),
     ];
-    if let Some(ingress) = shared::ingress(context, &app.name, tag) {
-        objects.push(Object::Ingress(Box::new(ingress.build())));
-    }
+    objects.extend(shared::entry(context, &app.name, tag));
     objects
 }

@@ -7,6 +7,7 @@
 
 use super::labels::ReleaseLabels;
 use super::pod::AppPod;
+use super::scaling::serving_replicas;
 use super::{Context, shared};
 use crate::manifest::Object;
 
@@ -25,11 +26,17 @@ pub fn objects(context: &Context<'_>) -> Vec<Object> {
             shared::service(context, &app.name, selector.clone(), tag).build(),
         )),
         Object::Deployment(Box::new(
-            shared::deployment(context, &app.name, &image, tag, app.replicas, selector).build(),
+            shared::deployment(
+                context,
+                &app.name,
+                &image,
+                tag,
+                serving_replicas(context, app.replicas),
+                selector,
+            )
+            .build(),
         )),
     ];
-    if let Some(ingress) = shared::ingress(context, &app.name, tag) {
-        objects.push(Object::Ingress(Box::new(ingress.build())));
-    }
+    objects.extend(shared::entry(context, &app.name, tag));
     objects
 }

@@ -1,13 +1,18 @@
 //! Path routing: per version `vN`, a Deployment `<app>-vN` and a Service `<app>-vN`
-//! (label `version: vN`); one Ingress `<app>` with a Prefix path per version (`/v1`, `/v2`).
+//! (label `version: vN`); one Ingress `<app>` with a Prefix path per version (`/v1`, `/v2`),
+//! or with provider `gateway` one route `<app>` with a rule per version: a `PathPrefix` match
+//! for HTTP, the version header (`x-model-version: vN`) for gRPC.
 //! Clients pick the version by path; old and new run side by side until a version is removed
 //! from the list.
 
 use super::labels::ReleaseLabels;
 use super::pod::AppPod;
+use super::scaling::serving_replicas;
+use super::traffic::{self, DEFAULT_VERSION_HEADER, Rule};
 use super::{Context, shared};
 use crate::build::{IngressBuilder, IngressPath, PathType};
 use crate::manifest::Object;
+use crate::values::TrafficProtocol;
 
 /// The label that tells versions apart.
 pub const VERSION: &str = "version";
@@ -25,6 +30,7 @@ pub fn objects(context: &Context<'_>) -> Vec<Object> {
     let pod = AppPod::new(app);
     let mut services = Vec::new();
     let mut deployments = Vec::new();
+    let mut rules = Vec::new();
     let ingress = &app.ingress;
     let mut router = IngressBuilder::new(&app.name)
         .namespace_opt(context.namespace)
@@ -46,7 +52,7 @@ pub fn objects(context: &Context<'_>) -> Vec<Object> {
                 &name,
                 &pod.image(version.repository.as_deref(), version.tag.as_deref()),
                 tag.as_deref(),
-                version.replicas.unwrap_or(app.replicas),
+                serving_replicas(context, version.replicas.unwrap_or(app.replicas)),
                 selector,
             )
             .build(),
@@ -54,12 +60,32 @@ pub fn objects(context: &Context<'_>) -> Vec<Object> {
         router = router.path(IngressPath {
             path: version.path(),
             path_type: PathType::Prefix,
-            service: name,
+            service: name.clone(),
             port: app.service.port,
+        });
+        rules.push(match app.traffic.protocol {
+            TrafficProtocol::Http => Rule {
+                paths: Some(vec![version.path()]),
+                ..Rule::to(&name)
+            },
+            TrafficProtocol::Grpc => Rule::to(&name).with_header(
+                app.traffic
+                    .gateway
+                    .version_header
+                    .as_deref()
+                    .unwrap_or(DEFAULT_VERSION_HEADER),
+                &version.name,
+            ),
         });
     }
     let mut objects = services;
     objects.extend(deployments);
-    objects.push(Object::Ingress(Box::new(router.build())));
+    if app.traffic.is_gateway() {
+        let tag = app.image.tag.as_deref();
+        let hostnames = traffic::hostnames(context);
+        objects.push(traffic::route(context, &app.name, &hostnames, tag, &rules));
+    } else {
+        objects.push(Object::Ingress(Box::new(router.build())));
+    }
     objects
 }

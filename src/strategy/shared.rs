@@ -3,7 +3,7 @@
 
 use super::labels::ReleaseLabels;
 use super::pod::AppPod;
-use super::{Context, Rendered};
+use super::{Context, Rendered, traffic};
 use crate::build::{
     DeploymentBuilder, IngressBuilder, IngressPath, SecretBuilder, ServiceAccountBuilder,
     ServiceBuilder, ServiceType,
@@ -108,6 +108,22 @@ pub fn internal_service(
         .port("http", context.app.service.port, target_port(context))
 }
 
+/// What sends outside requests to the Service `service`: with provider `gateway` the route
+/// `<app>`, otherwise the Ingress `<app>` when it is on.
+pub fn entry(context: &Context<'_>, service: &str, tag: Option<&str>) -> Option<Object> {
+    if context.app.traffic.is_gateway() {
+        let hostnames = traffic::hostnames(context);
+        return Some(traffic::route(
+            context,
+            &context.app.name,
+            &hostnames,
+            tag,
+            &[traffic::Rule::to(service)],
+        ));
+    }
+    ingress(context, service, tag).map(|ingress| Object::Ingress(Box::new(ingress.build())))
+}
+
 /// The Ingress `<app>` on the app's paths to the Service `service`, if the Ingress is on.
 pub fn ingress(context: &Context<'_>, service: &str, tag: Option<&str>) -> Option<IngressBuilder> {
     let app = context.app;
@@ -133,24 +149,24 @@ pub fn ingress(context: &Context<'_>, service: &str, tag: Option<&str>) -> Optio
     Some(builder)
 }
 
-/// A Deployment called `name` running `image` with `replicas` pods selected by `selector`:
-/// the app's pod, labels, and rollout settings from `strategy.rollingUpdate`.
+/// A Deployment called `name` running `image` with `replicas` pods (`None`: left to its
+/// HorizontalPodAutoscaler) selected by `selector`: the app's pod, labels, and rollout
+/// settings from `strategy.rollingUpdate`.
 pub fn deployment(
     context: &Context<'_>,
     name: &str,
     image: &str,
     tag: Option<&str>,
-    replicas: u32,
+    replicas: Option<u32>,
     selector: crate::build::Labels,
 ) -> DeploymentBuilder {
     let app = context.app;
     let rolling = app.strategy.rolling_update.clone().unwrap_or_default();
-    let builder = DeploymentBuilder::new(name)
+    let mut builder = DeploymentBuilder::new(name)
         .namespace_opt(context.namespace)
         .labels(ReleaseLabels::new(context).common(tag))
         .selector(selector.clone())
         .pod_labels(ReleaseLabels::new(context).common(tag))
-        .replicas(replicas)
         .rolling_update(
             Some(int_or_percent(
                 rolling.max_surge.unwrap_or(IntOrPercent::Percent(25)),
@@ -162,6 +178,9 @@ pub fn deployment(
         .min_ready_seconds(rolling.min_ready_seconds)
         .progress_deadline_seconds(rolling.progress_deadline_seconds)
         .revision_history_limit(rolling.revision_history_limit);
+    if let Some(replicas) = replicas {
+        builder = builder.replicas(replicas);
+    }
     AppPod::new(app).fill(builder, image, context, &selector)
 }
 

@@ -42,6 +42,14 @@ kube_types! {
     Container => "io.k8s.api.core.v1.Container",
 }
 
+impl KubeType for k8s_openapi::api::autoscaling::v2::MetricSpec {
+    const DEFINITION: &'static str = "io.k8s.api.autoscaling.v2.MetricSpec";
+}
+
+impl KubeType for k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerBehavior {
+    const DEFINITION: &'static str = "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior";
+}
+
 /// A value of Kubernetes type `T`, as written.
 ///
 /// ```

@@ -9,8 +9,10 @@ mod network;
 mod patch;
 mod pod;
 mod scalars;
+mod scaling;
 mod secrets;
 mod strategy;
+mod traffic;
 mod workload;
 
 pub use crate::build::{PathType, PullPolicy, ServiceType};
@@ -19,11 +21,13 @@ pub use network::{IngressValues, ServiceValues};
 pub use patch::{Patch, PatchTarget};
 pub use pod::{ServiceAccountValues, Spread, SpreadOver, WhenUnsatisfiable};
 pub use scalars::{EnvValue, IntOrPercent, KeyRef, PortRef};
+pub use scaling::{Autoscaling, DisruptionBudget, UnhealthyPodEvictionPolicy};
 pub use secrets::{SecretValue, TlsSecret};
 pub use strategy::{
     BlueGreen, Canary, CanaryMode, Colour, ColourImage, Recreate, RollingUpdate, RouteVersion,
     Routing, Strategy, StrategyType,
 };
+pub use traffic::{GatewayParent, GatewayValues, Traffic, TrafficProtocol, TrafficProvider};
 pub use workload::{
     EmptyDir, EnvFrom, Exec, ExtraPort, Grpc, HttpGet, Image, Probe, Protocol, Resources,
     TaintEffect, TcpSocket, Toleration, TolerationOperator, Volume,
@@ -109,9 +113,18 @@ pub struct App {
     /// The Service in front of the app.
     #[serde(default)]
     pub service: ServiceValues,
-    /// The Ingress in front of the Service.
+    /// The Ingress in front of the Service (provider `ingress`).
     #[serde(default)]
     pub ingress: IngressValues,
+    /// How requests reach the Services: an Ingress or Gateway API routes, HTTP or gRPC.
+    #[serde(default)]
+    pub traffic: Traffic,
+    /// A HorizontalPodAutoscaler for each Deployment that serves traffic.
+    #[serde(default)]
+    pub autoscaling: Autoscaling,
+    /// A PodDisruptionBudget for each Deployment.
+    #[serde(default)]
+    pub disruption_budget: DisruptionBudget,
     /// Extra labels on the pods.
     #[serde(default)]
     pub pod_labels: BTreeMap<String, String>,
@@ -283,6 +296,9 @@ impl App {
             service_account: ServiceAccountValues::default(),
             automount_service_account_token: None,
             patches: Vec::new(),
+            traffic: Traffic::default(),
+            autoscaling: Autoscaling::default(),
+            disruption_budget: DisruptionBudget::default(),
             strategy: Strategy::default(),
             extra: serde_json::Map::new(),
         }
@@ -432,6 +448,45 @@ impl App {
     /// ```
     pub fn ingress(mut self, ingress: IngressValues) -> Self {
         self.ingress = ingress;
+        self
+    }
+
+    /// Sets how requests reach the Services.
+    ///
+    /// ```
+    /// use tack::values::{App, GatewayParent, Traffic};
+    /// let app = App::new("mnist", "mnist:1").traffic(Traffic::gateway(GatewayParent::new("public")));
+    /// let manifests = tack::Release::new("prod", app).render()?;
+    /// assert!(manifests.iter().any(|m| m.display_name() == "HTTPRoute/mnist"));
+    /// # Ok::<(), tack::release::InvalidApp>(())
+    /// ```
+    pub fn traffic(mut self, traffic: Traffic) -> Self {
+        self.traffic = traffic;
+        self
+    }
+
+    /// Sets the autoscaling.
+    ///
+    /// ```
+    /// use tack::values::{App, Autoscaling};
+    /// let app = App::new("mnist", "mnist:1").autoscaling(Autoscaling::between(1, 5));
+    /// assert_eq!(app.autoscaling.max_replicas, Some(5));
+    /// ```
+    pub fn autoscaling(mut self, autoscaling: Autoscaling) -> Self {
+        self.autoscaling = autoscaling;
+        self
+    }
+
+    /// Sets the disruption budget.
+    ///
+    /// ```
+    /// use tack::values::{App, DisruptionBudget, IntOrPercent};
+    /// let budget = DisruptionBudget::max_unavailable(IntOrPercent::Int(1));
+    /// let app = App::new("mnist", "mnist:1").disruption_budget(budget);
+    /// assert!(app.disruption_budget.enabled);
+    /// ```
+    pub fn disruption_budget(mut self, budget: DisruptionBudget) -> Self {
+        self.disruption_budget = budget;
         self
     }
 

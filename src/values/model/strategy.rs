@@ -150,6 +150,12 @@ pub struct BlueGreen {
     /// Also render `<name>-preview`, a Service on the idle colour, to test it before the flip.
     #[serde(default)]
     pub preview: bool,
+    /// Provider `gateway`: the preview route's own host name (default: the live host names,
+    /// for requests with `previewHeader: true`).
+    pub preview_hostname: Option<String>,
+    /// Provider `gateway`: the header that sends a request to the idle colour when the
+    /// preview has no host name of its own (default `x-preview`; value `true`).
+    pub preview_header: Option<String>,
     /// Replicas of the idle colour (0 scales it down; default: as many as the active one,
     /// so flipping back is instant).
     pub idle_replicas: Option<u32>,
@@ -162,6 +168,8 @@ impl Default for BlueGreen {
             blue: ColourImage::default(),
             green: ColourImage::default(),
             preview: false,
+            preview_hostname: None,
+            preview_header: None,
             idle_replicas: None,
         }
     }
@@ -254,7 +262,8 @@ pub struct ColourImage {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Canary {
     /// Percentage of traffic (mode `ingress`) or of replicas (mode `replicas`) on the canary,
-    /// 0 to 100.
+    /// 0 to 100. With provider `gateway`, mode `ingress` gives the route's two backends the
+    /// weights `100 - weight` and `weight`.
     #[serde(default)]
     #[schemars(range(min = 0, max = 100))]
     pub weight: u32,
@@ -266,7 +275,7 @@ pub struct Canary {
     #[serde(default)]
     pub mode: CanaryMode,
     /// Mode `ingress`: requests with this header go to the canary
-    /// (`nginx.ingress.kubernetes.io/canary-by-header`).
+    /// (`nginx.ingress.kubernetes.io/canary-by-header`, or a route rule matching it).
     pub header: Option<String>,
     /// Mode `ingress`: the header value that selects the canary
     /// (`canary-by-header-value`; default: `always`).
@@ -294,7 +303,9 @@ pub enum CanaryMode {
     /// One Service over both tracks; the share is the share of replicas.
     #[default]
     Replicas,
-    /// A Service per track and an ingress-nginx canary Ingress with an exact weight.
+    /// A Service per track and an exact weight: an ingress-nginx canary Ingress, or with
+    /// provider `gateway` a route with two weighted backends. Each track keeps its own
+    /// replicas.
     Ingress,
 }
 

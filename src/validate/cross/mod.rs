@@ -5,6 +5,8 @@
 //! Each object is reduced to a few [`Facts`] while it is checked (on whichever core read
 //! it), so a stream of any length never keeps its documents, only these.
 
+mod scaling;
+
 use super::document::at;
 use super::object::Object;
 use super::rules::{containers, pod_template, selector_matches};
@@ -64,6 +66,12 @@ pub(crate) struct Facts {
     wants_budget: bool,
     /// A PodDisruptionBudget's selector.
     budget_selector: Option<Value>,
+    /// A PodDisruptionBudget's `minAvailable` and `maxUnavailable`.
+    budget_limits: Option<(Option<Value>, Option<Value>)>,
+    /// A workload's `spec.replicas`.
+    replicas: Option<i64>,
+    /// A HorizontalPodAutoscaler's target: kind and name.
+    scale_target: Option<(String, String)>,
 }
 
 fn text(value: Option<&Value>) -> Option<String> {
@@ -93,6 +101,9 @@ impl Facts {
             keys: Vec::new(),
             wants_budget: false,
             budget_selector: None,
+            budget_limits: None,
+            replicas: None,
+            scale_target: None,
             kind,
         };
         if let Some((metadata_path, spec_path)) = pod_template(&facts.kind) {
@@ -106,6 +117,7 @@ impl Facts {
                     .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
                     .collect(),
             );
+            facts.replicas = at(value, "/spec/replicas").and_then(Value::as_i64);
             if let Some(spec) = at(value, spec_path) {
                 facts.pod(spec, spec_path);
                 facts.wants_budget =
@@ -115,7 +127,19 @@ impl Facts {
         match facts.kind.as_str() {
             "Service" => facts.service(value),
             "Ingress" => facts.ingress(value),
-            "PodDisruptionBudget" => facts.budget_selector = at(value, "/spec/selector").cloned(),
+            "PodDisruptionBudget" => {
+                facts.budget_selector = at(value, "/spec/selector").cloned();
+                facts.budget_limits = Some((
+                    at(value, "/spec/minAvailable").cloned(),
+                    at(value, "/spec/maxUnavailable").cloned(),
+                ));
+            }
+            "HorizontalPodAutoscaler" => {
+                facts.scale_target = at(value, "/spec/scaleTargetRef").and_then(|target| {
+                    Some((text(target.get("kind"))?, text(target.get("name"))?))
+                });
+            }
+            "HTTPRoute" | "GRPCRoute" if is_gateway_api(value) => facts.route(value),
             "Secret" | "ConfigMap" => {
                 for section in ["data", "stringData", "binaryData"] {
                     if let Some(Value::Object(map)) = value.get(section) {
@@ -129,6 +153,7 @@ impl Facts {
             "/metadata/name".into(),
             "/spec/selector".into(),
             "/spec/replicas".into(),
+            "/spec/scaleTargetRef/name".into(),
         ];
         for port in &facts.service_ports {
             pointers.push(format!("{}/targetPort", port.path));
@@ -340,6 +365,40 @@ impl Facts {
         }
     }
 
+    /// The Services a Gateway API route sends requests to (backends of another kind, or in
+    /// another namespace through a ReferenceGrant, are not followed).
+    fn route(&mut self, value: &Value) {
+        let Some(Value::Array(rules)) = at(value, "/spec/rules") else {
+            return;
+        };
+        for (i, rule) in rules.iter().enumerate() {
+            let Some(Value::Array(backends)) = rule.get("backendRefs") else {
+                continue;
+            };
+            for (j, backend) in backends.iter().enumerate() {
+                let group = backend.get("group").and_then(Value::as_str).unwrap_or("");
+                let kind = backend
+                    .get("kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Service");
+                let elsewhere = backend
+                    .get("namespace")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| Some(n) != self.namespace.as_deref());
+                if !group.is_empty() || kind != "Service" || elsewhere {
+                    continue;
+                }
+                if let Some(name) = text(backend.get("name")) {
+                    self.backends.push(Backend {
+                        path: format!("/spec/rules/{i}/backendRefs/{j}"),
+                        service: name,
+                        port: backend.get("port").cloned(),
+                    });
+                }
+            }
+        }
+    }
+
     fn same_namespace(&self, other: &Facts) -> bool {
         match (&self.namespace, &other.namespace) {
             (Some(a), Some(b)) => a == b,
@@ -365,6 +424,14 @@ pub(crate) struct CrossOptions<'a> {
     pub sources: &'a SourceMap,
     /// Report best practices, at this severity.
     pub practices: Option<Severity>,
+}
+
+/// True for an object of the Gateway API group (`gateway.networking.k8s.io/...`).
+fn is_gateway_api(value: &Value) -> bool {
+    value
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("gateway.networking.k8s.io/"))
 }
 
 /// Workloads with more than one replica, no spreading, and no PodDisruptionBudget in their
@@ -475,6 +542,7 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
     if !options.references {
         return problems;
     }
+    problems.extend(scaling::problems(all, severity, &hint_outside));
     // Objects by kind and name, so that a long stream's references resolve in constant time.
     let mut by_name: HashMap<(&str, &str), Vec<&Facts>> = HashMap::new();
     for facts in all {
@@ -731,5 +799,93 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:#?}");
         assert!(found[0].message.starts_with("duplicate Secret/ml/keys"));
         assert_eq!(found[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn route_backends_name_a_service_port() {
+        let mut objects = app();
+        objects.push(
+            json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"name": "mnist", "namespace": "ml"}, "spec": {"rules": [{"backendRefs": [
+                {"name": "mnist", "port": 80, "weight": 90},
+                {"name": "mnist", "port": 81},
+                {"name": "mnist-canary", "port": 80},
+                {"name": "other", "namespace": "elsewhere", "port": 80},
+                {"group": "example.com", "kind": "Bucket", "name": "b"}]}]}}),
+        );
+        let found = problems(&objects, false, &[]);
+        let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:#?}");
+        assert!(messages[0].contains("has no port 81"), "{messages:#?}");
+        assert_eq!(found[0].path, "/spec/rules/0/backendRefs/1/port");
+        assert!(messages[1].contains("\"mnist-canary\" is not in the input"));
+        assert_eq!(found[1].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn budgets_cover_one_workload_and_leave_room() {
+        let deployment = |name: &str, track: &str, replicas: i64| {
+            json!({"kind": "Deployment", "metadata": {"name": name}, "spec": {"replicas": replicas,
+                "template": {"metadata": {"labels": {"app": "mnist", "track": track}}, "spec": {"containers": [{"name": "a"}]}}}})
+        };
+        let budget = |name: &str, labels: Value, limits: Value| {
+            let mut spec = json!({"selector": {"matchLabels": labels}});
+            spec.as_object_mut()
+                .unwrap()
+                .extend(limits.as_object().unwrap().clone());
+            json!({"kind": "PodDisruptionBudget", "metadata": {"name": name}, "spec": spec})
+        };
+        let objects = vec![
+            deployment("mnist", "stable", 3),
+            deployment("mnist-canary", "canary", 1),
+            budget(
+                "exact",
+                json!({"app": "mnist", "track": "stable"}),
+                json!({"maxUnavailable": 1}),
+            ),
+            budget(
+                "both",
+                json!({"app": "mnist"}),
+                json!({"maxUnavailable": 1}),
+            ),
+            budget(
+                "nothing",
+                json!({"app": "other"}),
+                json!({"maxUnavailable": 1}),
+            ),
+            budget(
+                "blocking",
+                json!({"track": "canary"}),
+                json!({"minAvailable": 1}),
+            ),
+        ];
+        let found = problems(&objects, false, &[]);
+        let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:#?}");
+        assert!(
+            messages[0].contains("pods of 2 workloads (Deployment/mnist, Deployment/mnist-canary)")
+        );
+        assert!(messages[1].contains("selects no pod template"));
+        assert!(messages[2].contains(
+            "with 1 replicas of Deployment/mnist-canary, this budget allows no eviction"
+        ));
+    }
+
+    #[test]
+    fn autoscalers_scale_a_workload_that_leaves_replicas_to_them() {
+        let objects = vec![
+            json!({"kind": "Deployment", "metadata": {"name": "mnist"}, "spec": {"replicas": 2,
+                "template": {"metadata": {"labels": {"app": "mnist"}}, "spec": {"containers": [{"name": "a"}]}}}}),
+            json!({"kind": "HorizontalPodAutoscaler", "metadata": {"name": "mnist"},
+                "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "mnist"}, "maxReplicas": 4}}),
+            json!({"kind": "HorizontalPodAutoscaler", "metadata": {"name": "gone"},
+                "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "gone"}, "maxReplicas": 4}}),
+        ];
+        let found = problems(&objects, false, &[]);
+        let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:#?}");
+        assert!(messages[0].contains("also sets replicas"));
+        assert_eq!(found[0].path, "/spec/replicas");
+        assert!(messages[1].contains("scale target Deployment \"gone\" is not in the input"));
     }
 }

@@ -3,6 +3,9 @@
 //!
 //! Problems carry the field path; the loader adds the file position from the values tree.
 
+mod scaling;
+mod traffic;
+
 use super::error::problem;
 use super::model::{
     App, CanaryMode, EnvValue, IntOrPercent, PortRef, Probe, ServiceType, StrategyType,
@@ -151,6 +154,8 @@ impl Checker {
         self.service(app);
         self.ingress(app);
         self.strategy(app);
+        self.traffic(app);
+        self.scaling(app);
         self.production(app);
     }
 
@@ -521,9 +526,40 @@ impl Checker {
             }
         }
         match strategy.kind {
-            StrategyType::RollingUpdate | StrategyType::Recreate | StrategyType::BlueGreen => {}
+            StrategyType::RollingUpdate | StrategyType::Recreate => {}
+            StrategyType::BlueGreen => self.blue_green(app),
             StrategyType::Canary => self.canary(app),
             StrategyType::Routing => self.routing(app),
+        }
+    }
+
+    fn blue_green(&mut self, app: &App) {
+        let Some(settings) = &app.strategy.blue_green else {
+            return;
+        };
+        for (field, set) in [
+            ("previewHostname", settings.preview_hostname.is_some()),
+            ("previewHeader", settings.preview_header.is_some()),
+        ] {
+            if set && !(settings.preview && app.traffic.is_gateway()) {
+                self.report(
+                    &format!("strategy.blueGreen.{field}"),
+                    format!("`{field}` only applies to the preview route: `preview: true` with provider `gateway`"),
+                    Some("set `preview: true` and `traffic.provider: gateway`, or remove it"),
+                );
+            }
+        }
+        if let Some(hostname) = &settings.preview_hostname
+            && !crate::names::is_gateway_hostname(hostname)
+        {
+            self.report(
+                "strategy.blueGreen.previewHostname",
+                format!("`{hostname}` is not a valid host name"),
+                Some("use a lowercase DNS name such as `preview.mnist.example.com`"),
+            );
+        }
+        if let Some(header) = &settings.preview_header {
+            self.header_name("strategy.blueGreen.previewHeader", header);
         }
     }
 
@@ -562,11 +598,14 @@ impl Checker {
                 None,
             );
         }
+        if let Some(header) = &canary.header {
+            self.header_name("strategy.canary.header", header);
+        }
         match canary.mode {
-            CanaryMode::Ingress if !app.ingress.enabled => self.report(
+            CanaryMode::Ingress if !app.ingress.enabled && !app.traffic.is_gateway() => self.report(
                 "strategy.canary.mode",
                 "mode `ingress` splits traffic with an Ingress, but `ingress.enabled` is false",
-                Some("set `ingress.enabled: true` (and a host), or use `mode: replicas`"),
+                Some("set `ingress.enabled: true` (and a host), or `traffic.provider: gateway`, or use `mode: replicas`"),
             ),
             CanaryMode::Replicas => {
                 for (field, set) in [
@@ -608,11 +647,11 @@ impl Checker {
                 Some("e.g. `versions: [{name: v1, tag: \"1.9.1\"}, {name: v2, tag: \"2.0.0\"}]`"),
             );
         }
-        if !app.ingress.enabled {
+        if !app.ingress.enabled && !app.traffic.is_gateway() {
             self.report(
                 "ingress.enabled",
                 "`type: routing` routes versions by Ingress path, but the Ingress is disabled",
-                Some("set `ingress.enabled: true`"),
+                Some("set `ingress.enabled: true`, or route with `traffic.provider: gateway`"),
             );
         }
         let mut names = BTreeSet::new();

@@ -1,0 +1,170 @@
+//! Cross-object checks of auto-scaling and disruption budgets: a PodDisruptionBudget covers
+//! exactly one workload of the input and leaves room for an eviction; a
+//! HorizontalPodAutoscaler scales a workload of the input that leaves `replicas` to it.
+
+use super::Facts;
+use crate::diagnostic::{Check, Diagnostic, Severity};
+use crate::validate::rules::selector_matches;
+use serde_json::{Map, Value};
+
+/// Kinds a HorizontalPodAutoscaler or a PodDisruptionBudget works with.
+const SCALABLE: [&str; 3] = ["Deployment", "StatefulSet", "ReplicaSet"];
+
+fn labels_of(facts: &Facts) -> Map<String, Value> {
+    facts
+        .pod_labels
+        .iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect()
+}
+
+fn display(facts: &Facts) -> String {
+    format!("{}/{}", facts.kind, facts.name.as_deref().unwrap_or("?"))
+}
+
+/// True when a budget of `min_available` / `max_unavailable` allows no eviction from
+/// `replicas` pods.
+fn blocks_every_eviction(limits: &(Option<Value>, Option<Value>), replicas: i64) -> bool {
+    let percent = |value: &Value| {
+        value
+            .as_str()
+            .and_then(|text| text.strip_suffix('%'))
+            .and_then(|number| number.parse::<i64>().ok())
+    };
+    match limits {
+        (Some(min), _) => match (min.as_i64(), percent(min)) {
+            (Some(count), _) => count >= replicas,
+            (None, Some(share)) => share >= 100,
+            _ => false,
+        },
+        (None, Some(max)) => max.as_i64() == Some(0) || percent(max) == Some(0),
+        (None, None) => false,
+    }
+}
+
+/// The problems of the input's budgets and autoscalers. `severity` is that of references
+/// that may be outside the input; `hint_outside` names the fix for those.
+pub(super) fn problems(
+    all: &[Facts],
+    severity: Severity,
+    hint_outside: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let workloads: Vec<&Facts> = all
+        .iter()
+        .filter(|f| f.pod_labels.is_some() && f.kind != "Pod")
+        .collect();
+    let autoscaled: Vec<(&str, &str)> = all
+        .iter()
+        .filter_map(|f| f.scale_target.as_ref())
+        .map(|(kind, name)| (kind.as_str(), name.as_str()))
+        .collect();
+    for budget in all.iter().filter(|f| f.budget_limits.is_some()) {
+        let Some(selector) = &budget.budget_selector else {
+            continue;
+        };
+        let covered: Vec<&&Facts> = workloads
+            .iter()
+            .filter(|w| w.same_namespace(budget) && selector_matches(selector, &labels_of(w)))
+            .collect();
+        match covered.as_slice() {
+            [] => problems.push(budget.site.problem(
+                severity,
+                Check::References,
+                "/spec/selector",
+                "the PodDisruptionBudget selects no pod template of the input",
+                hint_outside("workload"),
+            )),
+            [workload] => {
+                let autoscaled = workload
+                    .name
+                    .as_deref()
+                    .is_some_and(|name| autoscaled.contains(&(workload.kind.as_str(), name)));
+                if let (Some(limits), Some(replicas)) = (&budget.budget_limits, workload.replicas)
+                    && !autoscaled
+                    && blocks_every_eviction(limits, replicas)
+                {
+                    problems.push(budget.site.problem(
+                        Severity::Warning,
+                        Check::References,
+                        "/spec",
+                        format!(
+                            "with {replicas} replicas of {}, this budget allows no eviction: node drains and cluster upgrades will wait for it forever",
+                            display(workload)
+                        ),
+                        Some("use `maxUnavailable: 1` (or a `minAvailable` below the replicas)".into()),
+                    ));
+                }
+            }
+            several => {
+                let names: Vec<String> = several.iter().map(|w| display(w)).collect();
+                problems.push(budget.site.problem(
+                    Severity::Warning,
+                    Check::References,
+                    "/spec/selector",
+                    format!(
+                        "the PodDisruptionBudget selects the pods of {} workloads ({}): its limits count them together, so one may lose every pod",
+                        several.len(),
+                        names.join(", ")
+                    ),
+                    Some("give each workload its own budget, selecting its pods only (its spec.selector)".into()),
+                ));
+            }
+        }
+    }
+    for autoscaler in all.iter().filter(|f| f.scale_target.is_some()) {
+        let Some((kind, name)) = &autoscaler.scale_target else {
+            continue;
+        };
+        if !SCALABLE.contains(&kind.as_str()) {
+            continue;
+        }
+        let target = workloads.iter().find(|w| {
+            w.kind == *kind
+                && w.name.as_deref() == Some(name.as_str())
+                && w.same_namespace(autoscaler)
+        });
+        match target {
+            None => problems.push(autoscaler.site.problem(
+                severity,
+                Check::References,
+                "/spec/scaleTargetRef/name",
+                format!("the scale target {kind} \"{name}\" is not in the input"),
+                hint_outside(kind),
+            )),
+            Some(workload) if workload.replicas.is_some() => problems.push(workload.site.problem(
+                Severity::Warning,
+                Check::References,
+                "/spec/replicas",
+                format!(
+                    "{} is scaled by HorizontalPodAutoscaler \"{}\" but also sets replicas: every apply resets the autoscaler's choice",
+                    display(workload),
+                    autoscaler.name.as_deref().unwrap_or("?")
+                ),
+                Some("remove spec.replicas and apply with `kubectl apply --server-side`".into()),
+            )),
+            Some(_) => {}
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn budgets_that_allow_no_eviction() {
+        let limits = |min: Option<Value>, max: Option<Value>| (min, max);
+        assert!(blocks_every_eviction(&limits(Some(json!(3)), None), 3));
+        assert!(!blocks_every_eviction(&limits(Some(json!(2)), None), 3));
+        assert!(blocks_every_eviction(&limits(Some(json!("100%")), None), 3));
+        assert!(!blocks_every_eviction(&limits(Some(json!("50%")), None), 3));
+        assert!(blocks_every_eviction(&limits(None, Some(json!(0))), 3));
+        assert!(blocks_every_eviction(&limits(None, Some(json!("0%"))), 3));
+        assert!(!blocks_every_eviction(&limits(None, Some(json!(1))), 3));
+        assert!(!blocks_every_eviction(&limits(None, None), 3));
+    }
+}
