@@ -3,7 +3,7 @@
 //! `tests/golden/<chart>/<value file>.yaml` holds `tack render charts/<chart> -f <file>`;
 //! `tests/golden/<chart>/values.yaml` holds the chart's defaults alone. Value files in
 //! `values/` target the bundled `model-serving` chart; `values/<chart>/` holds those of other
-//! charts. The overlays ([`OVERLAYS`]: production and GPU settings) also render layered over
+//! charts. The overlays ([`OVERLAYS`]: production, GPU and autoscaling settings) also render layered over
 //! each strategy's value file, as `tests/golden/<chart>/<strategy>+<overlay>.yaml`. Regenerate on purpose with `SNAPSHOTS=overwrite cargo test --test golden` and review the
 //! diff like code.
 
@@ -44,7 +44,7 @@ fn charts() -> Vec<String> {
 }
 
 /// Value files that do not pick a strategy but add settings to any of them.
-const OVERLAYS: &[&str] = &["production.yaml", "gpu.yaml"];
+const OVERLAYS: &[&str] = &["production.yaml", "gpu.yaml", "autoscaling.yaml"];
 
 fn is_overlay(file: &Path) -> bool {
     file.file_name()

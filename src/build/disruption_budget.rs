@@ -111,7 +111,7 @@ impl DisruptionBudgetBuilder {
         PodDisruptionBudget {
             metadata: self.meta.build(),
             spec: Some(PodDisruptionBudgetSpec {
-                selector: (!self.selector.is_empty()).then(|| LabelSelector {
+                selector: (!self.selector.is_empty()).then_some(LabelSelector {
                     match_labels: Some(self.selector),
                     match_expressions: None,
                 }),

@@ -108,6 +108,25 @@ impl ServiceBuilder {
         self
     }
 
+    /// Sets the application protocol of the last port added (`kubernetes.io/h2c` tells a
+    /// Gateway to speak HTTP/2 without TLS to it, as gRPC needs).
+    ///
+    /// ```
+    /// use tack::build::ServiceBuilder;
+    /// use tack::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    /// let service = ServiceBuilder::new("triton")
+    ///     .port("grpc", 8001, IntOrString::Int(8001))
+    ///     .app_protocol(Some("kubernetes.io/h2c"))
+    ///     .build();
+    /// assert_eq!(service.spec.unwrap().ports.unwrap()[0].app_protocol.as_deref(), Some("kubernetes.io/h2c"));
+    /// ```
+    pub fn app_protocol(mut self, protocol: Option<&str>) -> Self {
+        if let Some(last) = self.ports.last_mut() {
+            last.app_protocol = protocol.map(str::to_string);
+        }
+        self
+    }
+
     /// The Service.
     ///
     /// ```

@@ -21,7 +21,9 @@ fn preview_route(context: &Context<'_>, settings: &BlueGreen, tag: Option<&str>)
     let name = format!("{}-preview", context.app.name);
     let rule = Rule::to(&name);
     match &settings.preview_hostname {
-        Some(hostname) => traffic::route(context, &name, &[hostname.clone()], tag, &[rule]),
+        Some(hostname) => {
+            traffic::route(context, &name, std::slice::from_ref(hostname), tag, &[rule])
+        }
         None => {
             let header = settings
                 .preview_header

@@ -89,7 +89,14 @@ pub fn service(
         .type_(app.service.kind)
         .selector(selector)
         .port("http", app.service.port, target_port(context))
+        .app_protocol(app_protocol(context))
         .node_port(app.service.node_port)
+}
+
+/// `kubernetes.io/h2c` for a gRPC app, so the Gateway speaks HTTP/2 to its pods.
+fn app_protocol(context: &Context<'_>) -> Option<&'static str> {
+    (context.app.traffic.protocol == crate::values::TrafficProtocol::Grpc)
+        .then_some("kubernetes.io/h2c")
 }
 
 /// An internal (`ClusterIP`) Service called `name`: for previews, canaries and versions,
@@ -106,6 +113,7 @@ pub fn internal_service(
         .type_(ServiceType::ClusterIP)
         .selector(selector)
         .port("http", context.app.service.port, target_port(context))
+        .app_protocol(app_protocol(context))
 }
 
 /// What sends outside requests to the Service `service`: with provider `gateway` the route

@@ -1,6 +1,7 @@
 //! Rules the API server enforces beyond the schema: names, labels, ports, restart policies,
 //! selectors, container and volume names, and resource requests against limits.
 
+mod gateway;
 mod quantity;
 
 use crate::names::{
@@ -650,9 +651,16 @@ pub(crate) fn rule_problems(object: &Object, namespaced: Option<bool>) -> Vec<Di
         rules.pod(kind, metadata_path, spec_path);
         rules.selector(kind, metadata_path);
     }
+    let gateway_api = object
+        .value
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("gateway.networking.k8s.io/"));
     match kind {
         "Service" => rules.service(),
         "Ingress" => rules.ingress(),
+        "HTTPRoute" | "GRPCRoute" if gateway_api => rules.route(kind),
+        "Gateway" if gateway_api => rules.gateway(),
         _ => {}
     }
     rules.problems

@@ -90,7 +90,15 @@ pub(crate) fn schema_problems(
                             .collect()
                     })
                     .unwrap_or_default();
-                let quoted: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
+                let mut quoted: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
+                if let Some(options) = options.as_array() {
+                    quoted.extend(
+                        options
+                            .iter()
+                            .filter(|o| o.is_number())
+                            .map(Value::to_string),
+                    );
+                }
                 let hint = instance.as_str().filter(|_| !secret).and_then(|found| {
                     allowed
                         .iter()
@@ -130,6 +138,18 @@ pub(crate) fn schema_problems(
                         if below { "minimum" } else { "maximum" }
                     ),
                     hint,
+                ));
+            }
+            ValidationErrorKind::MaxItems { limit } | ValidationErrorKind::MinItems { limit } => {
+                let count = instance.as_array().map_or(0, Vec::len);
+                let most = matches!(error.kind(), ValidationErrorKind::MaxItems { .. });
+                problems.push(problem(
+                    path,
+                    format!(
+                        "{count} items; {} {limit} allowed",
+                        if most { "at most" } else { "at least" }
+                    ),
+                    None,
                 ));
             }
             ValidationErrorKind::Format { format } if format == "byte" => {
