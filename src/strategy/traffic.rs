@@ -65,6 +65,34 @@ pub fn paths(context: &Context<'_>) -> Vec<String> {
         .unwrap_or_else(|| app.ingress.paths.clone())
 }
 
+/// `builder` with the route's metadata, its Gateways and its host names.
+fn attached<Rule>(
+    context: &Context<'_>,
+    builder: RouteBuilder<Rule>,
+    hostnames: &[String],
+    tag: Option<&str>,
+) -> RouteBuilder<Rule> {
+    let gateway = &context.app.traffic.gateway;
+    let mut labels = ReleaseLabels::new(context).common(tag);
+    labels.extend(gateway.labels.clone());
+    let mut builder = builder
+        .namespace_opt(context.namespace)
+        .labels(labels)
+        .annotations(gateway.annotations.clone());
+    for parent in &gateway.parent_refs {
+        builder = builder.parent_ref(ParentReference {
+            name: parent.name.clone(),
+            namespace: parent.namespace.clone(),
+            section_name: parent.section_name.clone(),
+            port: parent.port,
+        });
+    }
+    for hostname in hostnames {
+        builder = builder.hostname(hostname);
+    }
+    builder
+}
+
 /// The route `name` for `rules`, answering for `hostnames`, labelled for `tag`.
 pub fn route(
     context: &Context<'_>,
@@ -75,14 +103,6 @@ pub fn route(
 ) -> Object {
     let app = context.app;
     let gateway = &app.traffic.gateway;
-    let mut labels = ReleaseLabels::new(context).common(tag);
-    labels.extend(gateway.labels.clone());
-    let parents = gateway.parent_refs.iter().map(|parent| ParentReference {
-        name: parent.name.clone(),
-        namespace: parent.namespace.clone(),
-        section_name: parent.section_name.clone(),
-        port: parent.port,
-    });
     let port = app.service.port;
     let backends = |rule: &Rule| -> Vec<BackendRef> {
         rule.backends
@@ -102,17 +122,7 @@ pub fn route(
     };
     match app.traffic.protocol {
         TrafficProtocol::Http => {
-            let mut builder = RouteBuilder::http(name);
-            builder = builder
-                .namespace_opt(context.namespace)
-                .labels(labels)
-                .annotations(gateway.annotations.clone());
-            for parent in parents {
-                builder = builder.parent_ref(parent);
-            }
-            for hostname in hostnames {
-                builder = builder.hostname(hostname);
-            }
+            let mut builder = attached(context, RouteBuilder::http(name), hostnames, tag);
             for rule in rules {
                 let matches = rule
                     .paths
@@ -132,17 +142,7 @@ pub fn route(
             Object::HttpRoute(Box::new(builder.build()))
         }
         TrafficProtocol::Grpc => {
-            let mut builder = RouteBuilder::grpc(name);
-            builder = builder
-                .namespace_opt(context.namespace)
-                .labels(labels)
-                .annotations(gateway.annotations.clone());
-            for parent in parents {
-                builder = builder.parent_ref(parent);
-            }
-            for hostname in hostnames {
-                builder = builder.hostname(hostname);
-            }
+            let mut builder = attached(context, RouteBuilder::grpc(name), hostnames, tag);
             for rule in rules {
                 let mut matches: Vec<GrpcRouteMatch> = gateway
                     .grpc_services
