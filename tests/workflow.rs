@@ -41,9 +41,9 @@ fn lint_of_the_repository_is_clean_with_a_line_per_chart_and_value_file() {
         "{stdout}"
     );
     // Every example is clean under the best-practice check too: no `warn` line.
-    assert_eq!(stdout.lines().count(), 12, "{stdout}");
+    assert_eq!(stdout.lines().count(), 14, "{stdout}");
     assert!(
-        text(&output.stderr).contains("2 charts, 12 value sets: 12 ok, 0 failed, 0 warnings"),
+        text(&output.stderr).contains("2 charts, 14 value sets: 14 ok, 0 failed, 0 warnings"),
         "{}",
         text(&output.stderr)
     );
