@@ -10,6 +10,11 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 
 /// The API version of the routes.
+///
+/// ```
+/// let route = tack::build::RouteBuilder::http("mnist").build();
+/// assert_eq!(route.api_version, tack::build::GATEWAY_API_VERSION);
+/// ```
 pub const GATEWAY_API_VERSION: &str = "gateway.networking.k8s.io/v1";
 
 /// A Gateway (or one of its listeners) a route attaches to.
@@ -312,9 +317,19 @@ pub struct Route<Rule> {
 }
 
 /// An HTTPRoute.
+///
+/// ```
+/// let route: tack::build::HttpRoute = tack::build::RouteBuilder::http("mnist").build();
+/// assert_eq!(route.kind, "HTTPRoute");
+/// ```
 pub type HttpRoute = Route<HttpRouteRule>;
 
 /// A GRPCRoute.
+///
+/// ```
+/// let route: tack::build::GrpcRoute = tack::build::RouteBuilder::grpc("triton").build();
+/// assert_eq!(route.kind, "GRPCRoute");
+/// ```
 pub type GrpcRoute = Route<GrpcRouteRule>;
 
 /// Builds an HTTPRoute or a GRPCRoute.
