@@ -484,6 +484,40 @@ fn alias_and_merge_bombs_stop_in_validate() {
         .says("billion laughs");
 }
 
+#[test]
+fn huge_gateway_lists_give_a_few_errors_not_one_per_item() {
+    let dir = scratch("gateway-lists");
+    let n = 20_000;
+    let mut text = String::from(
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec:\n  gatewayClassName: c\n  listeners:\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "  - {{name: l{}, port: 80, protocol: HTTP}}\n",
+            i % 7
+        ));
+    }
+    text.push_str("---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\nspec:\n  parentRefs:\n");
+    for i in 0..n {
+        text.push_str(&format!("  - {{name: g, sectionName: s{}}}\n", i % 5));
+    }
+    write(&dir.join("routes.yaml"), text);
+    let run = tack_in(&dir, &["validate", "routes.yaml"], None);
+    run.expect(1, "lists past Gateway API's limits")
+        .says("at most 64 allowed")
+        .says("at most 32 allowed");
+    let errors = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error"))
+        .count();
+    assert!(
+        errors <= 4,
+        "one error per list, not per item: {errors}\n{}",
+        run.stderr
+    );
+}
+
 // Writes outside where tack was told.
 
 #[test]

@@ -88,22 +88,35 @@ pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, console: &Console) ->
 
 /// Prints a failed render's problems and a summary line; returns the exit code.
 pub fn report_failure(error: &pipeline::Error, console: &Console) -> u8 {
-    let diagnostics = error.diagnostics();
-    console.diagnostics(&diagnostics);
-    if error.is_invalid_input() {
-        let count = diagnostics.error_count().max(1);
-        console.error(
-            &format!(
-                "{count} problem{} {}; nothing was rendered",
-                if count == 1 { "" } else { "s" },
-                error.place()
-            ),
-            None,
-        );
-        EXIT_INVALID
-    } else {
-        EXIT_USAGE
+    report_problems(
+        &error.diagnostics(),
+        error.is_invalid_input(),
+        error.place(),
+        console,
+    )
+}
+
+/// Prints `diagnostics` and, for invalid input, "N problems `place`; nothing was
+/// rendered"; returns the exit code (invalid input, or usage and I/O).
+fn report_problems(
+    diagnostics: &crate::diagnostic::Diagnostics,
+    invalid_input: bool,
+    place: &str,
+    console: &Console,
+) -> u8 {
+    console.diagnostics(diagnostics);
+    if !invalid_input {
+        return EXIT_USAGE;
     }
+    let count = diagnostics.error_count().max(1);
+    console.error(
+        &format!(
+            "{count} problem{} {place}; nothing was rendered",
+            if count == 1 { "" } else { "s" },
+        ),
+        None,
+    );
+    EXIT_INVALID
 }
 
 /// Warnings of a valid render (an empty value file, validation warnings) and kinds that
@@ -233,21 +246,12 @@ fn run_releases(args: &RenderArgs, file: &Path, renderer: &Renderer, console: &C
 
 /// Prints a releases file's problems; returns the exit code.
 pub fn report_releases_error(error: &crate::releases::Error, console: &Console) -> u8 {
-    let diagnostics = error.diagnostics();
-    console.diagnostics(&diagnostics);
-    if error.is_invalid_input() {
-        let count = diagnostics.error_count().max(1);
-        console.error(
-            &format!(
-                "{count} problem{} in the releases file; nothing was rendered",
-                if count == 1 { "" } else { "s" }
-            ),
-            None,
-        );
-        EXIT_INVALID
-    } else {
-        EXIT_USAGE
-    }
+    report_problems(
+        &error.diagnostics(),
+        error.is_invalid_input(),
+        "in the releases file",
+        console,
+    )
 }
 
 /// `--debug`: every merged value and where it was set last, as notes on stderr.

@@ -45,6 +45,14 @@ struct Backend {
     port: Option<Value>,
 }
 
+/// What the cross-object checks need to know about a PodDisruptionBudget.
+#[derive(Debug, Clone)]
+struct Budget {
+    selector: Option<Value>,
+    min_available: Option<Value>,
+    max_unavailable: Option<Value>,
+}
+
 /// What the cross-object checks need to know about one object.
 #[derive(Debug, Clone)]
 pub(crate) struct Facts {
@@ -64,10 +72,8 @@ pub(crate) struct Facts {
     keys: Vec<String>,
     /// A workload with more than one replica and nothing spreading them (practices).
     wants_budget: bool,
-    /// A PodDisruptionBudget's selector.
-    budget_selector: Option<Value>,
-    /// A PodDisruptionBudget's `minAvailable` and `maxUnavailable`.
-    budget_limits: Option<(Option<Value>, Option<Value>)>,
+    /// A PodDisruptionBudget's selector and limits.
+    budget: Option<Budget>,
     /// A workload's `spec.replicas`.
     replicas: Option<i64>,
     /// A HorizontalPodAutoscaler's target: kind and name.
@@ -100,8 +106,7 @@ impl Facts {
             references: Vec::new(),
             keys: Vec::new(),
             wants_budget: false,
-            budget_selector: None,
-            budget_limits: None,
+            budget: None,
             replicas: None,
             scale_target: None,
             kind,
@@ -128,11 +133,11 @@ impl Facts {
             "Service" => facts.service(value),
             "Ingress" => facts.ingress(value),
             "PodDisruptionBudget" => {
-                facts.budget_selector = at(value, "/spec/selector").cloned();
-                facts.budget_limits = Some((
-                    at(value, "/spec/minAvailable").cloned(),
-                    at(value, "/spec/maxUnavailable").cloned(),
-                ));
+                facts.budget = Some(Budget {
+                    selector: at(value, "/spec/selector").cloned(),
+                    min_available: at(value, "/spec/minAvailable").cloned(),
+                    max_unavailable: at(value, "/spec/maxUnavailable").cloned(),
+                });
             }
             "HorizontalPodAutoscaler" => {
                 facts.scale_target = at(value, "/spec/scaleTargetRef").and_then(|target| {
@@ -399,6 +404,15 @@ impl Facts {
         }
     }
 
+    /// The pod template's labels as a JSON map, for [`selector_matches`].
+    fn pod_label_map(&self) -> Map<String, Value> {
+        self.pod_labels
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect()
+    }
+
     fn same_namespace(&self, other: &Facts) -> bool {
         match (&self.namespace, &other.namespace) {
             (Some(a), Some(b)) => a == b,
@@ -437,21 +451,15 @@ fn is_gateway_api(value: &Value) -> bool {
 /// Workloads with more than one replica, no spreading, and no PodDisruptionBudget in their
 /// namespace that selects their pods.
 fn disruption_problems(all: &[Facts], severity: Severity) -> Vec<Diagnostic> {
-    let budgets: Vec<&Facts> = all.iter().filter(|f| f.budget_selector.is_some()).collect();
+    let selectors: Vec<(&Facts, &Value)> = all
+        .iter()
+        .filter_map(|f| Some((f, f.budget.as_ref()?.selector.as_ref()?)))
+        .collect();
     let mut problems = Vec::new();
     for facts in all.iter().filter(|f| f.wants_budget) {
-        let labels: Map<String, Value> = facts
-            .pod_labels
-            .iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect();
-        let covered = budgets.iter().any(|budget| {
-            budget.namespace == facts.namespace
-                && budget
-                    .budget_selector
-                    .as_ref()
-                    .is_some_and(|selector| selector_matches(selector, &labels))
+        let labels = facts.pod_label_map();
+        let covered = selectors.iter().any(|(budget, selector)| {
+            budget.namespace == facts.namespace && selector_matches(selector, &labels)
         });
         if !covered {
             problems.push(facts.site.problem(

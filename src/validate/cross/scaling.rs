@@ -2,37 +2,28 @@
 //! exactly one workload of the input and leaves room for an eviction; a
 //! HorizontalPodAutoscaler scales a workload of the input that leaves `replicas` to it.
 
-use super::Facts;
+use super::{Budget, Facts};
 use crate::diagnostic::{Check, Diagnostic, Severity};
 use crate::validate::rules::selector_matches;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Kinds a HorizontalPodAutoscaler or a PodDisruptionBudget works with.
 const SCALABLE: [&str; 3] = ["Deployment", "StatefulSet", "ReplicaSet"];
-
-fn labels_of(facts: &Facts) -> Map<String, Value> {
-    facts
-        .pod_labels
-        .iter()
-        .flatten()
-        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-        .collect()
-}
 
 fn display(facts: &Facts) -> String {
     format!("{}/{}", facts.kind, facts.name.as_deref().unwrap_or("?"))
 }
 
-/// True when a budget of `min_available` / `max_unavailable` allows no eviction from
+/// True when `budget`'s `minAvailable` / `maxUnavailable` allows no eviction from
 /// `replicas` pods.
-fn blocks_every_eviction(limits: &(Option<Value>, Option<Value>), replicas: i64) -> bool {
+fn blocks_every_eviction(budget: &Budget, replicas: i64) -> bool {
     let percent = |value: &Value| {
         value
             .as_str()
             .and_then(|text| text.strip_suffix('%'))
             .and_then(|number| number.parse::<i64>().ok())
     };
-    match limits {
+    match (&budget.min_available, &budget.max_unavailable) {
         (Some(min), _) => match (min.as_i64(), percent(min)) {
             (Some(count), _) => count >= replicas,
             (None, Some(share)) => share >= 100,
@@ -60,13 +51,13 @@ pub(super) fn problems(
         .filter_map(|f| f.scale_target.as_ref())
         .map(|(kind, name)| (kind.as_str(), name.as_str()))
         .collect();
-    for budget in all.iter().filter(|f| f.budget_limits.is_some()) {
-        let Some(selector) = &budget.budget_selector else {
+    for (budget, limits) in all.iter().filter_map(|f| Some((f, f.budget.as_ref()?))) {
+        let Some(selector) = &limits.selector else {
             continue;
         };
         let covered: Vec<&&Facts> = workloads
             .iter()
-            .filter(|w| w.same_namespace(budget) && selector_matches(selector, &labels_of(w)))
+            .filter(|w| w.same_namespace(budget) && selector_matches(selector, &w.pod_label_map()))
             .collect();
         match covered.as_slice() {
             [] => problems.push(budget.site.problem(
@@ -81,7 +72,7 @@ pub(super) fn problems(
                     .name
                     .as_deref()
                     .is_some_and(|name| autoscaled.contains(&(workload.kind.as_str(), name)));
-                if let (Some(limits), Some(replicas)) = (&budget.budget_limits, workload.replicas)
+                if let Some(replicas) = workload.replicas
                     && !autoscaled
                     && blocks_every_eviction(limits, replicas)
                 {
@@ -157,7 +148,11 @@ mod tests {
 
     #[test]
     fn budgets_that_allow_no_eviction() {
-        let limits = |min: Option<Value>, max: Option<Value>| (min, max);
+        let limits = |min_available: Option<Value>, max_unavailable: Option<Value>| Budget {
+            selector: None,
+            min_available,
+            max_unavailable,
+        };
         assert!(blocks_every_eviction(&limits(Some(json!(3)), None), 3));
         assert!(!blocks_every_eviction(&limits(Some(json!(2)), None), 3));
         assert!(blocks_every_eviction(&limits(Some(json!("100%")), None), 3));

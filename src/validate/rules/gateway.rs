@@ -6,6 +6,8 @@
 use super::Rules;
 use crate::names;
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 
 /// At most this many matches over all rules of a route.
 const MAX_MATCHES_PER_ROUTE: usize = 128;
@@ -19,8 +21,17 @@ const ONCE: [&str; 5] = [
     "URLRewrite",
 ];
 
+/// The longest list Gateway API allows anywhere these rules look (matches, listeners,
+/// certificateRefs, CORS lists).
+const MAX_ITEMS: usize = 64;
+
+/// The items of a list, or none when it is longer than any Gateway API limit: the schema
+/// reports that, and checking each item of a hostile list would only flood the report.
 fn items(value: Option<&Value>) -> &[Value] {
-    value.and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    value
+        .and_then(Value::as_array)
+        .filter(|list| list.len() <= MAX_ITEMS)
+        .map_or(&[], Vec::as_slice)
 }
 
 fn str_at<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
@@ -55,6 +66,16 @@ fn duration_seconds(text: &str) -> Option<f64> {
     Some(total)
 }
 
+/// A parent reference: group, kind, name and namespace, with Gateway API's defaults.
+type Parent<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+/// The index of an earlier item with `key`, or `None` when item `index` is the first (and
+/// is remembered).
+fn earlier<K: Eq + Hash>(first: &mut HashMap<K, usize>, key: K, index: usize) -> Option<usize> {
+    let found = *first.entry(key).or_insert(index);
+    (found != index).then_some(found)
+}
+
 impl Rules<'_> {
     /// HTTPRoute and GRPCRoute: the rules of their spec.
     pub(super) fn route(&mut self, kind: &str) {
@@ -72,18 +93,17 @@ impl Rules<'_> {
                 Some("split the route in two"),
             );
         }
-        let mut names = Vec::new();
+        let mut names = HashSet::new();
         for (i, rule) in rules.iter().enumerate() {
             let path = format!("/spec/rules/{i}");
-            if let Some(name) = str_at(rule, "name") {
-                if names.contains(&name) {
-                    self.error(
-                        format!("{path}/name"),
-                        format!("rule name \"{name}\" must be unique within the route"),
-                        None,
-                    );
-                }
-                names.push(name);
+            if let Some(name) = str_at(rule, "name")
+                && !names.insert(name)
+            {
+                self.error(
+                    format!("{path}/name"),
+                    format!("rule name \"{name}\" must be unique within the route"),
+                    None,
+                );
             }
             if kind == "HTTPRoute" {
                 self.http_rule(rule, &path);
@@ -94,43 +114,43 @@ impl Rules<'_> {
     }
 
     fn parent_refs(&mut self, parents: &[Value]) {
-        let parent_key = |p: &Value| {
-            (
-                str_at(p, "group")
-                    .unwrap_or("gateway.networking.k8s.io")
-                    .to_string(),
-                str_at(p, "kind").unwrap_or("Gateway").to_string(),
-                str_at(p, "name").unwrap_or("").to_string(),
-                str_at(p, "namespace").unwrap_or("").to_string(),
-            )
-        };
+        // The first entry naming each parent, and each (parent, sectionName) seen: linear,
+        // so a hostile list costs no more than reading it.
+        let mut first: HashMap<Parent<'_>, usize> = HashMap::new();
+        let mut sections: HashMap<(Parent<'_>, &str), usize> = HashMap::new();
         for (i, parent) in parents.iter().enumerate() {
-            let key = parent_key(parent);
+            let key = (
+                str_at(parent, "group").unwrap_or("gateway.networking.k8s.io"),
+                str_at(parent, "kind").unwrap_or("Gateway"),
+                str_at(parent, "name").unwrap_or(""),
+                str_at(parent, "namespace").unwrap_or(""),
+            );
             let section = str_at(parent, "sectionName").unwrap_or("");
-            for (j, other) in parents.iter().enumerate().take(i) {
-                if parent_key(other) != key {
-                    continue;
-                }
-                let other_section = str_at(other, "sectionName").unwrap_or("");
-                let (message, hint) = if section.is_empty() || other_section.is_empty() {
-                    (
-                        "sectionName must be specified when parentRefs includes 2 or more references to the same parent",
-                        "name a listener of the Gateway in each entry",
-                    )
-                } else if section == other_section {
-                    (
-                        "sectionName must be unique when parentRefs includes 2 or more references to the same parent",
-                        "remove the duplicate entry",
-                    )
-                } else {
-                    continue;
-                };
-                self.error(
-                    format!("/spec/parentRefs/{i}"),
-                    format!("{message} (also at parentRefs[{j}])"),
-                    Some(hint),
-                );
-            }
+            let same_section = earlier(&mut sections, (key, section), i);
+            let Some(j) = earlier(&mut first, key, i) else {
+                continue;
+            };
+            let first_bare = str_at(&parents[j], "sectionName").unwrap_or("").is_empty();
+            let (message, hint, j) = if section.is_empty() || first_bare {
+                (
+                    "sectionName must be specified when parentRefs includes 2 or more references to the same parent",
+                    "name a listener of the Gateway in each entry",
+                    j,
+                )
+            } else if let Some(same) = same_section {
+                (
+                    "sectionName must be unique when parentRefs includes 2 or more references to the same parent",
+                    "remove the duplicate entry",
+                    same,
+                )
+            } else {
+                continue;
+            };
+            self.error(
+                format!("/spec/parentRefs/{i}"),
+                format!("{message} (also at parentRefs[{j}])"),
+                Some(hint),
+            );
         }
     }
 
@@ -437,6 +457,8 @@ impl Rules<'_> {
             return;
         };
         let listeners = items(spec.get("listeners"));
+        let mut names = HashMap::new();
+        let mut combinations = HashMap::new();
         for (i, listener) in listeners.iter().enumerate() {
             let path = format!("/spec/listeners/{i}");
             let protocol = str_at(listener, "protocol")
@@ -473,7 +495,10 @@ impl Rules<'_> {
             }
             if let Some(tls) = tls
                 && mode.unwrap_or("Terminate") == "Terminate"
-                && items(tls.get("certificateRefs")).is_empty()
+                && tls
+                    .get("certificateRefs")
+                    .and_then(Value::as_array)
+                    .is_none_or(Vec::is_empty)
                 && tls
                     .get("options")
                     .and_then(Value::as_object)
@@ -485,27 +510,30 @@ impl Rules<'_> {
                     Some("name the certificate's Secret under certificateRefs"),
                 );
             }
-            for (j, other) in listeners.iter().enumerate().take(i) {
-                if str_at(listener, "name") == str_at(other, "name") {
-                    self.error(
-                        format!("{path}/name"),
-                        format!(
-                            "Listener name must be unique within the Gateway (also listeners[{j}])"
-                        ),
-                        None,
-                    );
-                }
-                let same = |key| listener.get(key) == other.get(key);
-                if same("port") && same("protocol") && same("hostname") {
-                    self.error(
-                        path.clone(),
-                        format!("Combination of port, protocol and hostname must be unique for each listener (also listeners[{j}])"),
-                        None,
-                    );
-                }
+            if let Some(j) = earlier(&mut names, listener.get("name"), i) {
+                self.error(
+                    format!("{path}/name"),
+                    format!(
+                        "Listener name must be unique within the Gateway (also listeners[{j}])"
+                    ),
+                    None,
+                );
+            }
+            let combination = (
+                listener.get("port"),
+                listener.get("protocol"),
+                listener.get("hostname"),
+            );
+            if let Some(j) = earlier(&mut combinations, combination, i) {
+                self.error(
+                    path.clone(),
+                    format!("Combination of port, protocol and hostname must be unique for each listener (also listeners[{j}])"),
+                    None,
+                );
             }
         }
         let addresses = items(spec.get("addresses"));
+        let mut seen = HashSet::new();
         for (i, address) in addresses.iter().enumerate() {
             let kind = str_at(address, "type").unwrap_or("IPAddress");
             let Some(value) = str_at(address, "value") else {
@@ -518,11 +546,7 @@ impl Rules<'_> {
                     None,
                 );
             }
-            let duplicate = addresses.iter().take(i).any(|other| {
-                str_at(other, "type").unwrap_or("IPAddress") == kind
-                    && str_at(other, "value") == Some(value)
-            });
-            if duplicate && matches!(kind, "IPAddress" | "Hostname") {
+            if !seen.insert((kind, value)) && matches!(kind, "IPAddress" | "Hostname") {
                 self.error(
                     format!("/spec/addresses/{i}"),
                     format!("{kind} values must be unique"),

@@ -811,4 +811,26 @@ mod tests {
         let app = App::new("MNIST_app", "repo:1");
         assert!(messages(&app)[0].starts_with("name: `MNIST_app` is not a valid app name"));
     }
+
+    #[test]
+    fn a_gateway_listed_twice_needs_distinct_section_names() {
+        use crate::values::model::{GatewayParent, Traffic};
+        let mut traffic = Traffic::gateway(GatewayParent::new("public"));
+        traffic
+            .gateway
+            .parent_refs
+            .push(GatewayParent::new("public"));
+        traffic
+            .gateway
+            .parent_refs
+            .push(GatewayParent::new("public").section_name("https"));
+        let found = messages(&app().traffic(traffic));
+        assert_eq!(
+            found,
+            [
+                "traffic.gateway.parentRefs[1]: Gateway `public` is listed twice with the same sectionName",
+                "traffic.gateway.parentRefs: Gateway `public` is listed more than once: each entry needs its own `sectionName`",
+            ]
+        );
+    }
 }

@@ -5,7 +5,7 @@ use super::Checker;
 use crate::names;
 use crate::values::model::{App, TrafficProtocol, TrafficProvider};
 use crate::values::path::FieldPath;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Gateway API's limits on a route.
 const MAX_PARENT_REFS: usize = 32;
@@ -93,23 +93,24 @@ impl Checker {
                 );
             }
         }
-        let mut named = BTreeSet::new();
+        // Per Gateway: how often it is listed, and whether an entry has no sectionName.
+        let mut listed: BTreeMap<(&str, Option<&str>), (usize, bool)> = BTreeMap::new();
         for parent in &gateway.parent_refs {
-            named.insert((parent.name.as_str(), parent.namespace.as_deref()));
+            let entry = listed
+                .entry((parent.name.as_str(), parent.namespace.as_deref()))
+                .or_default();
+            entry.0 += 1;
+            entry.1 |= parent.section_name.is_none();
         }
-        for (name, namespace) in named {
-            let same: Vec<_> = gateway
-                .parent_refs
-                .iter()
-                .filter(|p| p.name == name && p.namespace.as_deref() == namespace)
-                .collect();
-            if same.len() > 1 && same.iter().any(|p| p.section_name.is_none()) {
-                self.report(
-                    "traffic.gateway.parentRefs",
-                    format!("Gateway `{name}` is listed more than once: each entry needs its own `sectionName`"),
-                    Some("Gateway API requires sectionName when two parentRefs name the same Gateway"),
-                );
-            }
+        for ((name, _), _) in listed
+            .iter()
+            .filter(|(_, (count, bare))| *count > 1 && *bare)
+        {
+            self.report(
+                "traffic.gateway.parentRefs",
+                format!("Gateway `{name}` is listed more than once: each entry needs its own `sectionName`"),
+                Some("Gateway API requires sectionName when two parentRefs name the same Gateway"),
+            );
         }
         if gateway.hostnames.len() > MAX_HOSTNAMES {
             self.report(
