@@ -65,6 +65,7 @@ pub mod releases;
 mod scaffold;
 pub mod source;
 pub mod strategy;
+pub mod traffic_map;
 pub mod validate;
 pub mod values;
 mod walk;

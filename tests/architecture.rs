@@ -32,6 +32,7 @@ const LAYERS: &[&str] = &[
     "chart",
     "pipeline",
     // Built on the pipeline.
+    "traffic_map",
     "releases",
     "lint",
     "diff",

@@ -94,6 +94,11 @@ impl Console {
         self.note(&self.stderr.message(Severity::Warning, message, None));
     }
 
+    /// Prints a warning with no position, and what to do about it, to stderr.
+    pub fn warning_with_help(&self, message: &str, help: &str) {
+        self.note(&self.stderr.message(Severity::Warning, message, Some(help)));
+    }
+
     /// The exit code of a command's outcome, reporting a failed write.
     pub fn finish(&self, outcome: Outcome) -> u8 {
         match outcome {

@@ -17,6 +17,10 @@ pub const EXAMPLES: &str = "Examples:
   # what the edits to a value file since the last commit change
   tack diff charts/model-serving -f values/canary.yaml --against HEAD
 
+Warnings on stderr say what applying the change risks (traffic moving faster than pods, fields
+kubectl apply rejects, objects it leaves running, replicas handed to an autoscaler) and the safe
+sequence.
+
 Exit status: 0 no change, 1 changes, 2 no comparison (usage or I/O error, or a render failed).";
 
 /// Arguments of `tack diff`.
@@ -108,9 +112,18 @@ pub fn run(args: DiffArgs, matches: Option<&ArgMatches>, console: &Console) -> O
     }
     let text: String = changes.iter().map(|change| format!("{change}\n")).collect();
     console.out(text)?;
+    let risks = crate::diff::risks(&before, &after);
+    for risk in &risks {
+        console.warning_with_help(&risk.to_string(), &risk.help);
+    }
     let (changed, added, removed) = crate::diff::summary(&changes);
+    let warnings = match risks.len() {
+        0 => String::new(),
+        1 => "; 1 warning about applying it".to_string(),
+        n => format!("; {n} warnings about applying it"),
+    };
     console.note(&format!(
-        "{changed} changed, {added} added, {removed} removed"
+        "{changed} changed, {added} added, {removed} removed{warnings}"
     ));
     Ok(EXIT_INVALID)
 }

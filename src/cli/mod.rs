@@ -9,6 +9,7 @@
 mod completions;
 mod console;
 mod diff;
+mod explain;
 mod lint;
 mod new;
 mod render;
@@ -61,6 +62,9 @@ enum Command {
     /// Show what a change of values, or of files since a git revision, does to the objects.
     #[command(after_help = diff::EXAMPLES)]
     Diff(Box<diff::DiffArgs>),
+    /// Show where a release's requests go: entry point -> route or Ingress -> Service -> pods.
+    #[command(after_help = explain::EXAMPLES)]
+    Explain(Box<explain::ExplainArgs>),
     /// Render and check every chart with every value file that targets it.
     #[command(after_help = lint::EXAMPLES)]
     Lint(lint::LintArgs),
@@ -122,6 +126,9 @@ where
         Command::Completions(args) => completions::run(args, &console),
         Command::Diff(args) => diff::run(*args, matches.subcommand_matches("diff"), &console),
         Command::Validate(args) => validate::run(args, &console),
+        Command::Explain(args) => {
+            explain::run(*args, matches.subcommand_matches("explain"), &console)
+        }
     };
     ExitCode::from(console.finish(outcome))
 }

@@ -1,14 +1,16 @@
 //! Auto-scaling and auto-healing for the Deployments a strategy made: a
 //! HorizontalPodAutoscaler `<deployment>` for each one that serves traffic (the strategy left
 //! its `replicas` out for it), and a PodDisruptionBudget `<deployment>` for each one,
-//! selecting exactly its pods.
+//! selecting exactly its pods. With blueGreen the autoscaler is `<name>` and targets the live
+//! colour, so a switch retargets it instead of leaving the old colour's autoscaler running
+//! (it would keep scaling the idle colour against its fixed replicas).
 
 use super::labels::ReleaseLabels;
 use super::shared::int_or_percent;
 use super::{Context, Rendered};
 use crate::build::{AutoscalerBuilder, DisruptionBudgetBuilder};
 use crate::manifest::Object;
-use crate::values::{IntOrPercent, UnhealthyPodEvictionPolicy};
+use crate::values::{IntOrPercent, StrategyType, UnhealthyPodEvictionPolicy};
 use k8s_openapi::api::apps::v1::Deployment;
 
 /// CPU utilization targeted when autoscaling sets no metric (Kubernetes' own default).
@@ -72,8 +74,13 @@ fn autoscaler(
     let scaling = &app.autoscaling;
     let min = scaling.min_replicas.unwrap_or(app.replicas);
     let max = scaling.max_replicas.unwrap_or(min);
-    let name = name_of(deployment);
-    let mut builder = AutoscalerBuilder::new(&name, &name)
+    let target = name_of(deployment);
+    let name = if app.strategy.kind == StrategyType::BlueGreen {
+        app.name.clone()
+    } else {
+        target.clone()
+    };
+    let mut builder = AutoscalerBuilder::new(&name, &target)
         .namespace_opt(context.namespace)
         .labels(ReleaseLabels::new(context).common(tag_of(deployment)))
         .replicas(Some(min), max)

@@ -1,6 +1,11 @@
 //! What changes between two renders, object by object and field by field.
 //!
 //! Secret data is compared but never shown: a changed key reads `changed`, not its values.
+//! [`risks`] says what applying the change can break, and the safe sequence.
+
+mod risks;
+
+pub use risks::{Risk, RiskKind, risks};
 
 use crate::manifest::Manifests;
 use serde_json::Value;
