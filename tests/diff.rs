@@ -143,6 +143,12 @@ fn against_a_git_revision() {
         stdout,
         "Deployment/mnist: spec.replicas 9 -> 5\nDeployment/mnist-canary: spec.replicas 1 -> 5\n"
     );
+    // 10% -> 50% in mode replicas: 4 stable pods stop while 4 canary pods start.
+    let stderr = String::from_utf8_lossy(&changed.stderr);
+    assert!(
+        stderr.contains("warning: Deployment/mnist-canary: traffic moves faster than pods"),
+        "{stderr}"
+    );
 
     let missing = tack(
         &dir,
@@ -163,4 +169,112 @@ fn against_a_git_revision() {
         String::from_utf8_lossy(&missing.stderr)
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Renders the bundled chart with a value file and `--set` flags, as `tack render` would.
+fn render_step(file: &str, sets: &str) -> tack::Manifests {
+    let mut request =
+        tack::RenderRequest::new(root().join("charts/model-serving")).values(root().join(file));
+    if !sets.is_empty() {
+        request = request.set(sets);
+    }
+    tack::Renderer::default()
+        .render(&request)
+        .unwrap_or_else(|e| panic!("{file} --set {sets}: {e}"))
+        .manifests
+}
+
+/// Each step of a documented sequence, applied after the one before, is free of risks.
+fn assert_safe_sequence(file: &str, steps: &[&str]) {
+    let mut previous = render_step(file, "");
+    for step in steps {
+        let next = render_step(file, step);
+        let risks = tack::diff::risks(&previous, &next);
+        assert!(
+            risks.is_empty(),
+            "{file}, step `{step}`:\n{}",
+            risks
+                .iter()
+                .map(|r| format!("{r}\n  help: {}", r.help))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        previous = next;
+    }
+}
+
+/// The README's sequences, step by step: none of them moves traffic faster than pods.
+#[test]
+fn the_documented_sequences_are_safe_step_by_step() {
+    assert_safe_sequence(
+        "values/blue-green-gateway.yaml",
+        &[
+            "strategy.blueGreen.active=green",
+            "strategy.blueGreen.active=green,strategy.blueGreen.idleReplicas=0",
+        ],
+    );
+    assert_safe_sequence(
+        "values/blue-green.yaml",
+        &[
+            "strategy.blueGreen.active=green",
+            "strategy.blueGreen.active=blue",
+        ],
+    );
+    assert_safe_sequence(
+        "values/canary-gateway.yaml",
+        &[
+            "strategy.canary.replicas=3",
+            "strategy.canary.replicas=3,strategy.canary.weight=50",
+            "strategy.canary.replicas=3,strategy.canary.weight=100",
+            "image.tag=2.0.0,strategy.canary.replicas=3,strategy.canary.weight=100",
+            "image.tag=2.0.0,strategy.canary.weight=0,strategy.canary.replicas=0",
+        ],
+    );
+    assert_safe_sequence(
+        "values/canary.yaml",
+        &[
+            "strategy.canary.weight=20",
+            "strategy.canary.weight=30",
+            "strategy.canary.weight=50",
+            "image.tag=2.0.0,strategy.canary.weight=50",
+            "image.tag=2.0.0,strategy.canary.weight=30",
+            "image.tag=2.0.0,strategy.canary.weight=10",
+            "image.tag=2.0.0,strategy.canary.weight=0",
+        ],
+    );
+}
+
+/// And the unsafe shortcuts the README warns about are caught.
+#[test]
+fn the_unsafe_shortcuts_are_caught() {
+    let kinds = |file: &str, before: &str, after: &str| -> Vec<tack::diff::RiskKind> {
+        tack::diff::risks(&render_step(file, before), &render_step(file, after))
+            .iter()
+            .map(|r| r.kind)
+            .collect()
+    };
+    use tack::diff::RiskKind::TrafficOutrunsPods;
+    // blue/green with a scaled-down idle colour
+    assert_eq!(
+        kinds(
+            "values/blue-green.yaml",
+            "strategy.blueGreen.idleReplicas=1",
+            "strategy.blueGreen.active=green,strategy.blueGreen.idleReplicas=1"
+        ),
+        [TrafficOutrunsPods]
+    );
+    // a weighted canary straight to 100% on its 2 pods, beside 3 stable ones
+    assert_eq!(
+        kinds(
+            "values/canary-gateway.yaml",
+            "",
+            "strategy.canary.weight=100"
+        ),
+        [TrafficOutrunsPods]
+    );
+    // canary mode replicas, 10% -> 50% in one step: 6 of 10 pods ready
+    assert_eq!(
+        kinds("values/canary.yaml", "", "strategy.canary.weight=50"),
+        [TrafficOutrunsPods]
+    );
 }

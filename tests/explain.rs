@@ -157,3 +157,40 @@ fn invalid_values_explain_nothing_and_exit_1() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("weight"), "{stderr}");
 }
+
+/// The maps the README shows are the golden ones, so the README cannot drift from the code.
+#[test]
+fn the_readme_shows_the_current_maps() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    for name in [
+        "rolling-update",
+        "blue-green-gateway",
+        "canary",
+        "canary-ingress",
+        "routing-gateway",
+    ] {
+        let map = explain(&format!("values/{name}.yaml"), "text");
+        assert!(
+            readme.contains(&map),
+            "README.md lacks the current map of values/{name}.yaml:\n{map}"
+        );
+    }
+    let output = tack(
+        &root(),
+        &[
+            "explain",
+            "charts/model-serving",
+            "-f",
+            "values/canary-gateway.yaml",
+            "-f",
+            "values/autoscaling.yaml",
+            "--format",
+            "mermaid",
+        ],
+    );
+    let mermaid = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(
+        readme.contains(&format!("```mermaid\n{mermaid}```")),
+        "README.md lacks:\n{mermaid}"
+    );
+}

@@ -169,8 +169,11 @@ fn traffic(old_map: &TrafficMap, new_map: &TrafficMap, skip: &BTreeSet<&str>) ->
                 .iter()
                 .filter_map(|p| new_map.workload(&p.workload))
                 .collect();
-            let ready = |w: &Workload| w.pods().min(old_pods(&w.id()));
-            let ready_total: i64 = workloads.iter().map(|w| ready(w)).sum();
+            let ready: Vec<(&Workload, i64)> = workloads
+                .iter()
+                .map(|w| (*w, w.pods().min(old_pods(&w.id()))))
+                .collect();
+            let ready_total: i64 = ready.iter().map(|(_, n)| n).sum();
             for workload in &workloads {
                 let id = workload.id();
                 let gained = new_shares.get(id.as_str()).copied().unwrap_or(0.0)
@@ -187,14 +190,16 @@ fn traffic(old_map: &TrafficMap, new_map: &TrafficMap, skip: &BTreeSet<&str>) ->
                 let factor = load * reference as f64;
                 if factor > LOAD_TOLERANCE {
                     flagged.insert(id.clone());
-                    found.push(outruns(
+                    let switch = Switch {
                         entry,
-                        backend.share,
-                        &workloads,
-                        &ready,
+                        share: backend.share,
+                        ready: &ready,
+                    };
+                    found.push(outruns(
+                        &switch,
+                        workload,
                         old_map,
-                        reference,
-                        &carrier,
+                        (reference, &carrier),
                         factor,
                     ));
                     continue;
@@ -260,22 +265,24 @@ fn no_ready_pods(entry: &Entry, share: f64, workload: &Workload) -> Risk {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn outruns(
-    entry: &Entry,
+/// One backend at the moment of a switch: its share of a way in, and each workload behind
+/// it with the pods it has ready then.
+struct Switch<'a> {
+    entry: &'a Entry,
     share: f64,
-    workloads: &[&Workload],
-    ready: &dyn Fn(&Workload) -> i64,
+    ready: &'a [(&'a Workload, i64)],
+}
+
+fn outruns(
+    switch: &Switch<'_>,
+    gaining: &Workload,
     old_map: &TrafficMap,
-    reference: i64,
-    carrier: &str,
+    (reference, carrier): (i64, &str),
     factor: f64,
 ) -> Risk {
-    let gaining = workloads
-        .iter()
-        .find(|w| ready(w) < w.pods() || workloads.len() == 1)
-        .unwrap_or(&workloads[0]);
-    let ready_total: i64 = workloads.iter().map(|w| ready(w)).sum();
+    let (entry, share) = (switch.entry, switch.share);
+    let ready_total: i64 = switch.ready.iter().map(|(_, n)| n).sum();
+    let workloads: Vec<&Workload> = switch.ready.iter().map(|(w, _)| *w).collect();
     let moves: Vec<String> = workloads
         .iter()
         .filter_map(|w| {
