@@ -3,9 +3,9 @@
 //! autoscaler. Each risk names the object, what happens, and the safe sequence.
 
 use crate::manifest::{Manifest, Manifests};
-use crate::traffic_map::{Backend, Entry, TrafficMap, Workload};
+use crate::traffic_map::{Backend, Entry, LabelIndex, TrafficMap, Workload};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 /// More load per ready pod than this, relative to what the pods of the workload that carried
@@ -127,8 +127,10 @@ fn shares(entry: &Entry) -> BTreeMap<&str, f64> {
 fn traffic(old_map: &TrafficMap, new_map: &TrafficMap, skip: &BTreeSet<&str>) -> Vec<Risk> {
     let mut found: Vec<Risk> = Vec::new();
     let mut flagged: BTreeSet<String> = BTreeSet::new();
+    let old_entries: HashMap<String, &Entry> =
+        old_map.entries.iter().map(|e| (e.key(), e)).collect();
     for entry in &new_map.entries {
-        let Some(old_entry) = old_map.entries.iter().find(|e| e.key() == entry.key()) else {
+        let Some(&old_entry) = old_entries.get(&entry.key()) else {
             continue;
         };
         let old_shares = shares(old_entry);
@@ -563,36 +565,41 @@ fn handover(before: &Manifest, after: &Manifest) -> String {
 /// Services of the new render that select pods of a workload the change removes: `kubectl
 /// apply` leaves that workload running, so the Service keeps sending it requests.
 fn leftover_pods(removed: &[&Manifest], old_map: &TrafficMap, after: &Manifests) -> Vec<Risk> {
+    let leftovers: Vec<(&Manifest, Workload)> = removed
+        .iter()
+        .filter_map(|m| Some((*m, old_map.workload(&m.display_name())?.clone())))
+        .collect();
+    if leftovers.is_empty() {
+        return Vec::new();
+    }
+    let workloads: Vec<Workload> = leftovers.iter().map(|(_, w)| w.clone()).collect();
+    let index = LabelIndex::new(&workloads);
     let mut found = Vec::new();
-    for manifest in removed {
-        let Some(workload) = old_map.workload(&manifest.display_name()) else {
-            continue;
-        };
-        for service in after.iter().filter(|m| m.kind() == "Service") {
-            let selector = service.json()["spec"]["selector"].as_object();
-            let Some(selector) = selector.filter(|s| !s.is_empty()) else {
-                continue;
-            };
-            let matches = service.namespace() == workload.namespace.as_deref()
-                && selector
-                    .iter()
-                    .all(|(k, v)| v.as_str() == workload.labels.get(k).map(String::as_str));
-            if matches {
-                found.push(Risk {
-                    kind: RiskKind::SelectsLeftoverPods,
-                    object: service.display_name(),
-                    message: format!(
-                        "selects the pods of {}, which leaves the manifests but keeps running: the Service sends requests to them ({}) until it is deleted",
-                        workload.id(),
-                        workload.tag.as_deref().unwrap_or("its image")
-                    ),
-                    help: format!(
-                        "delete it in the same step: `kubectl delete{} {}`",
-                        namespace_flag(manifest),
-                        kubectl_name(manifest)
-                    ),
-                });
-            }
+    for service in after.iter().filter(|m| m.kind() == "Service") {
+        let selector: BTreeMap<String, String> = service.json()["spec"]["selector"]
+            .as_object()
+            .map(|s| {
+                s.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for position in index.positions(service.namespace(), &selector, &workloads) {
+            let (manifest, workload) = &leftovers[position];
+            found.push(Risk {
+                kind: RiskKind::SelectsLeftoverPods,
+                object: service.display_name(),
+                message: format!(
+                    "selects the pods of {}, which leaves the manifests but keeps running: the Service sends requests to them ({}) until it is deleted",
+                    workload.id(),
+                    workload.tag.as_deref().unwrap_or("its image")
+                ),
+                help: format!(
+                    "delete it in the same step: `kubectl delete{} {}`",
+                    namespace_flag(manifest),
+                    kubectl_name(manifest)
+                ),
+            });
         }
     }
     found

@@ -4,7 +4,7 @@
 use super::{AutoscalerRange, Backend, Entry, HeaderMatch, PodShare, TrafficMap, Workload};
 use crate::manifest::{Manifest, Manifests};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// ingress-nginx's canary annotations.
 const CANARY: &str = "nginx.ingress.kubernetes.io/canary";
@@ -53,7 +53,7 @@ pub(super) fn traffic_map(manifests: &Manifests) -> TrafficMap {
         .map(service)
         .collect();
     let mut entries = Vec::new();
-    let mut canaries = Vec::new();
+    let mut canaries: Vec<&Manifest> = Vec::new();
     for manifest in manifests.iter() {
         match manifest.kind() {
             "HTTPRoute" | "GRPCRoute" => entries.extend(route_entries(manifest)),
@@ -62,25 +62,35 @@ pub(super) fn traffic_map(manifests: &Manifests) -> TrafficMap {
             _ => {}
         }
     }
-    for canary in canaries {
-        merge_canary(&mut entries, canary);
-    }
-    for service in &services {
-        let routed = entries.iter().any(|e| {
-            e.backends.iter().any(|b| {
-                b.service == service.name
-                    && b.namespace.as_deref().or(e.namespace.as_deref()) == service.namespace
+    let mut entries = merge_canaries(entries, &canaries);
+    let routed: HashSet<(Option<String>, String)> = entries
+        .iter()
+        .flat_map(|e| {
+            e.backends.iter().map(|b| {
+                let namespace = b.namespace.as_deref().or(e.namespace.as_deref());
+                (namespace.map(str::to_string), b.service.clone())
             })
-        });
+        })
+        .collect();
+    for service in &services {
+        let routed = routed.contains(&(
+            service.namespace.map(str::to_string),
+            service.name.to_string(),
+        ));
         let external = matches!(service.kind, "LoadBalancer" | "NodePort");
         if !routed || external {
             entries.push(service_entry(service));
         }
     }
+    let by_label = LabelIndex::new(&workloads);
+    let by_name: HashMap<(Option<&str>, &str), &Service<'_>> = services
+        .iter()
+        .map(|s| ((s.namespace, s.name), s))
+        .collect();
     for entry in &mut entries {
-        resolve(entry, &services, &workloads);
+        resolve(entry, &by_name, &by_label, &workloads);
     }
-    TrafficMap { entries, workloads }
+    TrafficMap::new(entries, workloads)
 }
 
 fn text(value: &Value) -> Option<String> {
@@ -355,51 +365,63 @@ fn ingress_backend(target: &Value) -> Backend {
     }
 }
 
-/// Folds an ingress-nginx canary Ingress into the entries of the main Ingress for the same
+/// Folds ingress-nginx canary Ingresses into the entries of the main Ingress for the same
 /// host and path: a weighted backend (`canary-weight` of `canary-weight-total`, default 100),
 /// and with `canary-by-header` an entry of its own, taken before the weighted one.
-fn merge_canary(entries: &mut Vec<Entry>, canary: &Manifest) {
-    let total: u64 = annotation(canary, CANARY_WEIGHT_TOTAL)
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(100);
-    let weight: u64 = annotation(canary, CANARY_WEIGHT)
-        .and_then(|w| w.parse().ok())
-        .unwrap_or(0)
-        .min(total);
-    let header = annotation(canary, CANARY_HEADER).map(|name| HeaderMatch {
-        name: name.to_string(),
-        value: annotation(canary, CANARY_HEADER_VALUE)
-            .unwrap_or("always")
-            .to_string(),
-    });
-    for canary_entry in ingress_entries(canary) {
-        let main = entries.iter().position(|e| {
-            e.headers.is_empty()
-                && e.key() == canary_entry.key()
-                && !e.via.contains(&canary_entry.via[0])
-        });
-        let Some(index) = main else {
-            // ingress-nginx ignores a canary without a main Ingress for its host and path.
-            continue;
-        };
-        let mut canary_backend = canary_entry.backends[0].clone();
-        let mut main_index = index;
-        if let Some(header) = &header {
-            let mut by_header = entries[index].clone();
-            by_header.via = canary_entry.via.clone();
-            by_header.headers = vec![header.clone()];
-            by_header.backends = vec![canary_backend.clone()];
-            entries.insert(index, by_header);
-            main_index += 1;
-        }
-        let main = &mut entries[main_index];
-        for backend in &mut main.backends {
-            backend.weight = total - weight;
-        }
-        canary_backend.weight = weight;
-        main.backends.push(canary_backend);
-        main.via.extend(canary_entry.via);
+fn merge_canaries(mut entries: Vec<Entry>, canaries: &[&Manifest]) -> Vec<Entry> {
+    if canaries.is_empty() {
+        return entries;
     }
+    let mains: HashMap<String, usize> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.headers.is_empty())
+        .map(|(i, e)| (e.key(), i))
+        .collect();
+    // Header entries go right before the main entry they belong to.
+    let mut before: HashMap<usize, Vec<Entry>> = HashMap::new();
+    for canary in canaries {
+        let total: u64 = annotation(canary, CANARY_WEIGHT_TOTAL)
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(100);
+        let weight: u64 = annotation(canary, CANARY_WEIGHT)
+            .and_then(|w| w.parse().ok())
+            .unwrap_or(0)
+            .min(total);
+        let header = annotation(canary, CANARY_HEADER).map(|name| HeaderMatch {
+            name: name.to_string(),
+            value: annotation(canary, CANARY_HEADER_VALUE)
+                .unwrap_or("always")
+                .to_string(),
+        });
+        for canary_entry in ingress_entries(canary) {
+            // ingress-nginx ignores a canary without a main Ingress for its host and path.
+            let Some(&index) = mains.get(&canary_entry.key()) else {
+                continue;
+            };
+            let mut canary_backend = canary_entry.backends[0].clone();
+            if let Some(header) = &header {
+                let mut by_header = entries[index].clone();
+                by_header.via = canary_entry.via.clone();
+                by_header.headers = vec![header.clone()];
+                by_header.backends = vec![canary_backend.clone()];
+                before.entry(index).or_default().push(by_header);
+            }
+            let main = &mut entries[index];
+            for backend in &mut main.backends {
+                backend.weight = total - weight;
+            }
+            canary_backend.weight = weight;
+            main.backends.push(canary_backend);
+            main.via.extend(canary_entry.via);
+        }
+    }
+    let mut merged = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.into_iter().enumerate() {
+        merged.extend(before.remove(&i).unwrap_or_default());
+        merged.push(entry);
+    }
+    merged
 }
 
 fn service_entry(service: &Service<'_>) -> Entry {
@@ -426,7 +448,12 @@ fn service_entry(service: &Service<'_>) -> Entry {
 }
 
 /// Shares of each backend by weight, and of each workload behind a Service by pods.
-fn resolve(entry: &mut Entry, services: &[Service<'_>], workloads: &[Workload]) {
+fn resolve(
+    entry: &mut Entry,
+    services: &HashMap<(Option<&str>, &str), &Service<'_>>,
+    by_label: &LabelIndex,
+    workloads: &[Workload],
+) {
     let total: u64 = entry.backends.iter().map(|b| b.weight).sum();
     for backend in &mut entry.backends {
         backend.share = if total == 0 {
@@ -435,33 +462,75 @@ fn resolve(entry: &mut Entry, services: &[Service<'_>], workloads: &[Workload]) 
             backend.weight as f64 / total as f64
         };
         let namespace = backend.namespace.as_deref().or(entry.namespace.as_deref());
-        let Some(service) = services
-            .iter()
-            .find(|s| s.name == backend.service && s.namespace == namespace)
-        else {
+        let Some(service) = services.get(&(namespace, backend.service.as_str())) else {
             continue;
         };
         backend.found = true;
-        backend.pods = split(backend.share, &selected(service, workloads), |w| w.pods());
+        let selected = by_label.selected(service.namespace, &service.selector, workloads);
+        backend.pods = split(backend.share, &selected, |w| w.pods());
     }
 }
 
-/// The workloads whose pod templates a Service's selector matches (none without a selector:
-/// its endpoints are managed by hand).
-fn selected<'a>(service: &Service<'_>, workloads: &'a [Workload]) -> Vec<&'a Workload> {
-    if service.selector.is_empty() {
-        return Vec::new();
+/// Workloads by namespace and pod label, so a selector finds its workloads without
+/// scanning them all.
+pub(crate) struct LabelIndex {
+    by_pair: HashMap<(Option<String>, String, String), Vec<usize>>,
+}
+
+impl LabelIndex {
+    /// The index of `workloads`' pod labels.
+    pub(crate) fn new(workloads: &[Workload]) -> LabelIndex {
+        let mut by_pair: HashMap<(Option<String>, String, String), Vec<usize>> = HashMap::new();
+        for (i, workload) in workloads.iter().enumerate() {
+            for (key, value) in &workload.labels {
+                by_pair
+                    .entry((workload.namespace.clone(), key.clone(), value.clone()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        LabelIndex { by_pair }
     }
-    workloads
-        .iter()
-        .filter(|w| {
-            w.namespace.as_deref() == service.namespace
-                && service
-                    .selector
+
+    /// The workloads whose pod templates `selector` matches, in input order (none for an
+    /// empty selector: such a Service's endpoints are managed by hand).
+    pub(crate) fn selected<'a>(
+        &self,
+        namespace: Option<&str>,
+        selector: &BTreeMap<String, String>,
+        workloads: &'a [Workload],
+    ) -> Vec<&'a Workload> {
+        self.positions(namespace, selector, workloads)
+            .into_iter()
+            .map(|i| &workloads[i])
+            .collect()
+    }
+
+    /// As [`LabelIndex::selected`], their positions in `workloads`.
+    pub(crate) fn positions(
+        &self,
+        namespace: Option<&str>,
+        selector: &BTreeMap<String, String>,
+        workloads: &[Workload],
+    ) -> Vec<usize> {
+        let Some((key, value)) = selector.iter().next() else {
+            return Vec::new();
+        };
+        let candidates = self
+            .by_pair
+            .get(&(namespace.map(str::to_string), key.clone(), value.clone()))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        candidates
+            .iter()
+            .copied()
+            .filter(|&i| {
+                selector
                     .iter()
-                    .all(|(k, v)| w.labels.get(k) == Some(v))
-        })
-        .collect()
+                    .all(|(k, v)| workloads[i].labels.get(k) == Some(v))
+            })
+            .collect()
+    }
 }
 
 /// A Service's share spread over its workloads by their pods (`pods` of each).

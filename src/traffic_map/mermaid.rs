@@ -3,11 +3,12 @@
 
 use super::text::percent;
 use super::{TrafficMap, Workload};
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 pub(super) fn render(map: &TrafficMap) -> String {
     let mut out = String::from("flowchart LR\n");
-    let mut services: Vec<String> = Vec::new();
+    let mut services: HashMap<String, usize> = HashMap::new();
     let mut edges = String::new();
     for (i, entry) in map.entries.iter().enumerate() {
         let _ = writeln!(out, "  e{i}[\"{}\"]", escape(&entry.label()));
@@ -21,10 +22,10 @@ pub(super) fn render(map: &TrafficMap) -> String {
                     .unwrap_or(""),
                 backend.service
             );
-            let index = match services.iter().position(|s| *s == key) {
-                Some(index) => index,
+            let index = match services.get(&key) {
+                Some(index) => *index,
                 None => {
-                    services.push(key);
+                    services.insert(key, services.len());
                     let port = backend
                         .port
                         .as_deref()
@@ -38,7 +39,7 @@ pub(super) fn render(map: &TrafficMap) -> String {
                     let _ = writeln!(
                         out,
                         "  s{}[\"Service {}{port}{missing}\"]",
-                        services.len() - 1,
+                        (services.len() - 1),
                         escape(&backend.service)
                     );
                     let workloads: Vec<&Workload> = backend
@@ -57,7 +58,7 @@ pub(super) fn render(map: &TrafficMap) -> String {
                                 services.len() - 1
                             );
                         } else {
-                            let _ = writeln!(edges, "  s{} --> {target}", services.len() - 1);
+                            let _ = writeln!(edges, "  s{} --> {target}", (services.len() - 1));
                         }
                     }
                     services.len() - 1
@@ -75,7 +76,7 @@ pub(super) fn render(map: &TrafficMap) -> String {
             }
         }
     }
-    let idle: Vec<String> = map.idle().iter().map(|w| w.id()).collect();
+    let idle: HashSet<String> = map.idle().iter().map(|w| w.id()).collect();
     for (i, workload) in map.workloads.iter().enumerate() {
         let class = if idle.contains(&workload.id()) {
             ":::idle"
@@ -100,12 +101,7 @@ pub(super) fn render(map: &TrafficMap) -> String {
 }
 
 fn workload_node(map: &TrafficMap, workload: &Workload) -> String {
-    let index = map
-        .workloads
-        .iter()
-        .position(|w| w.id() == workload.id())
-        .unwrap_or_default();
-    format!("d{index}")
+    format!("d{}", map.position(&workload.id()).unwrap_or_default())
 }
 
 /// Mermaid labels in `"..."`: quotes and angle brackets as entity codes, so a header value

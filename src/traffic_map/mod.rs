@@ -12,9 +12,11 @@ mod collect;
 mod mermaid;
 mod text;
 
+pub(crate) use collect::LabelIndex;
+
 use crate::manifest::Manifests;
 use serde::{Serialize, Serializer};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A release's traffic map: every way in, and every workload, serving or not.
 ///
@@ -40,6 +42,9 @@ pub struct TrafficMap {
     pub entries: Vec<Entry>,
     /// Every Deployment and StatefulSet of the input, in input order.
     pub workloads: Vec<Workload>,
+    /// Each workload's position in `workloads`, by [`Workload::id`].
+    #[serde(skip)]
+    index: HashMap<String, usize>,
 }
 
 /// One way in: requests matching a host, a path and headers, and where they go.
@@ -237,7 +242,26 @@ impl TrafficMap {
     /// # Ok::<(), tack::release::InvalidApp>(())
     /// ```
     pub fn workload(&self, id: &str) -> Option<&Workload> {
-        self.workloads.iter().find(|w| w.id() == id)
+        self.position(id).map(|i| &self.workloads[i])
+    }
+
+    /// The workload's position in [`TrafficMap::workloads`].
+    pub(crate) fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// A map of `entries` over `workloads`.
+    fn new(entries: Vec<Entry>, workloads: Vec<Workload>) -> TrafficMap {
+        let index = workloads
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.id(), i))
+            .collect();
+        TrafficMap {
+            entries,
+            workloads,
+            index,
+        }
     }
 
     /// Workloads no entry sends requests to (an idle colour without a preview Service).
@@ -252,16 +276,17 @@ impl TrafficMap {
     /// # Ok::<(), tack::release::InvalidApp>(())
     /// ```
     pub fn idle(&self) -> Vec<&Workload> {
+        let served: HashSet<&str> = self
+            .entries
+            .iter()
+            .flat_map(|e| &e.backends)
+            .flat_map(|b| &b.pods)
+            .filter(|p| p.share > 0.0)
+            .map(|p| p.workload.as_str())
+            .collect();
         self.workloads
             .iter()
-            .filter(|w| {
-                let id = w.id();
-                !self.entries.iter().any(|e| {
-                    e.backends
-                        .iter()
-                        .any(|b| b.pods.iter().any(|p| p.workload == id && p.share > 0.0))
-                })
-            })
+            .filter(|w| !served.contains(w.id().as_str()))
             .collect()
     }
 
