@@ -238,6 +238,7 @@ fn completions_and_help_examples() {
         "validate",
         "lint",
         "diff",
+        "explain",
         "new",
         "schema",
         "completions",
@@ -247,6 +248,26 @@ fn completions_and_help_examples() {
         assert!(
             text(&output.stdout).contains("Examples:"),
             "`tack {command} --help` has no examples"
+        );
+    }
+}
+
+/// The examples of `tack explain --help` run as shown.
+#[test]
+fn explain_help_examples_run() {
+    let help = text(&tack(&root(), &["explain", "--help"]).stdout);
+    let examples: Vec<&str> = help
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("tack "))
+        .collect();
+    assert!(examples.len() >= 4, "{help}");
+    for example in examples {
+        let args: Vec<&str> = example.split_whitespace().collect();
+        let output = tack(&root(), &args);
+        assert!(
+            output.status.success() && !output.stdout.is_empty(),
+            "tack {example}: {}",
+            text(&output.stderr)
         );
     }
 }
