@@ -3,7 +3,7 @@
 //! autoscaler. Each risk names the object, what happens, and the safe sequence.
 
 use crate::manifest::{Manifest, Manifests};
-use crate::traffic_map::{Backend, Entry, LabelIndex, TrafficMap, Workload};
+use crate::traffic_map::{Backend, Entry, LabelIndex, TrafficMap, Workload, percent};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -371,15 +371,6 @@ fn autoscaled_source(
         })
 }
 
-fn percent(share: f64) -> String {
-    let value = share * 100.0;
-    if (value - value.round()).abs() < 0.05 {
-        format!("{value:.0}%")
-    } else {
-        format!("{value:.1}%")
-    }
-}
-
 /// `deployment.apps/mnist`, `service/mnist`: how kubectl names an object exactly.
 fn kubectl_name(manifest: &Manifest) -> String {
     let api_version = manifest.json()["apiVersion"].as_str().unwrap_or("");
@@ -411,48 +402,36 @@ const STATEFUL_SET_MUTABLE: [&str; 7] = [
 /// Fields of `spec` the API server does not let this change touch.
 fn immutable(before: &Manifest, after: &Manifest) -> Vec<Risk> {
     let (old, new) = (&before.json()["spec"], &after.json()["spec"]);
-    let changed = |field: &str| old.get(field) != new.get(field);
+    // The fields of `spec` among `listed` that differ.
+    let changed = |listed: &[&str]| -> Vec<String> {
+        listed
+            .iter()
+            .filter(|f| old.get(**f) != new.get(**f))
+            .map(|f| f.to_string())
+            .collect()
+    };
+    // Every field of `spec` that differs, but those in `mutable`.
+    let changed_but = |mutable: &[&str]| -> Vec<String> {
+        let keys: BTreeSet<&String> = old
+            .as_object()
+            .into_iter()
+            .chain(new.as_object())
+            .flat_map(|m| m.keys())
+            .collect();
+        keys.into_iter()
+            .filter(|k| !mutable.contains(&k.as_str()) && old.get(*k) != new.get(*k))
+            .cloned()
+            .collect()
+    };
     let fields: Vec<String> = match after.kind() {
-        "Deployment" | "DaemonSet" | "ReplicaSet" => ["selector"]
+        "Deployment" | "DaemonSet" | "ReplicaSet" => changed(&["selector"]),
+        "StatefulSet" => changed_but(&STATEFUL_SET_MUTABLE),
+        "Job" => changed(&["selector", "template", "completionMode"]),
+        "Service" => changed(&["clusterIP", "clusterIPs"])
             .into_iter()
-            .filter(|f| changed(f))
-            .map(String::from)
+            .filter(|f| old.get(f).is_some())
             .collect(),
-        "StatefulSet" => {
-            let keys: BTreeSet<&String> = old
-                .as_object()
-                .into_iter()
-                .chain(new.as_object())
-                .flat_map(|m| m.keys())
-                .collect();
-            keys.into_iter()
-                .filter(|k| !STATEFUL_SET_MUTABLE.contains(&k.as_str()) && changed(k))
-                .cloned()
-                .collect()
-        }
-        "Job" => ["selector", "template", "completionMode"]
-            .into_iter()
-            .filter(|f| changed(f))
-            .map(String::from)
-            .collect(),
-        "Service" => ["clusterIP", "clusterIPs"]
-            .into_iter()
-            .filter(|f| old.get(*f).is_some() && changed(f))
-            .map(String::from)
-            .collect(),
-        "PersistentVolumeClaim" => {
-            let keys: BTreeSet<&String> = old
-                .as_object()
-                .into_iter()
-                .chain(new.as_object())
-                .flat_map(|m| m.keys())
-                .collect();
-            keys.into_iter()
-                .filter(|k| !matches!(k.as_str(), "resources" | "volumeAttributesClassName"))
-                .filter(|k| changed(k))
-                .cloned()
-                .collect()
-        }
+        "PersistentVolumeClaim" => changed_but(&["resources", "volumeAttributesClassName"]),
         "Secret" | "ConfigMap" if before.json()["immutable"] == Value::Bool(true) => {
             ["data", "stringData", "binaryData", "immutable"]
                 .into_iter()

@@ -13,6 +13,7 @@ mod mermaid;
 mod text;
 
 pub(crate) use collect::LabelIndex;
+pub(crate) use text::percent;
 
 use crate::manifest::Manifests;
 use serde::{Serialize, Serializer};
