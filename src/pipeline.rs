@@ -554,6 +554,7 @@ impl Renderer {
         }
         check_names(&release, request)?;
         let mut manifests = release.objects();
+        let mut template_warnings = Vec::new();
         let templates = chart.templates();
         if !templates.is_empty() {
             let context = TemplateContext {
@@ -572,14 +573,24 @@ impl Renderer {
                 .render(&context)?
                 .into_iter()
                 .map(|doc| {
+                    let source = format!("{}/templates/{}", meta.name, doc.template);
+                    for (line, key) in &doc.identical_duplicates {
+                        template_warnings.push(
+                            Diagnostic::warning(
+                                Check::Syntax,
+                                format!(
+                                    "{source}, line {line} of its output: duplicate key \"{}\" with the same value as before: kubectl and Helm keep the last",
+                                    crate::diagnostic::shorten(key, 80)
+                                ),
+                            )
+                            .help("remove one of the two from the template"),
+                        );
+                    }
                     let mut value = doc.value;
                     if let Some(namespace) = &request.namespace {
                         set_namespace(&mut value, namespace);
                     }
-                    Manifest::new(
-                        format!("{}/templates/{}", meta.name, doc.template),
-                        Object::Other(value),
-                    )
+                    Manifest::new(source, Object::Other(value))
                 })
                 .collect();
             manifests.extend(Manifests::new(items));
@@ -597,6 +608,8 @@ impl Renderer {
                 return Err(values::located_error(&tree, &sources, at_patches).into());
             }
         };
+        let mut warnings = warnings;
+        warnings.extend(template_warnings);
         Ok(Rendered {
             manifests,
             warnings: Diagnostics::new(warnings, sources),

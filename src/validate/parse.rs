@@ -46,6 +46,26 @@ fn syntax_problem(
     diagnostic
 }
 
+/// A key given twice with the same value: harmless (kubectl and Helm keep the last), but
+/// noise, so a warning rather than an error.
+fn identical_duplicate(source: SourceId, line: u32, key: &str) -> Diagnostic {
+    let mut diagnostic = Diagnostic::warning(
+        Check::Syntax,
+        format!(
+            "duplicate key \"{}\" with the same value as before: kubectl and Helm keep the last",
+            crate::diagnostic::shorten(key, 80)
+        ),
+    )
+    .at(Location {
+        source,
+        line,
+        column: 0,
+    })
+    .help("remove one of the two");
+    diagnostic.document_line = line;
+    diagnostic
+}
+
 /// Reads one chunk of input text that starts at line `first_line`.
 pub(crate) fn read_text(text: &[u8], first_line: u32, source: SourceId, out: &mut Contents) {
     let text = match std::str::from_utf8(text) {
@@ -101,6 +121,9 @@ pub(crate) fn read_text(text: &[u8], first_line: u32, source: SourceId, out: &mu
             }
             Parsed::Document(document) => {
                 out.documents += 1;
+                for (line, key) in &document.identical_duplicates {
+                    out.problems.push(identical_duplicate(source, *line, key));
+                }
                 let lines = Arc::new(document.lines);
                 add_document(document.value, source, document.line, Some(lines), out);
             }
@@ -113,10 +136,15 @@ pub(crate) fn read_text(text: &[u8], first_line: u32, source: SourceId, out: &mu
 /// that the YAML parser (a superset) reads it and reports its errors.
 fn read_json(text: &str, line: u32, source: SourceId, out: &mut Contents) -> bool {
     let mut values = Vec::new();
+    IDENTICAL_DUPLICATES.with(|found| found.borrow_mut().clear());
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<StrictValue>();
     for value in stream.by_ref() {
         match value {
-            Ok(StrictValue(value)) => values.push(value),
+            Ok(StrictValue(value)) => {
+                let keys =
+                    IDENTICAL_DUPLICATES.with(|found| std::mem::take(&mut *found.borrow_mut()));
+                values.push((value, keys));
+            }
             Err(error) if error.is_syntax() || error.is_eof() => return false,
             Err(error) => {
                 // Valid JSON syntax, but a duplicate key.
@@ -132,11 +160,15 @@ fn read_json(text: &str, line: u32, source: SourceId, out: &mut Contents) -> boo
             }
         }
     }
-    for value in values {
+    for (value, identical) in values {
         if value.is_null() {
             continue;
         }
         out.documents += 1;
+        // serde_json gives no position inside a document: the warning names the key.
+        for key in identical {
+            out.problems.push(identical_duplicate(source, line, &key));
+        }
         add_document(value, source, line, None, out);
     }
     true
@@ -244,8 +276,15 @@ pub(crate) fn add_document(
     }
 }
 
-/// A JSON value read with duplicate keys rejected and `null` members dropped (as the API
-/// server treats them: unset).
+thread_local! {
+    /// Keys the JSON reader on this thread found twice with the same value, taken by
+    /// [`read_json`] after each document (serde_json's stream reader takes no state, and
+    /// this keeps the reader a plain `Deserialize`).
+    static IDENTICAL_DUPLICATES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A JSON value read with conflicting duplicate keys rejected (identical ones kept once,
+/// for a warning) and `null` members dropped (as the API server treats them: unset).
 struct StrictValue(Value);
 
 impl<'de> Deserialize<'de> for StrictValue {
@@ -312,8 +351,17 @@ impl<'de> Visitor<'de> for StrictVisitor {
         let mut nulls: Vec<String> = Vec::new();
         while let Some(key) = access.next_key::<String>()? {
             let StrictValue(value) = access.next_value()?;
+            let identical = if value.is_null() {
+                nulls.contains(&key)
+            } else {
+                map.get(&key) == Some(&value)
+            };
+            if identical {
+                IDENTICAL_DUPLICATES.with(|found| found.borrow_mut().push(key));
+                continue;
+            }
             let duplicate = if value.is_null() {
-                let seen = map.contains_key(&key) || nulls.contains(&key);
+                let seen = map.contains_key(&key);
                 nulls.push(key.clone());
                 seen
             } else {
@@ -321,7 +369,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
             };
             if duplicate {
                 return Err(de::Error::custom(format!(
-                    "duplicate key \"{key}\": Kubernetes would silently keep only one of them"
+                    "duplicate key \"{key}\" with a different value: Kubernetes tools would silently keep the last"
                 )));
             }
         }
@@ -356,6 +404,24 @@ mod tests {
         assert_eq!(out.problems.len(), 1);
         assert!(out.problems[0].message.contains("duplicate key \"a\""));
         assert_eq!(out.problems[0].location.line, 2);
+    }
+
+    #[test]
+    fn identical_duplicates_are_warnings_in_json_and_yaml() {
+        for text in ["{\"kind\": \"A\", \"kind\": \"A\"}", "kind: A\nkind: A\n"] {
+            let out = read(text);
+            assert_eq!(out.objects.len(), 1, "{text}");
+            assert_eq!(out.problems.len(), 1, "{text}");
+            assert_eq!(
+                out.problems[0].severity,
+                crate::diagnostic::Severity::Warning
+            );
+            assert!(
+                out.problems[0]
+                    .message
+                    .contains("duplicate key \"kind\" with the same value")
+            );
+        }
     }
 
     #[test]

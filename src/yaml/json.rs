@@ -5,7 +5,9 @@
 //!   `1_000` is 1000, `1.10` is the number 1.1; quoted scalars stay text;
 //! - non-string keys become strings (`on:` -> `"true"`);
 //! - a `key: null` (or an empty value) is dropped: the API server treats it as unset;
-//! - duplicate keys are errors (Kubernetes would silently keep one of them);
+//! - a duplicate key with a different value is an error (Kubernetes tools would silently
+//!   keep the last); one with the same value is kept once and reported in
+//!   [`YamlDocument::identical_duplicates`], for a warning;
 //! - `<<` merge keys are applied;
 //! - the line of every key and list item is recorded in a [`LineIndex`].
 //!
@@ -28,6 +30,8 @@ pub(crate) struct YamlDocument {
     pub line: u32,
     /// Lines of the nodes below it.
     pub lines: LineIndex,
+    /// Keys given twice in one mapping with the same value, with the line of the second.
+    pub identical_duplicates: Vec<(u32, String)>,
 }
 
 /// Reads every document of `text`, whose first line is line `first_line` of its input.
@@ -49,6 +53,7 @@ pub(crate) struct Key {
 #[derive(Default)]
 struct JsonBuilder {
     lines: LineIndex,
+    identical_duplicates: Vec<(u32, String)>,
 }
 
 pub(crate) fn scalar_error(error: ScalarError) -> ErrorKind {
@@ -143,11 +148,15 @@ impl Build for JsonBuilder {
             let duplicate = |name: String| Error {
                 line: key.line,
                 column: 0,
-                kind: ErrorKind::DuplicateKey { key: name },
+                kind: ErrorKind::ConflictingKey { key: name },
             };
             if value.is_null() {
-                if map.contains_key(&key.name) || nulls.contains(&key.name) {
+                if map.contains_key(&key.name) {
                     return Err(duplicate(key.name));
+                }
+                if nulls.contains(&key.name) {
+                    self.identical_duplicates.push((key.line, key.name));
+                    continue;
                 }
                 nulls.insert(key.name);
             } else if nulls.contains(&key.name) {
@@ -156,6 +165,10 @@ impl Build for JsonBuilder {
                 match map.entry(key.name) {
                     serde_json::map::Entry::Vacant(slot) => {
                         slot.insert(value);
+                    }
+                    serde_json::map::Entry::Occupied(slot) if *slot.get() == value => {
+                        self.identical_duplicates
+                            .push((key.line, slot.key().clone()));
                     }
                     serde_json::map::Entry::Occupied(slot) => {
                         return Err(duplicate(slot.key().clone()));
@@ -207,11 +220,13 @@ impl Build for JsonBuilder {
             value,
             line: at.line,
             lines,
+            identical_duplicates: std::mem::take(&mut self.identical_duplicates),
         })
     }
 
     fn reset(&mut self) {
         self.lines = LineIndex::default();
+        self.identical_duplicates.clear();
     }
 }
 
@@ -326,7 +341,10 @@ mod tests {
         let mut text: String = (0..50_000).map(|i| format!("k{i}: ~\n")).collect();
         assert!(matches!(parse(&text).pop(), Some(Parsed::Document(_))));
         text.push_str("k7: 1\n");
-        assert!(matches!(error(&text).kind, ErrorKind::DuplicateKey { .. }));
+        assert!(matches!(
+            error(&text).kind,
+            ErrorKind::ConflictingKey { .. }
+        ));
     }
 
     #[test]
@@ -366,12 +384,34 @@ mod tests {
     fn duplicate_keys_are_errors_with_their_line() {
         let e = error("metadata:\n  name: a\n  name: b\n");
         assert_eq!(e.line, 3);
-        assert_eq!(e.kind, ErrorKind::DuplicateKey { key: "name".into() });
+        assert_eq!(e.kind, ErrorKind::ConflictingKey { key: "name".into() });
         // Also when one of them is null.
         assert!(matches!(
             error("a: ~\na: 1\n").kind,
-            ErrorKind::DuplicateKey { .. }
+            ErrorKind::ConflictingKey { .. }
         ));
+    }
+
+    #[test]
+    fn identical_duplicates_are_kept_once_and_reported() {
+        let documents = parse(
+            "metadata:\n  name: a\n  labels: {x: 1}\n  name: a\n  labels: {x: 1}\nb: ~\nb: ~\n",
+        );
+        let Some(Parsed::Document(document)) = documents.into_iter().next() else {
+            panic!("one document");
+        };
+        assert_eq!(
+            document.value,
+            json!({"metadata": {"name": "a", "labels": {"x": 1}}})
+        );
+        assert_eq!(
+            document.identical_duplicates,
+            [
+                (4, "name".to_string()),
+                (5, "labels".to_string()),
+                (7, "b".to_string())
+            ]
+        );
     }
 
     #[test]

@@ -100,6 +100,9 @@ impl Error {
     pub(crate) fn message_hiding(&self, hide: impl Fn(&str) -> String) -> String {
         match &self.kind {
             ErrorKind::DuplicateKey { key } => ErrorKind::DuplicateKey { key: hide(key) }.message(),
+            ErrorKind::ConflictingKey { key } => {
+                ErrorKind::ConflictingKey { key: hide(key) }.message()
+            }
             ErrorKind::UnsupportedTag { tag } => {
                 ErrorKind::UnsupportedTag { tag: hide(tag) }.message()
             }
@@ -127,6 +130,12 @@ pub enum ErrorKind {
     Tab,
     /// A key written twice in one mapping.
     DuplicateKey {
+        /// The key (shortened if long).
+        key: String,
+    },
+    /// A key written twice in one mapping of a manifest, with different values (the same
+    /// value twice is harmless there: kubectl keeps the last).
+    ConflictingKey {
         /// The key (shortened if long).
         key: String,
     },
@@ -233,6 +242,10 @@ impl ErrorKind {
             ErrorKind::DuplicateKey { key } => {
                 format!("duplicate key `{}` in one mapping", shorten(key, 80))
             }
+            ErrorKind::ConflictingKey { key } => format!(
+                "duplicate key `{}` with a different value in one mapping",
+                shorten(key, 80)
+            ),
             ErrorKind::TooDeep { limit } => {
                 format!("lists and mappings are nested more than {limit} levels deep")
             }
@@ -274,6 +287,9 @@ impl ErrorKind {
         let help = match self {
             ErrorKind::Syntax { help, .. } => return help.map(str::to_string),
             ErrorKind::Tab => "YAML indents with spaces only; replace the tab with spaces",
+            ErrorKind::ConflictingKey { .. } => {
+                "keep the one you mean: kubectl and Helm would silently use the last"
+            }
             ErrorKind::DuplicateKey { .. } => {
                 "keep one of them: Kubernetes tools would silently use only the last"
             }

@@ -18,7 +18,7 @@ use crate::diagnostic::{Check, Diagnostic, Diagnostics};
 use crate::input::InputError;
 use crate::kube_version::KubeVersion;
 use crate::source::{Location, SourceId, SourceMap};
-use crate::yaml::json::read_documents;
+use crate::yaml::json::{YamlDocument, read_documents};
 use crate::yaml::{Limits, Parsed};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
@@ -188,6 +188,9 @@ pub struct RenderedDocument {
     pub line: u32,
     /// The document.
     pub value: serde_json::Value,
+    /// Keys the output gives twice in one mapping with the same value (kept once), with
+    /// the output line of the second: worth a warning, not an error.
+    pub identical_duplicates: Vec<(u32, String)>,
 }
 
 /// The templates of a chart, compiled once.
@@ -468,10 +471,11 @@ impl Templates {
             };
             match parse_documents(&output) {
                 Ok(parsed) => {
-                    documents.extend(parsed.into_iter().map(|(line, value)| RenderedDocument {
+                    documents.extend(parsed.into_iter().map(|document| RenderedDocument {
                         template: file.name.clone(),
-                        line,
-                        value,
+                        line: document.line,
+                        value: document.value,
+                        identical_duplicates: document.identical_duplicates,
                     }))
                 }
                 Err(error) => {
@@ -621,11 +625,11 @@ fn longest_tag_over(source: &str, limit: usize) -> Option<(u32, u32)> {
 
 /// Parses template output into documents with their start lines, read as Kubernetes reads
 /// manifests. Empty documents are skipped; the first error stops.
-fn parse_documents(output: &str) -> Result<Vec<(u32, serde_json::Value)>, crate::yaml::Error> {
+fn parse_documents(output: &str) -> Result<Vec<YamlDocument>, crate::yaml::Error> {
     let mut documents = Vec::new();
     for parsed in read_documents(output, 1, &Limits::MANIFESTS) {
         match parsed {
-            Parsed::Document(document) => documents.push((document.line, document.value)),
+            Parsed::Document(document) => documents.push(document),
             Parsed::Empty => {}
             Parsed::Error(error) => return Err(error),
         }

@@ -326,6 +326,22 @@ impl Rules<'_> {
             }
             seen.push(name);
         }
+        // A StatefulSet's pods also mount the claims its volumeClaimTemplates make.
+        let claims = if kind == "StatefulSet" {
+            value
+                .pointer("/spec/volumeClaimTemplates")
+                .and_then(Value::as_array)
+                .map(|templates| {
+                    templates
+                        .iter()
+                        .filter_map(|t| t.pointer("/metadata/name").and_then(Value::as_str))
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let mountable: Vec<&str> = volumes.iter().copied().chain(claims).collect();
         let mut container_names = Vec::new();
         for (path, container) in containers(spec, spec_path) {
             if let Some(name) = container.get("name").and_then(Value::as_str) {
@@ -341,7 +357,7 @@ impl Rules<'_> {
                 }
                 container_names.push(name);
             }
-            self.container(&path, container, &volumes);
+            self.container(&path, container, &mountable);
         }
     }
 
@@ -400,7 +416,7 @@ impl Rules<'_> {
                     self.error(
                         format!("{path}/volumeMounts/{i}/name"),
                         format!("volumeMount \"{name}\" names no volume of the pod"),
-                        Some("add it under the pod's volumes, or fix the name"),
+                        Some("add it under the pod's volumes (or, in a StatefulSet, its volumeClaimTemplates), or fix the name"),
                     );
                 }
             }
@@ -771,6 +787,24 @@ mod tests {
                 .iter()
                 .any(|p| p.contains("cannot be overcommitted"))
         );
+    }
+
+    #[test]
+    fn stateful_set_pods_mount_their_claim_templates() {
+        let stateful_set = |claim: &str| {
+            json!({"kind": "StatefulSet", "metadata": {"name": "web"}, "spec": {
+                "serviceName": "nginx",
+                "selector": {"matchLabels": {"app": "nginx"}},
+                "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [
+                    {"name": "nginx", "image": "nginx", "volumeMounts": [{"name": "www", "mountPath": "/usr/share/nginx/html"}]}
+                ]}},
+                "volumeClaimTemplates": [{"metadata": {"name": claim}, "spec": {"accessModes": ["ReadWriteOnce"]}}]
+            }})
+        };
+        assert!(check(stateful_set("www")).is_empty());
+        let problems = check(stateful_set("data"));
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(problems[0].contains("names no volume of the pod"));
     }
 
     #[test]
