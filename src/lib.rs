@@ -60,6 +60,7 @@ pub mod output;
 mod parallel;
 mod patch;
 pub mod pipeline;
+mod quantity;
 pub mod release;
 pub mod releases;
 mod scaffold;

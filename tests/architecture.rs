@@ -13,6 +13,7 @@ const LAYERS: &[&str] = &[
     "diagnostic",
     "kube_version",
     "names",
+    "quantity",
     "input",
     "walk",
     "parallel",

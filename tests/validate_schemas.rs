@@ -412,7 +412,8 @@ fn repair(name: &str, schema: &mut Value, problems: &mut Vec<String>) {
             return;
         }
         "io.k8s.apimachinery.pkg.api.resource.Quantity" => {
-            *schema = json!({"type": ["number", "string"]});
+            // `format: quantity` is checked by tack's own quantity parser.
+            *schema = json!({"type": ["number", "string"], "format": "quantity"});
             return;
         }
         // Generated as `type: object`, but it holds any JSON value (a CRD's `default: 5`).

@@ -159,6 +159,13 @@ pub(crate) fn schema_problems(
                     Some("a Secret's `data` holds base64-encoded values; put plain text under `stringData` instead".into()),
                 ));
             }
+            ValidationErrorKind::Format { format } if format == "quantity" => {
+                problems.push(problem(
+                    path,
+                    format!("{} is not a quantity", describe(instance)),
+                    Some(crate::quantity::help(instance.as_str().unwrap_or(""))),
+                ));
+            }
             ValidationErrorKind::Format { format } if format == "date-time" => {
                 problems.push(problem(
                     path,

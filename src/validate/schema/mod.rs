@@ -141,6 +141,9 @@ pub(crate) fn compile(
         .with_draft(draft)
         .should_validate_formats(true)
         .with_format("byte", is_base64)
+        .with_format("quantity", |text: &str| {
+            crate::quantity::Quantity::parse(text).is_some()
+        })
         .build(schema)
         .map_err(|e| format!("invalid JSON Schema: {e}"))
 }

@@ -13,6 +13,7 @@ use super::model::{
 use super::path::FieldPath;
 use crate::diagnostic::Diagnostic;
 use crate::names;
+use crate::quantity::Quantity;
 use crate::source::Location;
 use std::collections::BTreeSet;
 
@@ -246,6 +247,22 @@ impl Checker {
                 self.report(field, format!("`{name}` is not a valid name"), None);
             }
         }
+        for (section, quantities) in [
+            ("requests", &app.resources.requests),
+            ("limits", &app.resources.limits),
+        ] {
+            for (resource, quantity) in quantities {
+                if Quantity::parse(quantity).is_none() {
+                    self.report_at(
+                        FieldPath::parse("resources")
+                            .key(section)
+                            .key(resource.as_str()),
+                        format!("`{quantity}` is not a quantity"),
+                        Some(&crate::quantity::help(quantity)),
+                    );
+                }
+            }
+        }
         for (resource, request) in &app.resources.requests {
             if let Some(limit) = app.resources.limits.get(resource)
                 && is_extended_resource(resource)
@@ -381,6 +398,18 @@ impl Checker {
                     path.key("mountPath"),
                     format!("`{}` is not an absolute path", volume.mount_path),
                     Some("start it with `/`"),
+                );
+            }
+            if let Some(size) = volume
+                .empty_dir
+                .as_ref()
+                .and_then(|d| d.size_limit.as_ref())
+                && Quantity::parse(size).is_none()
+            {
+                self.report_at(
+                    path.key("emptyDir").key("sizeLimit"),
+                    format!("`{size}` is not a quantity"),
+                    Some(&crate::quantity::help(size)),
                 );
             }
             let sources = [

@@ -1,4 +1,5 @@
-//! Resource quantities (`250m`, `1Gi`, `1e3`), parsed exactly so they can be compared.
+//! Resource quantities (`250m`, `1Gi`, `1e3`), parsed exactly so they can be compared: one
+//! parser for the values model, the schema's `quantity` format and the API-server rules.
 
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -98,6 +99,51 @@ impl Quantity {
     }
 }
 
+/// How to write a quantity, with a fix for the usual mistakes (`3GB`, `500mb`, `1 Gi`, `1K`).
+pub(crate) fn help(text: &str) -> String {
+    const HOW: &str = "write it like 250m or 0.5 (CPU), 512Mi or 1Gi (memory, storage: Ki, Mi, Gi, Ti are powers of 1024; k, M, G, T of 1000): no spaces, suffixes are case-sensitive";
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut candidates = vec![compact.clone()];
+    // `3GB`, `500mb`, `1KB`, `1K`: a unit letter meant as bytes, binary or decimal.
+    let unit = compact
+        .strip_suffix(['B', 'b'])
+        .unwrap_or(&compact)
+        .to_string();
+    if let Some(letter) = unit.chars().last().filter(|c| "kKmMgGtTpPeE".contains(*c)) {
+        let number = &unit[..unit.len() - 1];
+        let upper = letter.to_ascii_uppercase();
+        let decimal = if upper == 'K' { 'k' } else { upper };
+        if unit.len() < compact.len() || letter == 'K' {
+            candidates.push(format!("{number}{upper}i"));
+            candidates.push(format!("{number}{decimal}"));
+        }
+    }
+    let mut fixes: Vec<String> = Vec::new();
+    for candidate in candidates {
+        for spelled in [candidate.clone(), fix_case(&candidate)] {
+            if spelled != text && Quantity::parse(&spelled).is_some() && !fixes.contains(&spelled) {
+                fixes.push(spelled);
+            }
+        }
+    }
+    match fixes.as_slice() {
+        [] => HOW.to_string(),
+        [one] => format!("did you mean {one}? ({HOW})"),
+        [first, second, ..] => format!("did you mean {first} or {second}? ({HOW})"),
+    }
+}
+
+/// `500mi` -> `500Mi`, `2gi` -> `2Gi`: binary suffixes with the case Kubernetes wants.
+fn fix_case(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    for suffix in ["ki", "mi", "gi", "ti", "pi", "ei"] {
+        if let Some(number) = lower.strip_suffix(suffix) {
+            return format!("{number}{}i", suffix[..1].to_ascii_uppercase());
+        }
+    }
+    text.to_string()
+}
+
 impl PartialOrd for Quantity {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         let scale = self.scale.max(other.scale);
@@ -128,6 +174,36 @@ mod tests {
         }
         assert!(Quantity::from_value(&json!(2)).is_some());
         assert!(Quantity::from_value(&json!(true)).is_none());
+    }
+
+    #[test]
+    fn help_suggests_the_usual_fixes() {
+        assert!(
+            help("3GB").starts_with("did you mean 3Gi or 3G?"),
+            "{}",
+            help("3GB")
+        );
+        assert!(
+            help("500mi").starts_with("did you mean 500Mi?"),
+            "{}",
+            help("500mi")
+        );
+        assert!(
+            help("1 Gi").starts_with("did you mean 1Gi?"),
+            "{}",
+            help("1 Gi")
+        );
+        assert!(
+            help("500mb").starts_with("did you mean 500Mi or 500M?"),
+            "{}",
+            help("500mb")
+        );
+        assert!(
+            help("1K").starts_with("did you mean 1Ki or 1k?"),
+            "{}",
+            help("1K")
+        );
+        assert!(help("lots").starts_with("write it like"));
     }
 
     #[test]
