@@ -8,7 +8,7 @@ use crate::diagnostic::Output;
 use crate::diagnostic::human::HumanOutput;
 use crate::diagnostic::json::JsonOutput;
 use crate::diagnostic::junit::JunitOutput;
-use crate::validate::{Checks, Report, Validator, collect_inputs};
+use crate::validate::{Checks, NodePortRange, Report, Validator, collect_inputs};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -79,6 +79,10 @@ pub struct ValidateArgs {
     /// repository, as the pre-commit hook does.
     #[arg(long)]
     skip_non_objects: bool,
+    /// The cluster's NodePort range (the API server's --service-node-port-range); a
+    /// nodePort outside it is a warning.
+    #[arg(long, value_name = "FIRST-LAST", default_value_t = NodePortRange::default())]
+    node_port_range: NodePortRange,
 }
 
 impl ValidateArgs {
@@ -89,6 +93,7 @@ impl ValidateArgs {
             .checks(self.checks)
             .reject_unknown_kinds(self.reject_unknown_kinds)
             .skip_non_objects(self.skip_non_objects)
+            .node_port_range(self.node_port_range)
             .record_objects(self.format == Format::Junit);
         if let Some(version) = self.kube.kube_version {
             validator = validator.kube_version(version);

@@ -131,7 +131,7 @@ pub(crate) fn check_object(
     if config.checks.rules {
         outcome
             .problems
-            .extend(rules::rule_problems(object, namespaced));
+            .extend(rules::rule_problems(object, namespaced, config));
     }
     if config.checks.practices {
         outcome

@@ -223,6 +223,66 @@ pub(crate) struct Config {
     pub values_hints: bool,
     /// The severity of best-practice problems.
     pub practices: Severity,
+    /// The API server's `--service-node-port-range`.
+    pub node_ports: NodePortRange,
+}
+
+/// The range NodePorts are taken from: the API server's `--service-node-port-range`
+/// (default `30000-32767`). A Service asking for a port outside it is rejected.
+///
+/// ```
+/// use tack::validate::NodePortRange;
+/// let range: NodePortRange = "20000-22767".parse().unwrap();
+/// assert!(range.contains(21000) && !range.contains(30000));
+/// assert!(NodePortRange::default().contains(30080));
+/// assert!("3-2".parse::<NodePortRange>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodePortRange {
+    first: u16,
+    last: u16,
+}
+
+impl Default for NodePortRange {
+    fn default() -> Self {
+        NodePortRange {
+            first: 30000,
+            last: 32767,
+        }
+    }
+}
+
+impl NodePortRange {
+    /// Whether `port` is in the range.
+    ///
+    /// ```
+    /// assert!(!tack::validate::NodePortRange::default().contains(8080));
+    /// ```
+    pub fn contains(&self, port: i64) -> bool {
+        (i64::from(self.first)..=i64::from(self.last)).contains(&port)
+    }
+}
+
+impl std::fmt::Display for NodePortRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.first, self.last)
+    }
+}
+
+impl std::str::FromStr for NodePortRange {
+    type Err = String;
+
+    /// `FIRST-LAST`, both ports, `FIRST <= LAST`.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let bad = || format!("`{text}` is not a port range: write it like 30000-32767");
+        let (first, last) = text.split_once('-').ok_or_else(bad)?;
+        let first: u16 = first.trim().parse().map_err(|_| bad())?;
+        let last: u16 = last.trim().parse().map_err(|_| bad())?;
+        if first == 0 || first > last {
+            return Err(bad());
+        }
+        Ok(NodePortRange { first, last })
+    }
 }
 
 impl Default for Config {
@@ -240,6 +300,7 @@ impl Default for Config {
             skip_non_objects: false,
             values_hints: false,
             practices: Severity::Warning,
+            node_ports: NodePortRange::default(),
         }
     }
 }
@@ -353,6 +414,21 @@ impl Validator {
     /// ```
     pub fn complete(self, complete: bool) -> Self {
         self.keeping_cache(|c| c.complete = complete)
+    }
+
+    /// The API server's NodePort range (`--service-node-port-range`); a Service asking for a
+    /// NodePort outside it gets a warning.
+    ///
+    /// ```
+    /// use tack::Validator;
+    /// let service = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 20080}]}\n";
+    /// let default = Validator::default().validate_str("service.yaml", service);
+    /// assert!(default.problems.iter().any(|p| p.message.contains("outside the NodePort range 30000-32767")));
+    /// let wide = Validator::default().node_port_range("20000-32767".parse().unwrap());
+    /// assert!(!wide.validate_str("service.yaml", service).problems.iter().any(|p| p.message.contains("NodePort range")));
+    /// ```
+    pub fn node_port_range(self, range: NodePortRange) -> Self {
+        self.keeping_cache(|c| c.node_ports = range)
     }
 
     /// Declares an object that exists outside the input (`NAME`, or `Kind/NAME` such as

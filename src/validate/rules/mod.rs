@@ -1,6 +1,7 @@
 //! Rules the API server enforces beyond the schema: names, labels, ports, restart policies,
 //! selectors, container and volume names, and resource requests against limits.
 
+mod data;
 mod gateway;
 
 use crate::names::{
@@ -9,6 +10,7 @@ use crate::names::{
 pub(crate) use crate::names::{is_dns1123_label, is_dns1123_subdomain};
 pub(crate) use crate::quantity::Quantity;
 
+use super::Config;
 use super::document::{at, escape_segment};
 use super::object::Object;
 use crate::diagnostic::{Check, Diagnostic, Severity};
@@ -95,6 +97,8 @@ fn pointer_join(base: &str, key: &str) -> String {
 
 struct Rules<'a> {
     object: &'a Object,
+    /// The API server's NodePort range.
+    node_ports: super::NodePortRange,
     problems: Vec<Diagnostic>,
 }
 
@@ -595,6 +599,24 @@ impl Rules<'_> {
                 false,
                 true,
             );
+            if let Some(node_port) = port.get("nodePort").and_then(Value::as_i64)
+                && node_port != 0
+            {
+                if matches!(service_type, "ClusterIP" | "ExternalName") {
+                    self.error(
+                        format!("{path}/nodePort"),
+                        format!("a {service_type} Service has no NodePorts"),
+                        Some("remove nodePort, or make the Service type NodePort or LoadBalancer"),
+                    );
+                } else if (1..=65535).contains(&node_port) && !self.node_ports.contains(node_port) {
+                    let range = self.node_ports;
+                    self.warning(
+                        format!("{path}/nodePort"),
+                        format!("nodePort {node_port} is outside the NodePort range {range}: the API server rejects it unless its --service-node-port-range includes it"),
+                        Some("leave nodePort out to get a free one, or pick one in the range (`--node-port-range` if your cluster's differs)"),
+                    );
+                }
+            }
             match port.get("name").and_then(Value::as_str) {
                 Some(name) => {
                     if !is_dns1123_label(name) {
@@ -651,9 +673,14 @@ impl Rules<'_> {
 const QUALIFIED_NAME_RULE: &str = "an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
 
 /// Every API-server rule violated by `object`. `namespaced` is the kind's scope, when known.
-pub(crate) fn rule_problems(object: &Object, namespaced: Option<bool>) -> Vec<Diagnostic> {
+pub(crate) fn rule_problems(
+    object: &Object,
+    namespaced: Option<bool>,
+    config: &Config,
+) -> Vec<Diagnostic> {
     let mut rules = Rules {
         object,
+        node_ports: config.node_ports,
         problems: Vec::new(),
     };
     let kind = object.kind();
@@ -669,6 +696,11 @@ pub(crate) fn rule_problems(object: &Object, namespaced: Option<bool>) -> Vec<Di
         .and_then(Value::as_str)
         .is_some_and(|v| v.starts_with("gateway.networking.k8s.io/"));
     match kind {
+        "Secret" => {
+            rules.data_keys();
+            rules.secret_type();
+        }
+        "ConfigMap" => rules.data_keys(),
         "Service" => rules.service(),
         "Ingress" => rules.ingress(),
         "HTTPRoute" | "GRPCRoute" if gateway_api => rules.route(kind),
@@ -686,7 +718,7 @@ mod tests {
 
     fn check(value: Value) -> Vec<String> {
         let object = Object::new(value, SourceId(0), 1, None);
-        rule_problems(&object, Some(true))
+        rule_problems(&object, Some(true), &Config::default())
             .into_iter()
             .map(|p| format!("{} {}", p.path, p.message))
             .collect()
