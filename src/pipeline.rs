@@ -681,6 +681,13 @@ fn externals(app: &App) -> Vec<String> {
                 .iter()
                 .map(|name| format!("ConfigMap/{name}")),
         )
+        // tack renders no claims: a claim the values name is made elsewhere.
+        .chain(app.volumes.iter().filter_map(|volume| {
+            volume
+                .persistent_volume_claim
+                .as_ref()
+                .map(|claim| format!("PersistentVolumeClaim/{claim}"))
+        }))
         .collect()
 }
 

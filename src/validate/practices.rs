@@ -16,9 +16,7 @@
 //! | `host-path` | a volume mounts a folder of the node |
 //! | `host-namespaces` | the pod shares the node's network, PID or IPC namespace |
 //! | `disruption-budget` | more than one replica, and neither a PodDisruptionBudget nor spreading |
-//! | `duplicate-env` | one container sets an environment variable twice |
 //! | `secret-in-env` | a literal env value's name looks like a secret (`*_TOKEN`, `*PASSWORD*`, `*_KEY`, `*SECRET*`) |
-//! | `node-port-range` | a NodePort is outside 30000-32767 |
 
 use super::object::Object;
 use super::rules::pod_template;
@@ -42,9 +40,7 @@ pub(crate) const PRACTICES: &[&str] = &[
     "host-path",
     "host-namespaces",
     "disruption-budget",
-    "duplicate-env",
     "secret-in-env",
-    "node-port-range",
 ];
 
 /// The kinds whose pods run until stopped (and so need a readiness probe and may need a
@@ -127,9 +123,6 @@ pub(crate) fn problems(object: &Object, severity: Severity) -> Vec<Diagnostic> {
         && let Some(spec) = object.value.pointer(spec_path)
     {
         pod(&mut findings, kind, spec, spec_path);
-    }
-    if kind == "Service" {
-        node_ports(&mut findings);
     }
     findings.problems
 }
@@ -304,7 +297,6 @@ fn container(
 }
 
 fn env(findings: &mut Findings<'_>, container: &Value, path: &str, name: &str) {
-    let mut seen = BTreeSet::new();
     for (i, variable) in container
         .get("env")
         .and_then(Value::as_array)
@@ -315,14 +307,6 @@ fn env(findings: &mut Findings<'_>, container: &Value, path: &str, name: &str) {
         let Some(env_name) = variable.get("name").and_then(Value::as_str) else {
             continue;
         };
-        if !seen.insert(env_name) {
-            findings.add(
-                "duplicate-env",
-                format!("{path}/env/{i}"),
-                format!("container `{name}` sets `{env_name}` twice; the last one wins, and server-side apply (Helm 4) refuses it"),
-                "keep one entry per name",
-            );
-        }
         let literal = variable
             .get("value")
             .and_then(Value::as_str)
@@ -333,28 +317,6 @@ fn env(findings: &mut Findings<'_>, container: &Value, path: &str, name: &str) {
                 format!("{path}/env/{i}"),
                 format!("`{env_name}` of container `{name}` looks like a secret but is written in the manifest"),
                 "read it from a Secret: `valueFrom.secretKeyRef` (in tack values: `secrets.<key>.envName`)",
-            );
-        }
-    }
-}
-
-fn node_ports(findings: &mut Findings<'_>) {
-    let ports = findings
-        .object
-        .value
-        .pointer("/spec/ports")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    for (i, port) in ports.iter().enumerate() {
-        if let Some(node_port) = port.get("nodePort").and_then(Value::as_i64)
-            && !(30000..=32767).contains(&node_port)
-        {
-            findings.add(
-                "node-port-range",
-                format!("/spec/ports/{i}/nodePort"),
-                format!("nodePort {node_port} is outside the default range 30000-32767"),
-                "pick a port in 30000-32767 (or leave `nodePort` out and let Kubernetes choose)",
             );
         }
     }
@@ -491,7 +453,7 @@ mod tests {
             .iter()
             .map(|p| p.message.split(':').next().unwrap())
             .collect();
-        assert_eq!(names, ["secret-in-env", "duplicate-env"]);
+        assert_eq!(names, ["secret-in-env"]);
         assert!(problems.iter().all(|p| !p.message.contains("hunter2")));
     }
 
@@ -511,13 +473,6 @@ mod tests {
             typo.help.as_deref(),
             Some("did you mean `readiness-probe`?")
         );
-    }
-
-    #[test]
-    fn node_ports_outside_the_range() {
-        let service = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
-            "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 8080}, {"port": 81, "nodePort": 30080}]}});
-        assert_eq!(found(service), ["node-port-range"]);
     }
 
     #[test]

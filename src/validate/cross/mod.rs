@@ -279,6 +279,14 @@ impl Facts {
                         format!("{path}/configMap/name"),
                     );
                 }
+                if let Some(claim) = volume.get("persistentVolumeClaim") {
+                    self.reference(
+                        "PersistentVolumeClaim",
+                        claim.get("claimName"),
+                        None,
+                        format!("{path}/persistentVolumeClaim/claimName"),
+                    );
+                }
                 if let Some(Value::Array(sources)) = at(volume, "/projected/sources") {
                     for (j, source) in sources.iter().enumerate() {
                         self.named_references(
@@ -504,6 +512,7 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
             match what {
                 "Secret" => "render the Secret too (`secrets`, `tlsSecrets` or a template), or list it under `externalSecrets` in the values if it is created elsewhere".to_string(),
                 "ConfigMap" => "render the ConfigMap too (a template), or list it under `externalConfigMaps` in the values if it is created elsewhere".to_string(),
+                "PersistentVolumeClaim" => "create the claim before the release (`kubectl get pvc`), or render it from a template".to_string(),
                 _ => format!("render the {what} too, from the chart's values or a template"),
             }
         } else if options.complete {
@@ -669,6 +678,13 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
             if is_external(options.externals, reference.kind, &reference.name) {
                 continue;
             }
+            // Claims usually outlive a release (made once, by hand or by a StatefulSet), so
+            // a rendered chart's missing claim is a warning even for a whole app.
+            let severity = if reference.kind == "PersistentVolumeClaim" && options.values_hints {
+                Severity::Warning
+            } else {
+                severity
+            };
             match find(reference.kind, &reference.name, facts) {
                 None => problems.push(facts.site.problem(
                     severity,

@@ -3,6 +3,7 @@
 
 mod data;
 mod gateway;
+mod list_keys;
 
 use crate::names::{
     is_dns1035_label, is_label_value, is_path_segment_name, is_port_name, is_qualified_name,
@@ -362,6 +363,7 @@ impl Rules<'_> {
             }
             self.container(&path, container, &mountable);
         }
+        self.list_map_keys(spec, spec_path);
     }
 
     fn container(&mut self, path: &str, container: &Value, volumes: &[&str]) {
@@ -833,6 +835,30 @@ mod tests {
         let problems = check(stateful_set("data"));
         assert_eq!(problems.len(), 1, "{problems:#?}");
         assert!(problems[0].contains("names no volume of the pod"));
+    }
+
+    #[test]
+    fn server_side_apply_list_keys_are_unique() {
+        let problems = check(deployment(json!({
+            "containers": [{"name": "a", "image": "a:1",
+                "env": [{"name": "X", "value": "1"}, {"name": "Y"}, {"name": "X", "value": "2"}],
+                "ports": [{"containerPort": 80}, {"containerPort": 80, "protocol": "UDP"}, {"containerPort": 80, "protocol": "TCP", "name": "http"}]}],
+            "imagePullSecrets": [{"name": "r"}, {"name": "r"}]
+        })));
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(
+            problems[0].contains("imagePullSecrets 0 and 1 have the same key (name=r)"),
+            "{problems:#?}"
+        );
+        assert!(
+            problems[1].contains("env 0 and 2 have the same key (name=X)"),
+            "{problems:#?}"
+        );
+        assert!(
+            problems[2]
+                .contains("ports 0 and 2 have the same key (containerPort=80, protocol=TCP)"),
+            "{problems:#?}"
+        );
     }
 
     #[test]
