@@ -126,6 +126,30 @@ fn hooks_fail_on_broken_files_and_pass_once_fixed() {
     let (passed, output) = try_hook(&dir, "tack-validate", &files);
     assert!(passed, "tack-validate failed on fixed manifests:\n{output}");
 
+    // Many files: pre-commit would split them across processes (one per core) unless the
+    // hook says `require_serial`, and the cross-file checks would lose sight of each other.
+    // The same Deployment in the first and the last file must still be caught, and a
+    // Service in one file and its pods in another must not be reported as selecting none.
+    std::fs::create_dir_all(dir.join("k8s/many")).expect("folder");
+    let mut many: Vec<String> = Vec::new();
+    for i in 0..40 {
+        let file = format!("k8s/many/{i:02}.yaml");
+        let text = match i {
+            0 => GOOD.split("---").nth(1).unwrap_or_default().to_string(),
+            1 => GOOD.split("---").next().unwrap_or_default().to_string(),
+            39 => GOOD.split("---").nth(1).unwrap_or_default().to_string(),
+            _ => format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: settings-{i}}}\ndata: {{a: b}}\n"),
+        };
+        std::fs::write(dir.join(&file), text).expect("write");
+        many.push(file);
+    }
+    git(&dir, &["add", "."]);
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    let (passed, output) = try_hook(&dir, "tack-validate", &many);
+    assert!(!passed, "a Deployment in two files passed:\n{output}");
+    assert!(output.contains("duplicate Deployment/web"), "{output}");
+    assert!(!output.contains("selects no"), "a Service lost its pods:\n{output}");
+
     // tack-lint: a chart whose values have a misspelled key.
     let chart = dir.join("charts/model-serving");
     std::fs::create_dir_all(&chart).expect("chart folder");
@@ -155,4 +179,24 @@ fn hooks_fail_on_broken_files_and_pass_once_fixed() {
     let (passed, output) = try_hook(&dir, "tack-lint", &["charts/model-serving/values.yaml"]);
     assert!(passed, "tack-lint failed on a fixed chart:\n{output}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The README's pre-commit snippet pins a `rev` that exists in this repository.
+#[test]
+#[ignore = "needs the repository's git tags; run by .ci/run"]
+fn the_readme_pins_an_existing_tag() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let rev = readme
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("rev: "))
+        .expect("the README's pre-commit snippet has a rev");
+    let output = run(
+        &root(),
+        "git",
+        &["rev-parse", "--verify", "--quiet", &format!("refs/tags/{rev}")],
+    );
+    assert!(
+        output.status.success(),
+        "the README pins rev {rev}, which is not a tag of this repository"
+    );
 }
