@@ -554,6 +554,20 @@ impl Renderer {
         }
         check_names(&release, request)?;
         let mut manifests = release.objects();
+        // Helm's `crds/`: first in install order, never templated, never namespaced.
+        manifests.extend(Manifests::new(
+            chart
+                .crds()
+                .iter()
+                .map(|crd| {
+                    Manifest::new(
+                        format!("{}/crds/{}", meta.name, crd.file),
+                        Object::Other(crd.value.clone()),
+                    )
+                })
+                .collect(),
+        ));
+        let cluster_scoped = cluster_scoped_custom_kinds(chart.crds());
         let mut template_warnings = Vec::new();
         let templates = chart.templates();
         if !templates.is_empty() {
@@ -588,7 +602,7 @@ impl Renderer {
                     }
                     let mut value = doc.value;
                     if let Some(namespace) = &request.namespace {
-                        set_namespace(&mut value, namespace);
+                        set_namespace(&mut value, namespace, &cluster_scoped);
                     }
                     Manifest::new(source, Object::Other(value))
                 })
@@ -707,13 +721,40 @@ fn secret_strings(app: &App, tree: &Node) -> Vec<String> {
     secrets
 }
 
-/// Puts a namespaced object without a namespace into `namespace`, as tack's own objects are.
-fn set_namespace(object: &mut serde_json::Value, namespace: &str) {
+/// The `(group, kind)`s the chart's CRDs declare cluster-scoped (`spec.scope: Cluster`).
+fn cluster_scoped_custom_kinds(crds: &[chart::CrdDocument]) -> Vec<(String, String)> {
+    crds.iter()
+        .filter(|crd| crd.value["spec"]["scope"].as_str() == Some("Cluster"))
+        .filter_map(|crd| {
+            let spec = &crd.value["spec"];
+            Some((
+                spec["group"].as_str()?.to_string(),
+                spec["names"]["kind"].as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Puts a namespaced object without a namespace into `namespace`, as tack's own objects are:
+/// not the cluster-scoped kinds of Kubernetes, nor those the chart's CRDs declare so.
+fn set_namespace(
+    object: &mut serde_json::Value,
+    namespace: &str,
+    cluster_scoped: &[(String, String)],
+) {
     let kind = object
         .get("kind")
         .and_then(serde_json::Value::as_str)
         .unwrap_or_default();
     if kind.is_empty() || CLUSTER_SCOPED_KINDS.contains(&kind) {
+        return;
+    }
+    let group = object
+        .get("apiVersion")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|v| v.rsplit_once('/'))
+        .map_or("", |(group, _)| group);
+    if cluster_scoped.iter().any(|(g, k)| g == group && k == kind) {
         return;
     }
     if let Some(serde_json::Value::Object(metadata)) = object.get_mut("metadata")

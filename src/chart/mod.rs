@@ -10,9 +10,11 @@
 //! # Ok::<(), tack::chart::Error>(())
 //! ```
 
+mod crds;
 mod meta;
 pub mod templates;
 
+pub use crds::CrdDocument;
 pub use meta::{ChartMeta, Maintainer};
 pub use templates::{TemplateError, Templates};
 
@@ -43,6 +45,7 @@ pub struct Chart {
     meta: ChartMeta,
     defaults: ValuesLoader,
     templates: Templates,
+    crds: Vec<CrdDocument>,
     extra_schema: Option<ExtraSchema>,
 }
 
@@ -103,6 +106,16 @@ pub enum Error {
     /// A template does not compile.
     #[error(transparent)]
     Templates(#[from] TemplateError),
+    /// A file of `crds/` that does not hold CustomResourceDefinitions.
+    #[error("{}:{line}: {message}", path.display())]
+    BadCrd {
+        /// The file.
+        path: PathBuf,
+        /// The line.
+        line: u32,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl Error {
@@ -134,6 +147,11 @@ impl Error {
             Error::Refused { .. } | Error::BadSchema { .. } => {
                 single(Diagnostic::error(Check::Chart, self.to_string()))
             }
+            Error::BadCrd { .. } => single(
+                Diagnostic::error(Check::Chart, self.to_string()).help(
+                    "crds/ is for CustomResourceDefinitions (installed first, never templated); put other objects under templates/",
+                ),
+            ),
         }
     }
 
@@ -217,6 +235,7 @@ impl Chart {
         let mut defaults = ValuesLoader::new();
         defaults.add_file(&values_file).map_err(Error::Defaults)?;
         let templates = Templates::load(dir, &root)?;
+        let crds = crds::load(dir, &root)?;
         let schema_file = dir.join("values.schema.json");
         let extra_schema = if std::fs::symlink_metadata(&schema_file).is_ok() {
             inside(&root, &schema_file)?;
@@ -242,7 +261,20 @@ impl Chart {
             defaults,
             templates,
             extra_schema,
+            crds,
         })
+    }
+
+    /// The CustomResourceDefinitions of its `crds/` folder (never templated), which render
+    /// first and define the kinds of the chart's custom resources.
+    ///
+    /// ```
+    /// let chart = tack::chart::Chart::load("charts/model-serving".as_ref())?;
+    /// assert!(chart.crds().is_empty());
+    /// # Ok::<(), tack::chart::Error>(())
+    /// ```
+    pub fn crds(&self) -> &[CrdDocument] {
+        &self.crds
     }
 
     /// The chart folder.

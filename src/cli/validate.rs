@@ -17,7 +17,8 @@ pub const EXAMPLES: &str = "Examples:
   helm template x ./legacy-chart | tack validate -
   tack validate k8s/ --kube-version 1.33
   tack validate release.yaml --complete --external registry-credentials
-  tack validate crds/ --schema-dir schemas/crds --reject-unknown-kinds --format junit
+  tack validate k8s/ --crd crds/ --reject-unknown-kinds --format junit
+  tack validate k8s/ --schema-dir schemas/crds   # kubeconform-style JSON Schemas
   tack validate k8s/ --checks all,practices      # and best practices, as warnings
 
 Exit codes: 0 valid (warnings allowed), 1 invalid manifests, 2 usage or I/O error.";
@@ -74,6 +75,10 @@ pub struct ValidateArgs {
     /// layout, optionally under <group>/); repeatable.
     #[arg(long, value_name = "DIR")]
     schema_dir: Vec<PathBuf>,
+    /// CustomResourceDefinitions to check custom resources against: a YAML or JSON file, or
+    /// a folder of them; repeatable. CRDs in the input itself are used too.
+    #[arg(long, value_name = "FILE|DIR")]
+    crd: Vec<PathBuf>,
     /// Skip documents that are not Kubernetes objects (neither kind nor metadata: value files,
     /// Chart.yaml, CI configs) instead of reporting them; for checking every YAML file of a
     /// repository, as the pre-commit hook does.
@@ -86,7 +91,7 @@ pub struct ValidateArgs {
 }
 
 impl ValidateArgs {
-    fn validator(&self) -> Validator {
+    fn validator(&self) -> Result<Validator, crate::validate::ValidateError> {
         let mut validator = Validator::default()
             .strict(!self.no_strict)
             .complete(self.complete)
@@ -114,13 +119,22 @@ impl ValidateArgs {
         for dir in &self.schema_dir {
             validator = validator.schema_dir(dir);
         }
-        validator
+        for crd in &self.crd {
+            validator = validator.crd(crd)?;
+        }
+        Ok(validator)
     }
 }
 
 /// Runs `tack validate` and returns its exit code.
 pub fn run(args: ValidateArgs, console: &Console) -> Outcome {
-    let validator = args.validator();
+    let validator = match args.validator() {
+        Ok(validator) => validator,
+        Err(error) => {
+            console.error(&error.to_string(), None);
+            return Ok(EXIT_USAGE);
+        }
+    };
     if let Err(error) = validator.check_schema_dirs() {
         console.error(&error.to_string(), None);
         return Ok(EXIT_USAGE);

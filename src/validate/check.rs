@@ -99,8 +99,21 @@ pub(crate) fn check_object(
     if config.checks.schema {
         match lookup(api_version, kind) {
             Lookup::Found(compiled) => {
-                if let SchemaSource::Builtin { namespaced: n, .. } = compiled.source {
-                    namespaced = Some(n);
+                match &compiled.source {
+                    SchemaSource::Builtin { namespaced: n, .. }
+                    | SchemaSource::Crd { namespaced: n, .. } => namespaced = Some(*n),
+                    SchemaSource::Custom { .. } => {}
+                }
+                if let SchemaSource::Crd { open, .. } = &compiled.source {
+                    for (path, message) in super::crd::list_map_problems(open, &object.value) {
+                        outcome.problems.push(object.problem(
+                            Severity::Error,
+                            Check::Schema,
+                            path,
+                            message,
+                            Some("keep one item per key".into()),
+                        ));
+                    }
                 }
                 // The fast yes/no first: collecting errors is slower, and most objects are valid.
                 if !compiled.validator.is_valid(&object.value) {

@@ -35,6 +35,7 @@
 //! ```
 
 mod check;
+mod crd;
 mod cross;
 mod document;
 mod object;
@@ -86,6 +87,10 @@ pub enum ValidateError {
     /// A `--schema-dir` that is not a directory.
     #[error("schema directory {0} does not exist or is not a directory")]
     SchemaDir(PathBuf),
+    /// A `--crd` file that cannot serve: unreadable, not YAML, not a CRD, or a second CRD
+    /// for a kind.
+    #[error("{0}")]
+    Crd(String),
 }
 
 /// Objects that are not valid: the report holds every problem found (errors and warnings).
@@ -225,6 +230,8 @@ pub(crate) struct Config {
     pub practices: Severity,
     /// The API server's `--service-node-port-range`.
     pub node_ports: NodePortRange,
+    /// CustomResourceDefinitions given with `--crd` (or found in the input).
+    pub crds: Arc<crd::CrdSet>,
 }
 
 /// The range NodePorts are taken from: the API server's `--service-node-port-range`
@@ -301,11 +308,40 @@ impl Default for Config {
             values_hints: false,
             practices: Severity::Warning,
             node_ports: NodePortRange::default(),
+            crds: Arc::default(),
         }
     }
 }
 
 type KindKey = (String, String);
+
+/// The most one `--crd` file may hold (the largest real CRDs, Prometheus' and Argo's, are a
+/// few MiB).
+const MAX_CRD_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The CRDs of a `--crd` file: every document must be one.
+fn read_crds(name: &str, text: &[u8]) -> Result<Vec<crd::Crd>, ValidateError> {
+    let mut contents = parse::Contents::default();
+    parse::read_text(text, 1, crate::source::SourceId(0), &mut contents);
+    if let Some(problem) = contents
+        .problems
+        .iter()
+        .find(|p| p.severity == Severity::Error)
+    {
+        return Err(ValidateError::Crd(format!(
+            "{name}:{}: {}",
+            problem.location.line, problem.message
+        )));
+    }
+    contents
+        .objects
+        .iter()
+        .map(|object| {
+            crd::Crd::from_value(&object.value, &format!("{name}:{}", object.line()))
+                .map_err(ValidateError::Crd)
+        })
+        .collect()
+}
 
 /// Validators compiled from full schemas, shared by every clone of a [`Validator`] and
 /// every thread.
@@ -414,6 +450,56 @@ impl Validator {
     /// ```
     pub fn complete(self, complete: bool) -> Self {
         self.keeping_cache(|c| c.complete = complete)
+    }
+
+    /// Reads CustomResourceDefinitions from a file or a folder (its `.yaml`, `.yml` and
+    /// `.json` files, not recursively), so custom resources of their kinds are checked
+    /// against their schemas, and their scope is known (the `--crd` flag).
+    ///
+    /// # Errors
+    /// A file that cannot be read or parsed, a document that is not a CRD, two CRDs for one
+    /// kind.
+    ///
+    /// ```
+    /// use tack::Validator;
+    /// let validator = Validator::default().crd("tests/fixtures/crds")?;
+    /// let certificate = "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: web}\nspec: {secretName: web-tls, dnsNames: [web.example.com], issuerRef: {name: letsencrypt}}\n";
+    /// assert!(validator.validate_str("certificate.yaml", certificate).is_valid());
+    /// let missing = certificate.replace("secretName: web-tls, ", "");
+    /// assert!(!validator.validate_str("certificate.yaml", &missing).is_valid());
+    /// # Ok::<(), tack::validate::ValidateError>(())
+    /// ```
+    pub fn crd(self, path: impl AsRef<Path>) -> Result<Self, ValidateError> {
+        let path = path.as_ref();
+        let files: Vec<PathBuf> = if path.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|source| ValidateError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension()
+                            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+                })
+                .collect();
+            files.sort();
+            files
+        } else {
+            vec![path.to_path_buf()]
+        };
+        let mut crds = (*self.config.crds).clone();
+        for file in files {
+            let text = crate::input::read_limited(&file, MAX_CRD_FILE_BYTES)
+                .map_err(|e| ValidateError::Crd(e.to_string()))?;
+            let name = file.display().to_string();
+            for crd in read_crds(&name, &text)? {
+                crds.add(crd).map_err(ValidateError::Crd)?;
+            }
+        }
+        Ok(self.with(|c| c.crds = Arc::new(crds)))
     }
 
     /// The API server's NodePort range (`--service-node-port-range`); a Service asking for a
@@ -590,6 +676,34 @@ impl Validator {
         }
     }
 
+    /// This validator with the CRDs of the input added (those given with `--crd` win), or
+    /// `None` when the input holds none. A second CRD of the input for one kind is a
+    /// problem, reported at it.
+    fn with_input_crds(
+        &self,
+        crds: Vec<crd::Crd>,
+        problems: &mut Vec<crate::diagnostic::Diagnostic>,
+    ) -> Option<Validator> {
+        if crds.is_empty() {
+            return None;
+        }
+        let mut input = crd::CrdSet::default();
+        for found in crds {
+            let location = found.location;
+            if let Err(message) = input.add(found) {
+                let mut problem =
+                    crate::diagnostic::Diagnostic::error(crate::diagnostic::Check::Schema, message);
+                if let Some(location) = location {
+                    problem = problem.at(location);
+                    problem.document_line = location.line;
+                }
+                problems.push(problem);
+            }
+        }
+        let merged = self.config.crds.extended(&input);
+        Some(self.clone().with(|c| c.crds = Arc::new(merged)))
+    }
+
     /// The cached full-schema validator of a kind, compiling it on first use.
     fn full_lookup(&self, api_version: &str, kind: &str) -> Lookup {
         let cell = {
@@ -616,6 +730,7 @@ impl Validator {
             kind,
             &self.config.schema_dirs,
             self.config.strict,
+            &self.config.crds,
         ) {
             Ok(Some(source)) => source,
             Ok(None) => return Lookup::NoSchema,
@@ -660,22 +775,41 @@ impl Validator {
                 &mut contents,
             );
         }
-        let lookups = self.prepare(&contents.objects);
+        let mut problems = contents.problems;
+        let input_crds: Vec<crd::Crd> = contents
+            .objects
+            .iter()
+            .filter(|o| crd::is_crd(&o.value))
+            .filter_map(|o| {
+                let found = crd::Crd::from_value(&o.value, &o.name).ok()?;
+                Some(crd::Crd {
+                    location: Some(crate::source::Location {
+                        source: o.source,
+                        line: o.line(),
+                        column: 0,
+                    }),
+                    ..found
+                })
+            })
+            .collect();
+        let with_crds = self.with_input_crds(input_crds, &mut problems);
+        let this = with_crds.as_ref().unwrap_or(self);
+        let lookups = this.prepare(&contents.objects);
         let lookup = |api_version: &str, kind: &str| {
             lookups
                 .get(&(api_version.to_string(), kind.to_string()))
                 .cloned()
-                .unwrap_or_else(|| self.full_lookup(api_version, kind))
+                .unwrap_or_else(|| this.full_lookup(api_version, kind))
         };
         let mut report = Report {
-            problems: contents.problems,
+            problems,
             documents: contents.documents,
             sources,
             ..Report::default()
         };
         let mut facts = Vec::new();
         for object in &contents.objects {
-            let outcome = check::check_object(&self.config, object, &lookup);
+            let outcome = check::check_object(&this.config, object, &lookup);
             self.absorb(&mut report, &mut facts, object, outcome);
         }
         self.finish(&mut report, &facts);

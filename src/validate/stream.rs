@@ -78,6 +78,36 @@ enum Job {
 struct BatchOutcome {
     report: Report,
     facts: Vec<Facts>,
+    /// CustomResourceDefinitions of the input, which may define kinds seen before them.
+    crds: Vec<crate::validate::crd::Crd>,
+    /// Objects of kinds without a schema, kept (up to [`MAX_DEFERRED_BYTES`] over the whole
+    /// stream) until the stream's CRDs are known, with what checking them found meanwhile.
+    deferred: Vec<(super::object::Object, Outcome)>,
+}
+
+/// What a stream keeps of objects waiting for a CRD later in the stream; past it they stay
+/// unchecked, as without the CRD.
+const MAX_DEFERRED_BYTES: usize = 64 * 1024 * 1024;
+
+/// About how many bytes a value holds (strings and keys, plus a word per node).
+fn approximate_size(value: &serde_json::Value) -> usize {
+    let mut size = 0;
+    let mut stack = vec![value];
+    while let Some(node) = stack.pop() {
+        size += 16;
+        match node {
+            serde_json::Value::String(s) => size += s.len(),
+            serde_json::Value::Array(items) => stack.extend(items),
+            serde_json::Value::Object(map) => {
+                for (key, child) in map {
+                    size += key.len();
+                    stack.push(child);
+                }
+            }
+            _ => {}
+        }
+    }
+    size
 }
 
 fn input_problem(source: SourceId, message: String) -> Diagnostic {
@@ -165,6 +195,7 @@ fn work(
     validator: &Validator,
     jobs: &Mutex<Receiver<Job>>,
     results: SyncSender<(u64, BatchOutcome)>,
+    deferred_bytes: &std::sync::atomic::AtomicUsize,
 ) {
     loop {
         let job = {
@@ -203,12 +234,36 @@ fn work(
                     };
                     outcome.report.documents += contents.documents;
                     outcome.report.problems.extend(contents.problems);
-                    for object in &contents.objects {
+                    for object in contents.objects {
+                        if crate::validate::crd::is_crd(&object.value)
+                            && let Ok(crd) =
+                                crate::validate::crd::Crd::from_value(&object.value, &object.name)
+                        {
+                            outcome.crds.push(crate::validate::crd::Crd {
+                                location: Some(crate::source::Location {
+                                    source: object.source,
+                                    line: object.line(),
+                                    column: 0,
+                                }),
+                                ..crd
+                            });
+                        }
+                        let checked = check::check_object(&validator.config, &object, &lookup);
+                        if checked.skipped.is_some() {
+                            let size = approximate_size(&object.value);
+                            let total = deferred_bytes
+                                .fetch_add(size, std::sync::atomic::Ordering::Relaxed);
+                            if total + size <= MAX_DEFERRED_BYTES {
+                                outcome.deferred.push((object, checked));
+                                continue;
+                            }
+                        }
+                        let object = &object;
                         let Outcome {
                             problems,
                             facts,
                             skipped,
-                        } = check::check_object(&validator.config, object, &lookup);
+                        } = checked;
                         outcome.report.objects += 1;
                         outcome.report.problems.extend(problems);
                         outcome.facts.extend(facts);
@@ -246,13 +301,17 @@ pub(crate) fn run(validator: &Validator, sources: Vec<Source<'_>>) -> Report {
     }
     let mut report = Report::default();
     let mut facts = Vec::new();
+    let mut crds = Vec::new();
+    let mut deferred = Vec::new();
+    let deferred_bytes = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let names = &names;
         scope.spawn(move || read_all(sources, names, job_sender));
         for _ in 0..threads {
             let results = result_sender.clone();
             let jobs = &job_receiver;
-            scope.spawn(move || work(validator, jobs, results));
+            let deferred_bytes = &deferred_bytes;
+            scope.spawn(move || work(validator, jobs, results, deferred_bytes));
         }
         drop(result_sender);
         // Results arrive in any order; put them back in input order.
@@ -263,10 +322,41 @@ pub(crate) fn run(validator: &Validator, sources: Vec<Source<'_>>) -> Report {
             while let Some(outcome) = pending.remove(&next) {
                 report.merge(outcome.report);
                 facts.extend(outcome.facts);
+                crds.extend(outcome.crds);
+                deferred.extend(outcome.deferred);
                 next += 1;
             }
         }
     });
+    // Objects without a schema, checked again now that the stream's CRDs are known.
+    let with_crds = validator.with_input_crds(crds, &mut report.problems);
+    for (object, first) in deferred {
+        let outcome = match &with_crds {
+            Some(again)
+                if again
+                    .config
+                    .crds
+                    .get(object.api_version(), object.kind())
+                    .is_some() =>
+            {
+                check::check_object(&again.config, &object, &|a: &str, k: &str| {
+                    again.full_lookup(a, k)
+                })
+            }
+            _ => first,
+        };
+        report.objects += 1;
+        report.problems.extend(outcome.problems);
+        facts.extend(outcome.facts);
+        if outcome.skipped.is_some() || validator.config.record_objects {
+            report.checked.push(CheckedObject {
+                source: object.source,
+                line: object.line(),
+                object: object.name.clone(),
+                skipped: outcome.skipped,
+            });
+        }
+    }
     report.sources = names;
     validator.finish(&mut report, &facts);
     report

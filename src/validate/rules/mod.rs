@@ -1,6 +1,7 @@
 //! Rules the API server enforces beyond the schema: names, labels, ports, restart policies,
 //! selectors, container and volume names, and resource requests against limits.
 
+mod custom;
 mod data;
 mod gateway;
 mod list_keys;
@@ -703,6 +704,7 @@ pub(crate) fn rule_problems(
             rules.secret_type();
         }
         "ConfigMap" => rules.data_keys(),
+        "CustomResourceDefinition" => rules.crd(),
         "Service" => rules.service(),
         "Ingress" => rules.ingress(),
         "HTTPRoute" | "GRPCRoute" if gateway_api => rules.route(kind),

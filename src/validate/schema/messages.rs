@@ -267,9 +267,11 @@ fn known_properties(source: &SchemaSource, pointer: &str) -> Option<Vec<String>>
         SchemaSource::Builtin { definition, .. } => walk(definition, pointer, &|reference| {
             builtin::definition(reference.strip_prefix("#/definitions/")?)
         }),
-        SchemaSource::Custom { schema, .. } => walk(schema, pointer, &|reference| {
-            schema.pointer(reference.strip_prefix('#')?)
-        }),
+        SchemaSource::Custom { schema, .. } | SchemaSource::Crd { schema, .. } => {
+            walk(schema, pointer, &|reference| {
+                schema.pointer(reference.strip_prefix('#')?)
+            })
+        }
     }
 }
 

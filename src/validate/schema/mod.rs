@@ -27,6 +27,15 @@ pub(crate) enum SchemaSource {
         /// Whether the kind is namespaced.
         namespaced: bool,
     },
+    /// A CustomResourceDefinition's schema for one served version.
+    Crd {
+        /// The converted schema, closed in strict mode.
+        schema: Arc<Value>,
+        /// The converted schema as the CRD has it, for its list-map keys.
+        open: Arc<Value>,
+        /// The CRD's scope is `Namespaced`.
+        namespaced: bool,
+    },
     /// A file from a `--schema-dir`.
     Custom {
         /// The schema, already closed in strict mode.
@@ -79,7 +88,27 @@ pub(crate) fn find(
     kind: &str,
     schema_dirs: &[PathBuf],
     strict: bool,
+    crds: &super::crd::CrdSet,
 ) -> Result<Option<SchemaSource>, String> {
+    if let Some(crd) = crds.get(api_version, kind) {
+        let Some(version) = crd.served(api_version) else {
+            return Err(format!(
+                "{api_version} is not a version CustomResourceDefinition {} serves (it serves {})",
+                crd.name,
+                crd.served_names().join(", ")
+            ));
+        };
+        let open = version.schema.clone().unwrap_or(Value::Bool(true));
+        let mut schema = open.clone();
+        if strict {
+            emit::close_objects(&mut schema);
+        }
+        return Ok(Some(SchemaSource::Crd {
+            schema: Arc::new(schema),
+            open: Arc::new(open),
+            namespaced: crd.namespaced,
+        }));
+    }
     for dir in schema_dirs {
         for name in custom_file_names(api_version, kind) {
             let file = dir.join(name);
@@ -184,6 +213,8 @@ pub(crate) fn compile_kind(
             draft,
             file,
         } => compile(schema, *draft).map_err(|e| format!("{}: {e}", file.display())),
+        SchemaSource::Crd { schema, .. } => compile(schema, DRAFT)
+            .map_err(|e| format!("the CustomResourceDefinition of {kind} {api_version}: {e}")),
     }
 }
 
@@ -281,7 +312,7 @@ mod tests {
         let Some(SchemaSource::Builtin {
             definition,
             namespaced,
-        }) = find("apps/v1", "Deployment", &[], true).unwrap_or(None)
+        }) = find("apps/v1", "Deployment", &[], true, &Default::default()).unwrap_or(None)
         else {
             panic!("Deployment has a built-in schema")
         };
@@ -328,7 +359,7 @@ mod tests {
 
     #[test]
     fn strict_mode_closes_objects_but_not_maps() {
-        let Some(source) = find("v1", "ConfigMap", &[], true).unwrap_or(None) else {
+        let Some(source) = find("v1", "ConfigMap", &[], true, &Default::default()).unwrap_or(None) else {
             panic!("ConfigMap has a built-in schema")
         };
         let strict =
