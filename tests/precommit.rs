@@ -138,7 +138,9 @@ fn hooks_fail_on_broken_files_and_pass_once_fixed() {
             0 => GOOD.split("---").nth(1).unwrap_or_default().to_string(),
             1 => GOOD.split("---").next().unwrap_or_default().to_string(),
             39 => GOOD.split("---").nth(1).unwrap_or_default().to_string(),
-            _ => format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: settings-{i}}}\ndata: {{a: b}}\n"),
+            _ => format!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: settings-{i}}}\ndata: {{a: b}}\n"
+            ),
         };
         std::fs::write(dir.join(&file), text).expect("write");
         many.push(file);
@@ -148,7 +150,10 @@ fn hooks_fail_on_broken_files_and_pass_once_fixed() {
     let (passed, output) = try_hook(&dir, "tack-validate", &many);
     assert!(!passed, "a Deployment in two files passed:\n{output}");
     assert!(output.contains("duplicate Deployment/web"), "{output}");
-    assert!(!output.contains("selects no"), "a Service lost its pods:\n{output}");
+    assert!(
+        !output.contains("selects no"),
+        "a Service lost its pods:\n{output}"
+    );
 
     // tack-lint: a chart whose values have a misspelled key.
     let chart = dir.join("charts/model-serving");
@@ -193,7 +198,12 @@ fn the_readme_pins_an_existing_tag() {
     let output = run(
         &root(),
         "git",
-        &["rev-parse", "--verify", "--quiet", &format!("refs/tags/{rev}")],
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("refs/tags/{rev}"),
+        ],
     );
     assert!(
         output.status.success(),
