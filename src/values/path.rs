@@ -73,6 +73,14 @@ impl FieldPath {
         self.segments.is_empty()
     }
 
+    /// The path one level up; `None` for the root.
+    pub fn parent(&self) -> Option<Self> {
+        let (_, rest) = self.segments.split_last()?;
+        Some(Self {
+            segments: rest.to_vec(),
+        })
+    }
+
     /// True when `self` is `other` or lies below it.
     pub fn starts_with(&self, other: &FieldPath) -> bool {
         self.segments.starts_with(&other.segments)

@@ -21,6 +21,8 @@
 //! # Ok::<(), tack::pipeline::Error>(())
 //! ```
 
+mod origin;
+
 use crate::chart::templates::{ReleaseInfo, TemplateContext};
 use crate::chart::{self, Chart, TemplateError};
 use crate::diagnostic::{Check, Diagnostic, Diagnostics, Severity};
@@ -613,10 +615,14 @@ impl Renderer {
             .finish(&mut manifests)
             .map_err(|problems| values::located_error(&tree, &sources, problems))?;
         let report = match self.validators.validate(&manifests, externals) {
-            Ok(report) => report,
-            Err(invalid) => {
+            Ok(mut report) => {
+                origin::add_origins(&mut report.problems, &manifests, &tree, &sources);
+                report
+            }
+            Err(mut invalid) => {
                 let at_patches = patch_problems(&invalid.0, &patched);
                 if at_patches.is_empty() {
+                    origin::add_origins(&mut invalid.0.problems, &manifests, &tree, &sources);
                     return Err(invalid.into());
                 }
                 return Err(values::located_error(&tree, &sources, at_patches).into());
