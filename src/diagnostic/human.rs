@@ -351,6 +351,12 @@ pub(crate) fn totals(errors: usize, warnings: usize, summary: &Summary) -> Strin
             kinds.join(", ")
         ));
     }
+    if summary.cel_skipped > 0 {
+        line.push_str(&format!(
+            "; {} not evaluated (transition rules, rules that do not compile, functions tack does not provide)",
+            plural(summary.cel_skipped, "CEL rule")
+        ));
+    }
     line
 }
 

@@ -51,6 +51,7 @@ pub fn summary_json(errors: usize, warnings: usize, summary: &Summary) -> Value 
         "objects": summary.objects,
         "documents": summary.documents,
         "skippedKinds": summary.skipped_kinds.iter().map(|(kind, _)| kind).collect::<Vec<_>>(),
+        "celRulesSkipped": summary.cel_skipped,
     })
 }
 

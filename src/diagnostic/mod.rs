@@ -473,6 +473,8 @@ pub struct Summary {
     pub checked: Vec<CheckedObject>,
     /// Print only the totals, not each diagnostic.
     pub totals_only: bool,
+    /// CEL rules of CRDs not evaluated (transition rules, functions tack does not provide).
+    pub cel_skipped: usize,
 }
 
 /// Where diagnostics go, in one format (kubeconform's shape: write each, then finish).

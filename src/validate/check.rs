@@ -36,6 +36,8 @@ pub(crate) struct Outcome {
     pub facts: Option<Facts>,
     /// `apiVersion/kind` when the object's kind has no schema.
     pub skipped: Option<String>,
+    /// CEL rules of its CRD not evaluated.
+    pub cel_skipped: usize,
 }
 
 /// The API groups Kubernetes itself serves: an unknown kind there is a mistake, not a
@@ -116,12 +118,30 @@ pub(crate) fn check_object(
                     }
                 }
                 // The fast yes/no first: collecting errors is slower, and most objects are valid.
-                if !compiled.validator.is_valid(&object.value) {
+                let valid = compiled.validator.is_valid(&object.value);
+                if !valid {
                     outcome.problems.extend(schema_problems(
                         &compiled.validator,
                         object,
                         &compiled.source,
                     ));
+                }
+                // CEL rules assume the schema holds (as the API server runs them after it).
+                if let SchemaSource::Crd { open, rules, .. } = &compiled.source
+                    && valid
+                    && !rules.is_empty()
+                {
+                    let (problems, skipped) = rules.problems(open, &object.value);
+                    outcome.cel_skipped = skipped;
+                    for (path, message) in problems {
+                        outcome.problems.push(object.problem(
+                            Severity::Error,
+                            Check::Schema,
+                            path,
+                            message,
+                            None,
+                        ));
+                    }
                 }
             }
             Lookup::Failed(message) => outcome.problems.push(object.problem(

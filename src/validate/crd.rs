@@ -7,8 +7,8 @@
 //! mode), `x-kubernetes-embedded-resource` (an object with its own apiVersion, kind and
 //! metadata), `x-kubernetes-list-type: set` (unique items); `x-kubernetes-list-type: map`
 //! with `x-kubernetes-list-map-keys` is checked by [`list_map_problems`]. `default`s are
-//! ignored, as they only fill in values. CEL rules (`x-kubernetes-validations`) are not
-//! evaluated yet: [`Crd::cel_rules`] counts them so the report can say so.
+//! ignored, as they only fill in values. CEL rules (`x-kubernetes-validations`) are
+//! compiled once per CRD version ([`CrdRules`]) and evaluated by [`super::cel`].
 
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -37,8 +37,6 @@ pub(crate) struct Crd {
     pub namespaced: bool,
     /// Its versions.
     pub versions: Vec<CrdVersion>,
-    /// `x-kubernetes-validations` rules in its schemas (not evaluated).
-    pub cel_rules: usize,
     /// Where it came from, for messages: a file, or an input's name.
     pub origin: String,
     /// Where it is, when it is an object of the input.
@@ -65,7 +63,6 @@ impl Crd {
                 text(&value["metadata"]["name"])
             ));
         }
-        let mut cel_rules = 0;
         let versions = spec["versions"]
             .as_array()
             .map(Vec::as_slice)
@@ -73,7 +70,6 @@ impl Crd {
             .iter()
             .map(|version| {
                 let schema = version.pointer("/schema/openAPIV3Schema");
-                cel_rules += schema.map_or(0, count_cel_rules);
                 CrdVersion {
                     name: text(&version["name"]),
                     served: version["served"].as_bool().unwrap_or(false),
@@ -87,7 +83,6 @@ impl Crd {
             name: text(&value["metadata"]["name"]),
             namespaced: spec["scope"].as_str() != Some("Cluster"),
             versions,
-            cel_rules,
             origin: origin.to_string(),
             location: None,
         })
@@ -151,29 +146,6 @@ impl CrdSet {
                 .or_insert_with(|| crd.clone());
         }
         merged
-    }
-}
-
-fn count_cel_rules(schema: &Value) -> usize {
-    let mut count = 0;
-    walk_schemas(schema, &mut |node| {
-        count += node
-            .get("x-kubernetes-validations")
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
-    });
-    count
-}
-
-/// Calls `visit` on every schema node below `schema` (properties, items,
-/// additionalProperties, allOf/anyOf/oneOf/not), iteratively: a hostile CRD nests deeply.
-fn walk_schemas(schema: &Value, visit: &mut dyn FnMut(&Value)) {
-    let mut stack = vec![schema];
-    while let Some(node) = stack.pop() {
-        visit(node);
-        for (_, child) in children(node) {
-            stack.push(child);
-        }
     }
 }
 
@@ -274,6 +246,10 @@ fn convert(openapi: &Value) -> Value {
             | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" | "minLength"
             | "maxLength" | "minItems" | "maxItems" | "uniqueItems" | "minProperties"
             | "maxProperties" => {
+                out.insert(key.clone(), value.clone());
+            }
+            // Kept for the CEL evaluator; `jsonschema` ignores keywords it does not know.
+            "x-kubernetes-validations" => {
                 out.insert(key.clone(), value.clone());
             }
             // Not validation: default, description, example, x-kubernetes-* handled above.
@@ -529,4 +505,152 @@ mod tests {
             Crd::from_value(&json!({"kind": "ConfigMap", "apiVersion": "v1"}), "x.yaml").is_err()
         );
     }
+}
+
+/// The compiled CEL rules of a CRD version's schema, by the JSON Pointer of their schema
+/// node (`/properties/spec`).
+#[derive(Default)]
+pub(crate) struct CrdRules {
+    by_node: HashMap<String, Vec<super::cel::Rule>>,
+}
+
+impl std::fmt::Debug for CrdRules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CrdRules")
+            .field("nodes", &self.by_node.len())
+            .finish()
+    }
+}
+
+impl CrdRules {
+    /// Compiles every `x-kubernetes-validations` rule of a (converted) schema.
+    pub(crate) fn compile(schema: &Value) -> CrdRules {
+        let mut found: Vec<(String, &[Value])> = Vec::new();
+        let mut stack = vec![(String::new(), schema)];
+        while let Some((pointer, node)) = stack.pop() {
+            if let Some(Value::Array(rules)) = node.get("x-kubernetes-validations") {
+                found.push((pointer.clone(), rules.as_slice()));
+            }
+            for (segment, child) in children(node) {
+                if !["allOf", "anyOf", "oneOf", "not"]
+                    .iter()
+                    .any(|k| segment.starts_with(k))
+                {
+                    stack.push((format!("{pointer}/{segment}"), child));
+                }
+            }
+        }
+        let mut by_node = HashMap::new();
+        for (pointer, rules) in found {
+            by_node.insert(pointer, super::cel::compile_rules(rules));
+        }
+        CrdRules { by_node }
+    }
+
+    /// Whether there is any rule.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.by_node.is_empty()
+    }
+
+    /// Every rule `value` breaks: (JSON Pointer, message), and how many rules were skipped
+    /// (transition rules, functions tack does not provide).
+    pub(crate) fn problems(&self, schema: &Value, value: &Value) -> (Vec<(String, String)>, usize) {
+        use super::cel::Verdict;
+        let mut jobs: Vec<(&[super::cel::Rule], &Value)> = Vec::new();
+        let mut paths: Vec<String> = Vec::new();
+        let mut stack = vec![(String::new(), String::new(), schema, value)];
+        while let Some((schema_pointer, path, node, value)) = stack.pop() {
+            if let Some(rules) = self.by_node.get(&schema_pointer) {
+                jobs.push((rules.as_slice(), value));
+                paths.push(path.clone());
+            }
+            match value {
+                Value::Object(fields) => {
+                    let properties = node.get("properties").and_then(Value::as_object);
+                    for (name, child) in fields {
+                        if let Some(child_schema) = properties.and_then(|p| p.get(name)) {
+                            let segment = escape(name);
+                            stack.push((
+                                format!("{schema_pointer}/properties/{segment}"),
+                                format!("{path}/{segment}"),
+                                child_schema,
+                                child,
+                            ));
+                        } else if let Some(additional) =
+                            node.get("additionalProperties").filter(|a| a.is_object())
+                        {
+                            stack.push((
+                                format!("{schema_pointer}/additionalProperties"),
+                                format!("{path}/{}", escape(name)),
+                                additional,
+                                child,
+                            ));
+                        }
+                    }
+                }
+                Value::Array(items) => {
+                    if let Some(item_schema) = node.get("items") {
+                        for (i, item) in items.iter().enumerate() {
+                            stack.push((
+                                format!("{schema_pointer}/items"),
+                                format!("{path}/{i}"),
+                                item_schema,
+                                item,
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let verdicts = super::cel::evaluate_all(&jobs);
+        let mut problems = Vec::new();
+        let mut skipped = 0;
+        for (((rules, _), path), verdicts) in jobs.iter().zip(&paths).zip(verdicts) {
+            for (rule, verdict) in rules.iter().zip(verdicts) {
+                let at = format!("{path}{}", rule.field_path.as_deref().unwrap_or(""));
+                match verdict {
+                    Verdict::Holds => {}
+                    Verdict::Skipped => skipped += 1,
+                    Verdict::Fails => problems.push((at, rule.message.clone())),
+                    Verdict::Error(error) => problems.push((
+                        at,
+                        format!("the rule `{}` could not be evaluated: {error}", shorten(&rule.text)),
+                    )),
+                    Verdict::TooCostly(cost) => problems.push((
+                        at,
+                        format!(
+                            "the rule `{}` is too costly to evaluate for this object (about {cost:.0e} steps; tack's limit is {:.0e}): bound the lists it walks with maxItems",
+                            shorten(&rule.text),
+                            super::cel::MAX_COST
+                        ),
+                    )),
+                }
+            }
+        }
+        problems.sort();
+        (problems, skipped)
+    }
+
+    /// The rules that do not compile: (schema pointer, rule index, why).
+    pub(crate) fn compile_errors(&self) -> Vec<(String, usize, String)> {
+        let mut errors: Vec<(String, usize, String)> = self
+            .by_node
+            .iter()
+            .flat_map(|(pointer, rules)| {
+                rules.iter().enumerate().filter_map(move |(i, rule)| {
+                    rule.program
+                        .as_ref()
+                        .err()
+                        .map(|e| (pointer.clone(), i, e.clone()))
+                })
+            })
+            .collect();
+        errors.sort();
+        errors
+    }
+}
+
+fn shorten(text: &str) -> String {
+    crate::diagnostic::shorten(text, 120).into_owned()
 }

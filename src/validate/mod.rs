@@ -34,6 +34,7 @@
 //! assert!(report.problems[0].message.contains("matches no pod template"));
 //! ```
 
+mod cel;
 mod check;
 mod crd;
 mod cross;
@@ -899,6 +900,7 @@ impl Validator {
         outcome: check::Outcome,
     ) {
         report.objects += 1;
+        report.cel_skipped += outcome.cel_skipped;
         report.problems.extend(outcome.problems);
         facts.extend(outcome.facts);
         if outcome.skipped.is_some() || self.config.record_objects {

@@ -166,6 +166,8 @@ pub struct Report {
     pub objects: usize,
     /// Objects whose kind has no schema, and, when recording is on, every object checked.
     pub checked: Vec<CheckedObject>,
+    /// CEL rules of CRDs not evaluated (transition rules, functions tack does not provide).
+    pub cel_skipped: usize,
 }
 
 impl Report {
@@ -294,6 +296,7 @@ impl Report {
             skipped_kinds: self.skipped_counts(),
             checked: self.checked.clone(),
             totals_only,
+            cel_skipped: self.cel_skipped,
         }
     }
 
@@ -311,6 +314,7 @@ impl Report {
         self.documents += other.documents;
         self.objects += other.objects;
         self.checked.extend(other.checked);
+        self.cel_skipped += other.cel_skipped;
     }
 
     /// The problems as [`crate::diagnostic::Diagnostics`], with the sources they point into.

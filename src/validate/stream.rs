@@ -263,8 +263,10 @@ fn work(
                             problems,
                             facts,
                             skipped,
+                            cel_skipped,
                         } = checked;
                         outcome.report.objects += 1;
+                        outcome.report.cel_skipped += cel_skipped;
                         outcome.report.problems.extend(problems);
                         outcome.facts.extend(facts);
                         if skipped.is_some() || validator.config.record_objects {
@@ -346,6 +348,7 @@ pub(crate) fn run(validator: &Validator, sources: Vec<Source<'_>>) -> Report {
             _ => first,
         };
         report.objects += 1;
+        report.cel_skipped += outcome.cel_skipped;
         report.problems.extend(outcome.problems);
         facts.extend(outcome.facts);
         if outcome.skipped.is_some() || validator.config.record_objects {

@@ -1,11 +1,11 @@
-//! The rules of a CustomResourceDefinition: its schemas must be structural (the API server
-//! refuses one that is not), and tack says which of its rules it cannot check.
+//! The rules of a CustomResourceDefinition: its schemas must be structural and its CEL rules
+//! must compile (the API server refuses it otherwise).
 
 use super::Rules;
 use serde_json::Value;
 
 impl Rules<'_> {
-    /// A CRD's versions: structural schemas; CEL rules, which tack does not evaluate, named.
+    /// A CRD's versions: structural schemas, CEL rules that compile.
     pub(super) fn crd(&mut self) {
         let value = &self.object.value;
         let versions = value
@@ -26,16 +26,22 @@ impl Rules<'_> {
                 );
             }
         }
-        let cel_rules = crate::validate::crd::Crd::from_value(value, "").map_or(0, |c| c.cel_rules);
-        if cel_rules > 0 {
-            self.warning(
-                "/spec/versions",
-                format!(
-                    "its {cel_rules} x-kubernetes-validations (CEL) {} not evaluated: its custom resources are checked against the schema only",
-                    if cel_rules == 1 { "rule is" } else { "rules are" }
-                ),
-                None,
-            );
+        // Each rule's compile errors, once, here rather than at every custom resource.
+        let Ok(crd) = crate::validate::crd::Crd::from_value(value, "") else {
+            return;
+        };
+        for (i, version) in crd.versions.iter().enumerate() {
+            let Some(schema) = &version.schema else {
+                continue;
+            };
+            let rules = crate::validate::crd::CrdRules::compile(schema);
+            for (pointer, index, error) in rules.compile_errors() {
+                self.error(
+                    format!("/spec/versions/{i}/schema/openAPIV3Schema{pointer}/x-kubernetes-validations/{index}/rule"),
+                    format!("the CEL rule does not compile: {}", crate::diagnostic::shorten(&error, 300)),
+                    Some("Kubernetes refuses a CRD whose rules do not compile"),
+                );
+            }
         }
     }
 }

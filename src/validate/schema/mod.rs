@@ -35,6 +35,8 @@ pub(crate) enum SchemaSource {
         open: Arc<Value>,
         /// The CRD's scope is `Namespaced`.
         namespaced: bool,
+        /// Its CEL rules, compiled.
+        rules: Arc<super::crd::CrdRules>,
     },
     /// A file from a `--schema-dir`.
     Custom {
@@ -103,10 +105,12 @@ pub(crate) fn find(
         if strict {
             emit::close_objects(&mut schema);
         }
+        let rules = Arc::new(super::crd::CrdRules::compile(&open));
         return Ok(Some(SchemaSource::Crd {
             schema: Arc::new(schema),
             open: Arc::new(open),
             namespaced: crd.namespaced,
+            rules,
         }));
     }
     for dir in schema_dirs {
@@ -359,7 +363,8 @@ mod tests {
 
     #[test]
     fn strict_mode_closes_objects_but_not_maps() {
-        let Some(source) = find("v1", "ConfigMap", &[], true, &Default::default()).unwrap_or(None) else {
+        let Some(source) = find("v1", "ConfigMap", &[], true, &Default::default()).unwrap_or(None)
+        else {
             panic!("ConfigMap has a built-in schema")
         };
         let strict =
