@@ -158,7 +158,7 @@ pub(crate) fn check_object(
                 }
             }
         }
-    } else if let Some(found) = builtin::kind(api_version, kind) {
+    } else if let Some(found) = builtin::table(config.kube_version).kind(api_version, kind) {
         namespaced = Some(found.namespaced);
     }
     if config.checks.rules {
@@ -229,6 +229,36 @@ fn removed_apis(config: &Config, object: &Object, problems: &mut Vec<Diagnostic>
 /// in a Kubernetes API group (rather than a custom resource).
 fn no_schema(config: &Config, object: &Object, outcome: &mut Outcome) -> bool {
     let (api_version, kind) = (object.api_version(), object.kind());
+    let target = config.kube_version;
+    if let Some(first) = builtin::first_serving(target, api_version, kind) {
+        // Served by a later Kubernetes: say which (unless the removed-API table did).
+        if introduced_in(api_version, kind).is_none_or(|v| target >= v) {
+            let table = builtin::table(target);
+            let served: Vec<&str> = table
+                .all_kinds()
+                .filter(|(_, k)| *k == kind)
+                .map(|(a, _)| a)
+                .collect();
+            let hint = if served.is_empty() {
+                "raise --kube-version if the cluster is newer".to_string()
+            } else {
+                format!(
+                    "Kubernetes {target} serves {kind} as {}; or raise --kube-version if the cluster is newer",
+                    served.join(", ")
+                )
+            };
+            outcome.problems.push(object.problem(
+                Severity::Error,
+                Check::Schema,
+                "/apiVersion",
+                format!(
+                    "{kind} {api_version} is not served by Kubernetes {target}: it is first served in 1.{first}"
+                ),
+                Some(hint),
+            ));
+        }
+        return true;
+    }
     let removed = removed_api(api_version, kind).is_some();
     if !removed && BUILTIN_GROUPS.contains(group(api_version)) {
         // A Kubernetes group: a typo in the kind or the version, not a custom resource.

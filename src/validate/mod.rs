@@ -732,6 +732,7 @@ impl Validator {
             &self.config.schema_dirs,
             self.config.strict,
             &self.config.crds,
+            self.config.kube_version,
         ) {
             Ok(Some(source)) => source,
             Ok(None) => return Lookup::NoSchema,

@@ -5,7 +5,14 @@
 //! Both files hold one entry per line, sorted, so an entry is found by a binary search over
 //! line slices and only the definitions a run needs are ever parsed (each at most once per
 //! process).
+//!
+//! Those files describe Kubernetes 1.37. `schemas/k8s/versions.json` (written by
+//! `tools/k8s-schemas`) holds each of 1.30 to 1.36 as its kinds and its differences from 1.37:
+//! the definitions it changes or adds, and the names it lacks. A version's [`Table`] is the
+//! 1.37 table with its differences laid over; definitions it shares with 1.37 are the same
+//! entries, parsed once for every version.
 
+use crate::kube_version::KubeVersion;
 use serde_json::Value;
 use std::sync::{LazyLock, OnceLock};
 
@@ -13,6 +20,12 @@ const DEFINITIONS: &str = include_str!("../../../schemas/k8s/definitions.json");
 const KINDS: &str = include_str!("../../../schemas/k8s/kinds.json");
 const GATEWAY_DEFINITIONS: &str = include_str!("../../../schemas/gateway/definitions.json");
 const GATEWAY_KINDS: &str = include_str!("../../../schemas/gateway/kinds.json");
+const VERSIONS: &str = include_str!("../../../schemas/k8s/versions.json");
+
+/// The oldest and newest Kubernetes minor versions with schemas of their own.
+pub(crate) const OLDEST: u32 = 30;
+/// The newest: that of `definitions.json`.
+pub(crate) const NEWEST: u32 = 37;
 
 /// `"key": value,` lines of generated files, sorted by key.
 fn entries(texts: &[&'static str]) -> Vec<(&'static str, &'static str)> {
@@ -51,23 +64,181 @@ static DEFINITION_TABLE: LazyLock<Vec<Definition>> = LazyLock::new(|| {
 static KIND_TABLE: LazyLock<Vec<(&'static str, &'static str)>> =
     LazyLock::new(|| entries(&[KINDS, GATEWAY_KINDS]));
 
+/// The schemas of one Kubernetes version: its definitions (sorted by name) and its kinds.
+pub(crate) struct Table {
+    /// The minor version.
+    pub minor: u32,
+    definitions: Vec<&'static Definition>,
+    kinds: Vec<(&'static str, &'static str)>,
+}
+
+static NEWEST_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
+    minor: NEWEST,
+    definitions: DEFINITION_TABLE.iter().collect(),
+    kinds: KIND_TABLE.clone(),
+});
+
+static OLDER_TABLES: LazyLock<Vec<OnceLock<Table>>> =
+    LazyLock::new(|| (OLDEST..NEWEST).map(|_| OnceLock::new()).collect());
+
+/// The schemas of `version`: its own from 1.30 to 1.37; 1.30's for older versions (the
+/// removed-API table covers what changed before), 1.37's for newer ones.
+pub(crate) fn table(version: KubeVersion) -> &'static Table {
+    let minor = version.minor.clamp(OLDEST, NEWEST);
+    if minor == NEWEST {
+        return &NEWEST_TABLE;
+    }
+    let index = usize::try_from(minor - OLDEST).unwrap_or(0);
+    OLDER_TABLES[index].get_or_init(|| older_table(minor))
+}
+
+/// The lines of `versions.json` between `"1.MINOR": {` and the next version (or the end).
+fn version_lines(minor: u32) -> Vec<&'static str> {
+    let header = format!("\"1.{minor}\": {{");
+    let mut lines = VERSIONS.lines().skip_while(|line| *line != header);
+    lines.next();
+    lines
+        .take_while(|line| {
+            !(line.starts_with("\"1.") && line.ends_with("\": {") && !line.contains("/"))
+        })
+        .collect()
+}
+
+fn older_table(minor: u32) -> Table {
+    let lines = version_lines(minor);
+    let mut section = "";
+    let mut kinds: Vec<(&'static str, &'static str)> = Vec::new();
+    let mut own: Vec<(&'static str, &'static str)> = Vec::new();
+    let mut absent: Vec<&'static str> = Vec::new();
+    for line in lines {
+        match line {
+            "\"kinds\": {" => section = "kinds",
+            "\"definitions\": {" => section = "definitions",
+            "\"absent\": [" => section = "absent",
+            _ => {
+                let Some(rest) = line.strip_prefix('"') else {
+                    continue;
+                };
+                if section == "absent" {
+                    if let Some(name) = rest.split('"').next() {
+                        absent.push(name);
+                    }
+                    continue;
+                }
+                let Some((key, value)) = rest.split_once("\": ") else {
+                    continue;
+                };
+                let value = value.strip_suffix(',').unwrap_or(value);
+                if !value.starts_with('{') {
+                    continue;
+                }
+                match section {
+                    "kinds" => kinds.push((key, value)),
+                    "definitions" => own.push((key, value)),
+                    _ => {}
+                }
+            }
+        }
+    }
+    // Gateway API is not part of Kubernetes: its kinds are the same at every version.
+    kinds.extend(entries(&[GATEWAY_KINDS]));
+    kinds.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    absent.sort_unstable();
+    own.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // A version's own definitions live as long as the process, as the shared ones do.
+    let own: &'static [Definition] = Box::leak(
+        own.into_iter()
+            .map(|(name, text)| Definition {
+                name,
+                text,
+                parsed: OnceLock::new(),
+            })
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    );
+    let mut definitions: Vec<&'static Definition> = DEFINITION_TABLE
+        .iter()
+        .filter(|d| absent.binary_search(&d.name).is_err())
+        .filter(|d| own.binary_search_by(|o| o.name.cmp(d.name)).is_err())
+        .chain(own.iter())
+        .collect();
+    definitions.sort_unstable_by(|a, b| a.name.cmp(b.name));
+    Table {
+        minor,
+        definitions,
+        kinds,
+    }
+}
+
+impl std::fmt::Debug for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Table(1.{})", self.minor)
+    }
+}
+
+impl Table {
+    /// The definition called `name`, parsed on first use.
+    pub(crate) fn definition(&self, name: &str) -> Option<&'static Value> {
+        let index = self
+            .definitions
+            .binary_search_by(|d| d.name.cmp(name))
+            .ok()?;
+        let entry = self.definitions[index];
+        let value = entry
+            .parsed
+            .get_or_init(|| serde_json::from_str(entry.text).unwrap_or(Value::Null));
+        (!value.is_null()).then_some(value)
+    }
+
+    /// The name of a definition as stored (so it lives as long as the table).
+    pub(crate) fn definition_name(&self, name: &str) -> Option<&'static str> {
+        let index = self
+            .definitions
+            .binary_search_by(|d| d.name.cmp(name))
+            .ok()?;
+        Some(self.definitions[index].name)
+    }
+
+    /// The kind `kind` of `api_version`, if this version serves it.
+    pub(crate) fn kind(&self, api_version: &str, kind: &str) -> Option<BuiltinKind> {
+        let key = format!("{api_version}/{kind}");
+        let index = self
+            .kinds
+            .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
+            .ok()?;
+        let value: Value = serde_json::from_str(self.kinds[index].1).ok()?;
+        Some(BuiltinKind {
+            definition: value.get("definition")?.as_str()?.to_string(),
+            namespaced: value.get("namespaced")?.as_bool()?,
+        })
+    }
+
+    /// Every `(apiVersion, kind)` this version serves.
+    pub(crate) fn all_kinds(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.kinds
+            .iter()
+            .filter_map(|(key, _)| key.rsplit_once('/'))
+    }
+}
+
+/// The first version after `version` that serves `kind` in `api_version`, if one does.
+pub(crate) fn first_serving(version: KubeVersion, api_version: &str, kind: &str) -> Option<u32> {
+    (version.minor.max(OLDEST - 1) + 1..=NEWEST).find(|minor| {
+        table(KubeVersion::new(*minor))
+            .kind(api_version, kind)
+            .is_some()
+    })
+}
+
 /// The definition called `name` (`io.k8s.api.apps.v1.Deployment`), parsed on first use.
 /// `None` for an unknown name (or, impossibly, a corrupt embedded file).
 pub(crate) fn definition(name: &str) -> Option<&'static Value> {
-    let table = &*DEFINITION_TABLE;
-    let index = table.binary_search_by(|d| d.name.cmp(name)).ok()?;
-    let entry = &table[index];
-    let value = entry
-        .parsed
-        .get_or_init(|| serde_json::from_str(entry.text).unwrap_or(Value::Null));
-    (!value.is_null()).then_some(value)
+    NEWEST_TABLE.definition(name)
 }
 
 /// The name of a built-in definition as stored in the table (so it lives as long as it).
 pub(crate) fn definition_name(name: &str) -> Option<&'static str> {
-    let table = &*DEFINITION_TABLE;
-    let index = table.binary_search_by(|d| d.name.cmp(name)).ok()?;
-    Some(table[index].name)
+    NEWEST_TABLE.definition_name(name)
 }
 
 /// Parses `roots` and every definition they reach, so that later lookups find them ready.
@@ -112,21 +283,13 @@ pub(crate) struct BuiltinKind {
     pub namespaced: bool,
 }
 
-/// The built-in kind `kind` of `api_version`, if any.
+/// The built-in kind `kind` of `api_version` in the newest version, if any.
+#[cfg(test)]
 pub(crate) fn kind(api_version: &str, kind: &str) -> Option<BuiltinKind> {
-    let key = format!("{api_version}/{kind}");
-    let table = &*KIND_TABLE;
-    let index = table
-        .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
-        .ok()?;
-    let value: Value = serde_json::from_str(table[index].1).ok()?;
-    Some(BuiltinKind {
-        definition: value.get("definition")?.as_str()?.to_string(),
-        namespaced: value.get("namespaced")?.as_bool()?,
-    })
+    NEWEST_TABLE.kind(api_version, kind)
 }
 
-/// Every built-in `(apiVersion, kind)`.
+/// Every built-in `(apiVersion, kind)` of the newest version.
 pub(crate) fn all_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
     KIND_TABLE
         .iter()
@@ -161,6 +324,54 @@ mod tests {
             count += 1;
         }
         assert!(count >= 100, "{count}");
+    }
+
+    #[test]
+    fn every_version_table_resolves_its_kinds_and_references() {
+        fn references(value: &Value, out: &mut Vec<String>) {
+            match value {
+                Value::Object(map) => {
+                    for (key, child) in map {
+                        match (key.as_str(), child.as_str()) {
+                            ("$ref", Some(r)) => {
+                                out.push(r.trim_start_matches("#/definitions/").to_string())
+                            }
+                            _ => references(child, out),
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|i| references(i, out)),
+                _ => {}
+            }
+        }
+        for minor in OLDEST..=NEWEST {
+            let table = table(KubeVersion::new(minor));
+            assert_eq!(table.minor, minor);
+            let mut kinds = 0;
+            for (api_version, kind_name) in table.all_kinds() {
+                let found = table.kind(api_version, kind_name).unwrap();
+                let definition = table
+                    .definition(&found.definition)
+                    .unwrap_or_else(|| panic!("1.{minor}: {api_version} {kind_name}"));
+                let mut todo = Vec::new();
+                references(definition, &mut todo);
+                for name in todo {
+                    assert!(table.definition(&name).is_some(), "1.{minor}: {name}");
+                }
+                kinds += 1;
+            }
+            assert!(kinds >= 80, "1.{minor}: {kinds} kinds");
+        }
+        // resource.k8s.io/v1 is served from 1.34.
+        let claim =
+            |minor| table(KubeVersion::new(minor)).kind("resource.k8s.io/v1", "ResourceClaim");
+        assert!(claim(33).is_none() && claim(34).is_some());
+        assert_eq!(
+            first_serving(KubeVersion::new(30), "resource.k8s.io/v1", "ResourceClaim"),
+            Some(34)
+        );
+        // Older versions than 1.30 use 1.30's schemas.
+        assert_eq!(table(KubeVersion::new(25)).minor, 30);
     }
 
     #[test]

@@ -14,25 +14,47 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Which properties of which schema nodes some instance used, keyed by node address (the
 /// built-in definitions are parsed once and never move).
-#[derive(Debug, Default)]
 pub(crate) struct Usage {
     visited: HashMap<usize, Vec<&'static str>>,
+    table: &'static builtin::Table,
+}
+
+impl std::fmt::Debug for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Usage")
+            .field("nodes", &self.visited.len())
+            .field("version", &self.table.minor)
+            .finish()
+    }
 }
 
 fn address(node: &'static Value) -> usize {
     std::ptr::from_ref(node) as usize
 }
 
-fn resolve(reference: &str) -> Option<&'static Value> {
-    builtin::definition(reference.strip_prefix("#/definitions/")?)
+fn resolve(table: &'static builtin::Table, reference: &str) -> Option<&'static Value> {
+    table.definition(reference.strip_prefix("#/definitions/")?)
 }
 
 impl Usage {
+    /// Nothing used yet, of the definitions of `table`.
+    pub(crate) fn new(table: &'static builtin::Table) -> Usage {
+        Usage {
+            visited: HashMap::new(),
+            table,
+        }
+    }
+
     /// Records what of `node` (and below) `instance` reaches.
     pub(crate) fn record(&mut self, node: &'static Value, instance: &Value) {
         let Some(map) = node.as_object() else { return };
         self.visited.entry(address(node)).or_default();
-        if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(resolve) {
+        let table = self.table;
+        if let Some(target) = map
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| resolve(table, r))
+        {
             self.record(target, instance);
         }
         for keyword in ["allOf", "anyOf", "oneOf"] {
@@ -71,6 +93,7 @@ impl Usage {
 }
 
 struct Emitter<'u> {
+    table: &'static builtin::Table,
     usage: Option<&'u Usage>,
     strict: bool,
     wanted: Vec<&'static str>,
@@ -91,7 +114,7 @@ impl Emitter<'_> {
                 .get("$ref")
                 .and_then(Value::as_str)
                 .and_then(|r| r.strip_prefix("#/definitions/"))
-                .and_then(builtin_name)
+                .and_then(|n| builtin_name(self.table, n))
             && !self.inlining.contains(&name)
         {
             self.inlining.push(name);
@@ -135,7 +158,7 @@ impl Emitter<'_> {
                     if let Some(name) = value
                         .as_str()
                         .and_then(|r| r.strip_prefix("#/definitions/"))
-                        && let Some((name, _)) = builtin_name(name)
+                        && let Some((name, _)) = builtin_name(self.table, name)
                     {
                         self.wanted.push(name);
                     }
@@ -159,10 +182,13 @@ impl Emitter<'_> {
 }
 
 /// The `'static` name of a built-in definition, with the definition.
-fn builtin_name(name: &str) -> Option<(&'static str, &'static Value)> {
-    let value = builtin::definition(name)?;
+fn builtin_name(
+    table: &'static builtin::Table,
+    name: &str,
+) -> Option<(&'static str, &'static Value)> {
+    let value = table.definition(name)?;
     // The name as stored, so that it lives as long as the table.
-    let stored = builtin::definition_name(name)?;
+    let stored = table.definition_name(name)?;
     Some((stored, value))
 }
 
@@ -170,11 +196,13 @@ fn builtin_name(name: &str) -> Option<(&'static str, &'static Value)> {
 /// `SecurityContext`): cut down to `usage` when given, closed (`additionalProperties: false`)
 /// when `strict`, with the definitions it reaches.
 pub(crate) fn definition_schema(
+    table: &'static builtin::Table,
     definition: &'static Value,
     usage: Option<&Usage>,
     strict: bool,
 ) -> Value {
     let mut emitter = Emitter {
+        table,
         usage,
         strict,
         wanted: Vec::new(),
@@ -186,7 +214,7 @@ pub(crate) fn definition_schema(
         if definitions.contains_key(name) {
             continue;
         }
-        if let Some(node) = builtin::definition(name) {
+        if let Some(node) = table.definition(name) {
             definitions.insert(name, Value::Null);
             let emitted = emitter.emit(node);
             definitions.insert(name, emitted);
@@ -205,13 +233,14 @@ pub(crate) fn definition_schema(
 /// The schema for the kind whose definition is `definition`: [`definition_schema`], with
 /// `apiVersion` and `kind` required and pinned to the kind's own values.
 pub(crate) fn kind_schema(
+    table: &'static builtin::Table,
     definition: &'static Value,
     usage: Option<&Usage>,
     strict: bool,
     api_version: &str,
     kind: &str,
 ) -> Value {
-    let mut root = definition_schema(definition, usage, strict);
+    let mut root = definition_schema(table, definition, usage, strict);
     if let Value::Object(root) = &mut root {
         let properties = root
             .entry("properties")

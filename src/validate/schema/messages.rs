@@ -1,7 +1,7 @@
 //! Schema errors in words: what was found, what was expected, and the likely fix
 //! ("did you mean `imagePullPolicy`?", "quote it", "remove the quotes").
 
-use super::{SchemaSource, builtin};
+use super::SchemaSource;
 use crate::diagnostic::{Check, Diagnostic, Severity, closest};
 use crate::validate::document::escape_segment;
 use crate::validate::object::Object;
@@ -37,7 +37,12 @@ pub(crate) fn schema_problems(
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let known = known_properties(source, &path);
                 for field in unexpected {
+                    let first = first_version_with(source, object, &path, field);
                     let hint = match known.as_deref().and_then(|known| closest(field, known)) {
+                        _ if first.is_some() => format!(
+                            "\"{field}\" is newer than the target: Kubernetes has it from 1.{}; raise --kube-version if the cluster is newer, or remove it",
+                            first.unwrap_or_default()
+                        ),
                         Some(best) => format!("did you mean \"{best}\"?"),
                         None => {
                             "remove it: in strict mode fields the schema does not define are errors"
@@ -261,11 +266,38 @@ fn type_hint(expected: &[JsonType], found: &Value) -> Option<String> {
     }
 }
 
+/// For a built-in schema of a version older than the newest: the first later version whose
+/// schema has `field` at `pointer`, to tell a field that is only newer from a misspelt one.
+fn first_version_with(
+    source: &SchemaSource,
+    object: &Object,
+    pointer: &str,
+    field: &str,
+) -> Option<u32> {
+    let SchemaSource::Builtin { table, .. } = source else {
+        return None;
+    };
+    (table.minor + 1..=super::builtin::NEWEST).find(|minor| {
+        let later = super::builtin::table(crate::kube_version::KubeVersion::new(*minor));
+        later
+            .kind(object.api_version(), object.kind())
+            .and_then(|found| later.definition(&found.definition))
+            .and_then(|definition| {
+                walk(definition, pointer, &|reference| {
+                    later.definition(reference.strip_prefix("#/definitions/")?)
+                })
+            })
+            .is_some_and(|names| names.iter().any(|n| n == field))
+    })
+}
+
 /// The property names the schema allows at `pointer` (an object's path), for suggestions.
 fn known_properties(source: &SchemaSource, pointer: &str) -> Option<Vec<String>> {
     match source {
-        SchemaSource::Builtin { definition, .. } => walk(definition, pointer, &|reference| {
-            builtin::definition(reference.strip_prefix("#/definitions/")?)
+        SchemaSource::Builtin {
+            definition, table, ..
+        } => walk(definition, pointer, &|reference| {
+            table.definition(reference.strip_prefix("#/definitions/")?)
         }),
         SchemaSource::Custom { schema, .. } | SchemaSource::Crd { schema, .. } => {
             walk(schema, pointer, &|reference| {
@@ -334,12 +366,14 @@ mod tests {
 
     #[test]
     fn finds_known_properties_through_references() {
-        let Some(definition) = builtin::definition("io.k8s.api.apps.v1.Deployment") else {
+        let Some(definition) = super::super::builtin::definition("io.k8s.api.apps.v1.Deployment")
+        else {
             panic!("Deployment is built in")
         };
         let source = SchemaSource::Builtin {
             definition,
             namespaced: true,
+            table: super::super::builtin::table(crate::kube_version::KubeVersion::LATEST),
         };
         let known =
             known_properties(&source, "/spec/template/spec/containers/0").unwrap_or_default();

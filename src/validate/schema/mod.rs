@@ -26,6 +26,8 @@ pub(crate) enum SchemaSource {
         definition: &'static Value,
         /// Whether the kind is namespaced.
         namespaced: bool,
+        /// The schemas of the Kubernetes version it belongs to.
+        table: &'static builtin::Table,
     },
     /// A CustomResourceDefinition's schema for one served version.
     Crd {
@@ -91,6 +93,7 @@ pub(crate) fn find(
     schema_dirs: &[PathBuf],
     strict: bool,
     crds: &super::crd::CrdSet,
+    version: crate::kube_version::KubeVersion,
 ) -> Result<Option<SchemaSource>, String> {
     if let Some(crd) = crds.get(api_version, kind) {
         let Some(version) = crd.served(api_version) else {
@@ -138,10 +141,12 @@ pub(crate) fn find(
             }));
         }
     }
-    Ok(builtin::kind(api_version, kind).and_then(|found| {
+    let table = builtin::table(version);
+    Ok(table.kind(api_version, kind).and_then(|found| {
         Some(SchemaSource::Builtin {
-            definition: builtin::definition(&found.definition)?,
+            definition: table.definition(&found.definition)?,
             namespaced: found.namespaced,
+            table,
         })
     }))
 }
@@ -201,15 +206,18 @@ pub(crate) fn compile_kind(
     kind: &str,
 ) -> Result<jsonschema::Validator, String> {
     match source {
-        SchemaSource::Builtin { definition, .. } => {
+        SchemaSource::Builtin {
+            definition, table, ..
+        } => {
             let usage = objects.map(|objects| {
-                let mut usage = Usage::default();
+                let mut usage = Usage::new(table);
                 for object in objects {
                     usage.record(definition, object);
                 }
                 usage
             });
-            let schema = emit::kind_schema(definition, usage.as_ref(), strict, api_version, kind);
+            let schema =
+                emit::kind_schema(table, definition, usage.as_ref(), strict, api_version, kind);
             compile(&schema, DRAFT)
         }
         SchemaSource::Custom {
@@ -232,9 +240,10 @@ pub(crate) fn definition_problems(
     let Some(node) = builtin::definition(definition) else {
         return Vec::new();
     };
-    let mut usage = Usage::default();
+    let table = builtin::table(crate::kube_version::KubeVersion::LATEST);
+    let mut usage = Usage::new(table);
     usage.record(node, value);
-    let schema = emit::definition_schema(node, Some(&usage), true);
+    let schema = emit::definition_schema(table, node, Some(&usage), true);
     let Ok(validator) = compile(&schema, DRAFT) else {
         return Vec::new();
     };
@@ -247,6 +256,7 @@ pub(crate) fn definition_problems(
     let source = SchemaSource::Builtin {
         definition: node,
         namespaced: true,
+        table,
     };
     schema_problems(&validator, &object, &source)
         .into_iter()
@@ -316,7 +326,16 @@ mod tests {
         let Some(SchemaSource::Builtin {
             definition,
             namespaced,
-        }) = find("apps/v1", "Deployment", &[], true, &Default::default()).unwrap_or(None)
+            table,
+        }) = find(
+            "apps/v1",
+            "Deployment",
+            &[],
+            true,
+            &Default::default(),
+            crate::kube_version::KubeVersion::LATEST,
+        )
+        .unwrap_or(None)
         else {
             panic!("Deployment has a built-in schema")
         };
@@ -338,6 +357,7 @@ mod tests {
             &SchemaSource::Builtin {
                 definition,
                 namespaced,
+                table,
             },
             None,
             true,
@@ -349,6 +369,7 @@ mod tests {
             &SchemaSource::Builtin {
                 definition,
                 namespaced,
+                table,
             },
             Some(&[&deployment]),
             true,
@@ -363,8 +384,15 @@ mod tests {
 
     #[test]
     fn strict_mode_closes_objects_but_not_maps() {
-        let Some(source) = find("v1", "ConfigMap", &[], true, &Default::default()).unwrap_or(None)
-        else {
+        let Some(source) = find(
+            "v1",
+            "ConfigMap",
+            &[],
+            true,
+            &Default::default(),
+            crate::kube_version::KubeVersion::LATEST,
+        )
+        .unwrap_or(None) else {
             panic!("ConfigMap has a built-in schema")
         };
         let strict =
