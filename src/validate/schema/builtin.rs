@@ -68,15 +68,21 @@ static KIND_TABLE: LazyLock<Vec<(&'static str, &'static str)>> =
 pub(crate) struct Table {
     /// The minor version.
     pub minor: u32,
+    /// An older version's own tables; `None` for the newest, which uses the embedded files'
+    /// tables directly (each built only when first needed: a render of typed objects looks
+    /// up kinds and never parses a definition).
+    older: Option<Older>,
+}
+
+struct Older {
     definitions: Vec<&'static Definition>,
     kinds: Vec<(&'static str, &'static str)>,
 }
 
-static NEWEST_TABLE: LazyLock<Table> = LazyLock::new(|| Table {
+static NEWEST_TABLE: Table = Table {
     minor: NEWEST,
-    definitions: DEFINITION_TABLE.iter().collect(),
-    kinds: KIND_TABLE.clone(),
-});
+    older: None,
+};
 
 static OLDER_TABLES: LazyLock<Vec<OnceLock<Table>>> =
     LazyLock::new(|| (OLDEST..NEWEST).map(|_| OnceLock::new()).collect());
@@ -165,8 +171,7 @@ fn older_table(minor: u32) -> Table {
     definitions.sort_unstable_by(|a, b| a.name.cmp(b.name));
     Table {
         minor,
-        definitions,
-        kinds,
+        older: Some(Older { definitions, kinds }),
     }
 }
 
@@ -177,13 +182,33 @@ impl std::fmt::Debug for Table {
 }
 
 impl Table {
+    fn entry(&self, name: &str) -> Option<&'static Definition> {
+        match &self.older {
+            Some(older) => {
+                let index = older
+                    .definitions
+                    .binary_search_by(|d| d.name.cmp(name))
+                    .ok()?;
+                Some(older.definitions[index])
+            }
+            None => {
+                let table: &'static [Definition] = &DEFINITION_TABLE;
+                let index = table.binary_search_by(|d| d.name.cmp(name)).ok()?;
+                Some(&table[index])
+            }
+        }
+    }
+
+    fn kinds(&self) -> &[(&'static str, &'static str)] {
+        match &self.older {
+            Some(older) => &older.kinds,
+            None => &KIND_TABLE,
+        }
+    }
+
     /// The definition called `name`, parsed on first use.
     pub(crate) fn definition(&self, name: &str) -> Option<&'static Value> {
-        let index = self
-            .definitions
-            .binary_search_by(|d| d.name.cmp(name))
-            .ok()?;
-        let entry = self.definitions[index];
+        let entry = self.entry(name)?;
         let value = entry
             .parsed
             .get_or_init(|| serde_json::from_str(entry.text).unwrap_or(Value::Null));
@@ -192,21 +217,17 @@ impl Table {
 
     /// The name of a definition as stored (so it lives as long as the table).
     pub(crate) fn definition_name(&self, name: &str) -> Option<&'static str> {
-        let index = self
-            .definitions
-            .binary_search_by(|d| d.name.cmp(name))
-            .ok()?;
-        Some(self.definitions[index].name)
+        Some(self.entry(name)?.name)
     }
 
     /// The kind `kind` of `api_version`, if this version serves it.
     pub(crate) fn kind(&self, api_version: &str, kind: &str) -> Option<BuiltinKind> {
         let key = format!("{api_version}/{kind}");
-        let index = self
-            .kinds
+        let kinds = self.kinds();
+        let index = kinds
             .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
             .ok()?;
-        let value: Value = serde_json::from_str(self.kinds[index].1).ok()?;
+        let value: Value = serde_json::from_str(kinds[index].1).ok()?;
         Some(BuiltinKind {
             definition: value.get("definition")?.as_str()?.to_string(),
             namespaced: value.get("namespaced")?.as_bool()?,
@@ -215,7 +236,7 @@ impl Table {
 
     /// Every `(apiVersion, kind)` this version serves.
     pub(crate) fn all_kinds(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
-        self.kinds
+        self.kinds()
             .iter()
             .filter_map(|(key, _)| key.rsplit_once('/'))
     }
