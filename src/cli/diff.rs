@@ -6,7 +6,7 @@ use super::render::report_failure;
 use super::values_args::ValuesArgs;
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Outcome};
 use crate::git::Snapshot;
-use crate::pipeline::{RenderRequest, Renderer};
+use crate::pipeline::RenderRequest;
 use clap::{ArgMatches, Args};
 use std::path::{Path, PathBuf};
 
@@ -88,7 +88,13 @@ pub fn run(args: DiffArgs, matches: Option<&ArgMatches>, console: &Console) -> O
             }
         }
     };
-    let renderer = Renderer::new(args.values.kube.get());
+    let renderer = match args.values.kube.renderer() {
+        Ok(renderer) => renderer,
+        Err(error) => {
+            console.error(&error.to_string(), None);
+            return Ok(EXIT_USAGE);
+        }
+    };
     let before = match renderer.render(&before_request) {
         Ok(rendered) => rendered.manifests,
         Err(error) => {

@@ -4,7 +4,6 @@ use super::console::Console;
 use super::render::report_failure;
 use super::values_args::ValuesArgs;
 use super::{EXIT_OK, Outcome};
-use crate::pipeline::Renderer;
 use crate::traffic_map::TrafficMap;
 use clap::{ArgMatches, Args, ValueEnum};
 use std::path::PathBuf;
@@ -45,7 +44,14 @@ enum Format {
 /// Runs `tack explain`.
 pub fn run(args: ExplainArgs, matches: Option<&ArgMatches>, console: &Console) -> Outcome {
     let request = args.values.request(args.chart.clone(), matches);
-    let rendered = match Renderer::new(args.values.kube.get()).render(&request) {
+    let renderer = match args.values.kube.renderer() {
+        Ok(renderer) => renderer,
+        Err(error) => {
+            console.error(&error.to_string(), None);
+            return Ok(super::EXIT_USAGE);
+        }
+    };
+    let rendered = match renderer.render(&request) {
         Ok(rendered) => rendered,
         Err(error) => return Ok(report_failure(&error, console)),
     };

@@ -6,7 +6,6 @@ use super::values_args::{KubeVersionArg, PracticesLevel};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Outcome};
 use crate::diagnostic::json::to_json;
 use crate::lint;
-use crate::pipeline::Renderer;
 use crate::releases::Releases;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -96,7 +95,13 @@ pub fn run(args: LintArgs, console: &Console) -> Outcome {
         .iter()
         .flat_map(|chart| lint::targets(chart, releases.as_ref()))
         .collect();
-    let renderer = Renderer::new(args.kube.get()).practices(args.practices.severity());
+    let renderer = match args.kube.renderer() {
+        Ok(renderer) => renderer.practices(args.practices.severity()),
+        Err(error) => {
+            console.error(&error.to_string(), None);
+            return Ok(EXIT_USAGE);
+        }
+    };
     let outcomes = lint::run(targets, &renderer);
     let mut code = EXIT_OK;
     let mut results = Vec::new();

@@ -57,7 +57,13 @@ enum Format {
 
 /// Runs `tack render`.
 pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, console: &Console) -> Outcome {
-    let renderer = Renderer::new(args.values.kube.get());
+    let renderer = match args.values.kube.renderer() {
+        Ok(renderer) => renderer,
+        Err(error) => {
+            console.error(&error.to_string(), None);
+            return Ok(EXIT_USAGE);
+        }
+    };
     if let Some(file) = &args.releases {
         return run_releases(&args, file, &renderer, console);
     }

@@ -75,10 +75,6 @@ pub struct ValidateArgs {
     /// layout, optionally under <group>/); repeatable.
     #[arg(long, value_name = "DIR")]
     schema_dir: Vec<PathBuf>,
-    /// CustomResourceDefinitions to check custom resources against: a YAML or JSON file, or
-    /// a folder of them; repeatable. CRDs in the input itself are used too.
-    #[arg(long, value_name = "FILE|DIR")]
-    crd: Vec<PathBuf>,
     /// Skip documents that are not Kubernetes objects (neither kind nor metadata: value files,
     /// Chart.yaml, CI configs) instead of reporting them; for checking every YAML file of a
     /// repository, as the pre-commit hook does.
@@ -119,7 +115,7 @@ impl ValidateArgs {
         for dir in &self.schema_dir {
             validator = validator.schema_dir(dir);
         }
-        for crd in &self.crd {
+        for crd in &self.kube.crd {
             validator = validator.crd(crd)?;
         }
         Ok(validator)

@@ -36,19 +36,36 @@ pub struct ValuesArgs {
     pub kube: KubeVersionArg,
 }
 
-/// `--kube-version`, shared by every command that renders or validates.
-#[derive(Debug, Clone, Copy, Args)]
+/// The cluster: `--kube-version` and `--crd`, shared by every command that renders or
+/// validates.
+#[derive(Debug, Clone, Args)]
 pub struct KubeVersionArg {
     /// Kubernetes version to render and validate for, e.g. 1.33 or 1.33.0 [default: the
     /// newest supported].
     #[arg(long = "kube-version", value_name = "VERSION")]
     pub kube_version: Option<KubeVersion>,
+    /// CustomResourceDefinitions the cluster has, to check custom resources against (a YAML
+    /// or JSON file of CRDs, or a folder of them); repeatable.
+    #[arg(long = "crd", value_name = "FILE|DIR")]
+    pub crd: Vec<PathBuf>,
 }
 
 impl KubeVersionArg {
     /// The version asked for, or the newest tack knows.
-    pub fn get(self) -> KubeVersion {
+    pub fn get(&self) -> KubeVersion {
         self.kube_version.unwrap_or_default()
+    }
+
+    /// A renderer for this cluster.
+    ///
+    /// # Errors
+    /// A `--crd` that cannot be read or holds something other than CRDs.
+    pub fn renderer(&self) -> Result<crate::pipeline::Renderer, crate::validate::ValidateError> {
+        let mut renderer = crate::pipeline::Renderer::new(self.get());
+        for crd in &self.crd {
+            renderer = renderer.crd(crd)?;
+        }
+        Ok(renderer)
     }
 }
 

@@ -434,11 +434,33 @@ impl Renderer {
     /// # Ok::<(), tack::pipeline::Error>(())
     /// ```
     pub fn practices(mut self, severity: Option<Severity>) -> Self {
-        self.validators = RenderValidators::new(self.kube_version);
-        if let Some(severity) = severity {
-            self.validators.checks = self.validators.checks.practices(severity);
-        }
+        self.validators.checks = match severity {
+            Some(severity) => self.validators.checks.practices(severity),
+            None => self.validators.checks.checks(Checks {
+                schema: false,
+                ..Checks::all()
+            }),
+        };
         self
+    }
+
+    /// CustomResourceDefinitions the cluster has (a file or a folder, see
+    /// [`Validator::crd`]): templates' custom resources of their kinds are checked against
+    /// them, and `--namespace` leaves their cluster-scoped kinds alone.
+    ///
+    /// # Errors
+    /// A file that cannot be read, or does not hold CRDs only.
+    ///
+    /// ```
+    /// use tack::Renderer;
+    /// let renderer = Renderer::default().crd("tests/fixtures/crds")?;
+    /// assert!(Renderer::default().crd("charts/model-serving/values.yaml").is_err());
+    /// # Ok::<(), tack::validate::ValidateError>(())
+    /// ```
+    pub fn crd(mut self, path: impl AsRef<Path>) -> Result<Self, validate::ValidateError> {
+        self.validators.checks = self.validators.checks.crd(path.as_ref())?;
+        self.validators.schema = self.validators.schema.crd(path.as_ref())?;
+        Ok(self)
     }
 
     /// The Kubernetes version it renders and validates for.
@@ -569,7 +591,8 @@ impl Renderer {
                 })
                 .collect(),
         ));
-        let cluster_scoped = cluster_scoped_custom_kinds(chart.crds());
+        let mut cluster_scoped = cluster_scoped_custom_kinds(chart.crds());
+        cluster_scoped.extend(self.validators.schema.cluster_scoped_custom_kinds());
         let mut template_warnings = Vec::new();
         let templates = chart.templates();
         if !templates.is_empty() {

@@ -136,6 +136,18 @@ impl CrdSet {
         self.by_kind.get(&(group.to_string(), kind.to_string()))
     }
 
+    /// The `(group, kind)`s of its cluster-scoped CRDs.
+    pub(crate) fn cluster_scoped(&self) -> Vec<(String, String)> {
+        let mut kinds: Vec<(String, String)> = self
+            .by_kind
+            .values()
+            .filter(|crd| !crd.namespaced)
+            .map(|crd| (crd.group.clone(), crd.kind.clone()))
+            .collect();
+        kinds.sort();
+        kinds
+    }
+
     /// Every CRD of `other` that this set does not define yet (the set's own win).
     pub(crate) fn extended(&self, other: &CrdSet) -> CrdSet {
         let mut merged = self.clone();

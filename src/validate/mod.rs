@@ -677,6 +677,11 @@ impl Validator {
         }
     }
 
+    /// The `(group, kind)`s its CRDs declare cluster-scoped.
+    pub(crate) fn cluster_scoped_custom_kinds(&self) -> Vec<(String, String)> {
+        self.config.crds.cluster_scoped()
+    }
+
     /// This validator with the CRDs of the input added (those given with `--crd` win), or
     /// `None` when the input holds none. A second CRD of the input for one kind is a
     /// problem, reported at it.
