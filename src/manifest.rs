@@ -156,6 +156,8 @@ pub struct Manifest {
     source: String,
     object: Object,
     json: Value,
+    /// The lines of its nodes in a template's output, for objects templates wrote.
+    lines: crate::yaml::NodeLines,
 }
 
 impl Manifest {
@@ -173,7 +175,15 @@ impl Manifest {
             source: source.into(),
             object,
             json,
+            lines: crate::yaml::NodeLines::default(),
         }
+    }
+
+    /// The same object, with the lines of its nodes in the text it was read from, so that
+    /// validation problems point at lines.
+    pub(crate) fn with_lines(mut self, lines: crate::yaml::NodeLines) -> Self {
+        self.lines = lines;
+        self
     }
 
     /// Where the object came from, e.g. `model-serving/canary`.
@@ -291,7 +301,10 @@ impl Manifest {
     /// assert!(report.is_valid());
     /// ```
     pub fn document(&self) -> crate::validate::Document {
-        crate::validate::Document::new(self.json.clone(), self.source.as_str(), 0)
+        let mut document =
+            crate::validate::Document::new(self.json.clone(), self.source.as_str(), 0);
+        document.lines = self.lines.clone();
+        document
     }
 
     /// The object's `kind`.

@@ -595,6 +595,7 @@ impl Renderer {
         cluster_scoped.extend(self.validators.schema.cluster_scoped_custom_kinds());
         let mut template_warnings = Vec::new();
         let templates = chart.templates();
+        let mut template_context = None;
         if !templates.is_empty() {
             let context = TemplateContext {
                 values: serde_json::to_value(release.app()).unwrap_or_default(),
@@ -629,23 +630,31 @@ impl Renderer {
                     if let Some(namespace) = &request.namespace {
                         set_namespace(&mut value, namespace, &cluster_scoped);
                     }
-                    Manifest::new(source, Object::Other(value))
+                    Manifest::new(source, Object::Other(value)).with_lines(doc.lines)
                 })
                 .collect();
             manifests.extend(Manifests::new(items));
+            template_context = Some(context);
         }
+        let at_template_lines = |report: &mut Report| {
+            if let Some(context) = &template_context {
+                origin::template_lines(report, templates, context, &meta.name);
+            }
+        };
         let patched = release
             .finish(&mut manifests)
             .map_err(|problems| values::located_error(&tree, &sources, problems))?;
         let report = match self.validators.validate(&manifests, externals) {
             Ok(mut report) => {
                 origin::add_origins(&mut report.problems, &manifests, &tree, &sources);
+                at_template_lines(&mut report);
                 report
             }
             Err(mut invalid) => {
                 let at_patches = patch_problems(&invalid.0, &patched);
                 if at_patches.is_empty() {
                     origin::add_origins(&mut invalid.0.problems, &manifests, &tree, &sources);
+                    at_template_lines(&mut invalid.0);
                     return Err(invalid.into());
                 }
                 return Err(values::located_error(&tree, &sources, at_patches).into());

@@ -6,10 +6,14 @@
 //! values path that sets it; `mirror` entries carry the rest of the pointer over (resources,
 //! node selectors, labels have the same shape in both).
 
+use crate::chart::Templates;
+use crate::chart::templates::TemplateContext;
 use crate::diagnostic::Diagnostic;
 use crate::manifest::Manifests;
 use crate::source::SourceMap;
+use crate::validate::Report;
 use crate::values::{FieldPath, Node};
+use std::collections::HashMap;
 
 /// A pointer prefix of a kind, the values path behind it, and whether the rest of the
 /// pointer continues the values path.
@@ -244,6 +248,39 @@ pub(super) fn add_origins(
             sources.name(location.source),
             location.line
         );
+    }
+}
+
+/// Points problems in objects templates wrote at the template line that wrote the field
+/// (validation found the line in the template's output; rendering the template again with
+/// line markers maps it back). A line an include wrote, or one that cannot be mapped, is
+/// left unknown rather than shown as an output line.
+pub(super) fn template_lines(
+    report: &mut Report,
+    templates: &Templates,
+    context: &TemplateContext,
+    chart: &str,
+) {
+    let prefix = format!("{chart}/templates/");
+    let mut by_file: HashMap<String, Vec<Option<u32>>> = HashMap::new();
+    for problem in &mut report.problems {
+        if !problem.location.is_known() || problem.location.line == 0 {
+            continue;
+        }
+        let name = report.sources.name(problem.location.source);
+        let Some(file) = name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let lines = by_file
+            .entry(file.to_string())
+            .or_insert_with(|| templates.output_lines(context, file));
+        let output_line = usize::try_from(problem.location.line).unwrap_or(usize::MAX);
+        let mapped = output_line
+            .checked_sub(1)
+            .and_then(|i| lines.get(i).copied().flatten());
+        problem.location.line = mapped.unwrap_or(0);
+        problem.location.column = 0;
+        problem.document_line = 0;
     }
 }
 

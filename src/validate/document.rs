@@ -26,6 +26,8 @@ pub struct Document {
     pub source: Arc<str>,
     /// The 1-based line where the document starts in `source` (`0` when unknown).
     pub line: u32,
+    /// The lines of its nodes in `source`, when it was read from YAML there.
+    pub(crate) lines: crate::yaml::NodeLines,
 }
 
 impl Document {
@@ -41,6 +43,7 @@ impl Document {
             value,
             source: source.into(),
             line,
+            lines: crate::yaml::NodeLines::default(),
         }
     }
 }

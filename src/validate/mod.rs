@@ -778,7 +778,7 @@ impl Validator {
                 without_nulls(&document.value),
                 source,
                 document.line,
-                None,
+                document.lines.0.clone(),
                 &mut contents,
             );
         }

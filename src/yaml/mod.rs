@@ -19,6 +19,7 @@ mod reader;
 mod scalar;
 mod tree;
 
+pub(crate) use lines::NodeLines;
 pub(crate) use reader::{Mark, Parsed};
 pub use tree::{Entry, Node, NodeValue, Scalar, ScalarKind};
 

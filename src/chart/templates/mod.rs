@@ -191,6 +191,8 @@ pub struct RenderedDocument {
     /// Keys the output gives twice in one mapping with the same value (kept once), with
     /// the output line of the second: worth a warning, not an error.
     pub identical_duplicates: Vec<(u32, String)>,
+    /// The output line of each node, so problems in the object can point at lines.
+    pub(crate) lines: crate::yaml::NodeLines,
 }
 
 /// The templates of a chart, compiled once.
@@ -440,13 +442,7 @@ impl Templates {
             return Ok(Vec::new());
         };
         let reporter = self.reporter(&context.secrets);
-        let ctx = minijinja::context! {
-            values => minijinja::Value::from(minijinja::value::Serde(&context.values)),
-            release => minijinja::Value::from(minijinja::value::Serde(&context.release)),
-            chart => minijinja::Value::from(minijinja::value::Serde(&context.chart)),
-            capabilities => minijinja::context! { kubeVersion => context.kube_version.full() },
-            objects => minijinja::Value::from(minijinja::value::Serde(&context.objects)),
-        };
+        let ctx = context_value(context);
         let mut documents = Vec::new();
         let mut problems = Vec::new();
         for (index, file) in self.files.iter().enumerate() {
@@ -476,6 +472,7 @@ impl Templates {
                         line: document.line,
                         value: document.value,
                         identical_duplicates: document.identical_duplicates,
+                        lines: crate::yaml::NodeLines(Some(std::sync::Arc::new(document.lines))),
                     }))
                 }
                 Err(error) => {
@@ -531,6 +528,35 @@ impl Templates {
         Ok(env)
     }
 
+    /// For each output line of template `name` rendered with `context`, the line of `name`
+    /// that wrote it (`None` where an include or nothing known did). Renders the template
+    /// again with line markers: for problems only.
+    pub(crate) fn output_lines(&self, context: &TemplateContext, name: &str) -> Vec<Option<u32>> {
+        let Some(index) = self.files.iter().position(|f| f.name == name) else {
+            return Vec::new();
+        };
+        let Ok(env) = self.compile_with_room(true) else {
+            return Vec::new();
+        };
+        let ctx = context_value(context);
+        let Some(output) = env
+            .get_template(name)
+            .ok()
+            .and_then(|template| template.render(&ctx).ok())
+        else {
+            return Vec::new();
+        };
+        let (_, origins) = markers::strip(&output);
+        origins
+            .into_iter()
+            .map(|origin| {
+                origin
+                    .filter(|(file, _)| *file == index)
+                    .map(|(_, line)| line)
+            })
+            .collect()
+    }
+
     /// Renders template `index` again with line markers to find which template line wrote
     /// output line `line`.
     fn locate_output_line(
@@ -550,6 +576,17 @@ impl Templates {
             .get(usize::try_from(line).ok()?.checked_sub(1)?)
             .copied()
             .flatten()
+    }
+}
+
+/// What templates see: `values`, `release`, `chart`, `capabilities`, `objects`.
+fn context_value(context: &TemplateContext) -> minijinja::Value {
+    minijinja::context! {
+        values => minijinja::Value::from(minijinja::value::Serde(&context.values)),
+        release => minijinja::Value::from(minijinja::value::Serde(&context.release)),
+        chart => minijinja::Value::from(minijinja::value::Serde(&context.chart)),
+        capabilities => minijinja::context! { kubeVersion => context.kube_version.full() },
+        objects => minijinja::Value::from(minijinja::value::Serde(&context.objects)),
     }
 }
 
