@@ -16,6 +16,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("chart_yaml", targets::chart_yaml),
     ("releases", targets::releases),
     ("validate", targets::validate),
+    ("crd", targets::crd),
     ("template", targets::template),
 ];
 

@@ -146,3 +146,48 @@ pub fn template(data: &[u8]) {
         assert_hidden(&error.0.to_string());
     }
 }
+
+/// A CEL rule (the first line) and a custom resource's `spec` (the rest, YAML), validated
+/// as a CRD of `acme.io` `Widget` whose spec keeps unknown fields and holds the rule under
+/// `x-kubernetes-validations`, followed by one Widget with that spec.
+pub fn crd(data: &[u8]) {
+    let input = text(data);
+    let (rule, body) = input.split_once('\n').unwrap_or((&input, ""));
+    let crd = serde_json::json!({
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.acme.io"},
+        "spec": {
+            "group": "acme.io",
+            "scope": "Namespaced",
+            "names": {"kind": "Widget", "plural": "widgets", "singular": "widget", "listKind": "WidgetList"},
+            "versions": [{
+                "name": "v1",
+                "served": true,
+                "storage": true,
+                "schema": {"openAPIV3Schema": {
+                    "type": "object",
+                    "properties": {
+                        "spec": {
+                            "type": "object",
+                            "x-kubernetes-preserve-unknown-fields": true,
+                            "x-kubernetes-validations": [{"rule": rule, "message": "fuzzed rule"}],
+                        },
+                    },
+                }},
+            }],
+        },
+    });
+    let mut manifests = format!(
+        "{crd}\n---\napiVersion: acme.io/v1\nkind: Widget\nmetadata: {{name: w, namespace: ml}}\nspec:\n"
+    );
+    for line in body.lines() {
+        manifests.push_str("  ");
+        manifests.push_str(line);
+        manifests.push('\n');
+    }
+    let report = Validator::default().validate_str("fuzz.yaml", &manifests);
+    for problem in &report.problems {
+        let _ = problem.describe(&report.sources);
+    }
+}
