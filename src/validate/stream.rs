@@ -347,18 +347,7 @@ pub(crate) fn run(validator: &Validator, sources: Vec<Source<'_>>) -> Report {
             }
             _ => first,
         };
-        report.objects += 1;
-        report.cel_skipped += outcome.cel_skipped;
-        report.problems.extend(outcome.problems);
-        facts.extend(outcome.facts);
-        if outcome.skipped.is_some() || validator.config.record_objects {
-            report.checked.push(CheckedObject {
-                source: object.source,
-                line: object.line(),
-                object: object.name.clone(),
-                skipped: outcome.skipped,
-            });
-        }
+        validator.absorb(&mut report, &mut facts, &object, outcome);
     }
     report.sources = names;
     validator.finish(&mut report, &facts);
