@@ -137,7 +137,8 @@ fn compile_rule(item: &serde_json::Value) -> Rule {
     }
 }
 
-fn shorten(text: &str) -> String {
+/// A rule or key as messages quote it: at most 120 characters.
+pub(crate) fn shorten(text: &str) -> String {
     crate::diagnostic::shorten(text, 120).into_owned()
 }
 
@@ -148,7 +149,7 @@ fn field_path_pointer(path: &str) -> String {
     let flush = |segment: &mut String, pointer: &mut String| {
         if !segment.is_empty() {
             pointer.push('/');
-            pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+            pointer.push_str(&super::document::escape_segment(segment));
             segment.clear();
         }
     };
@@ -214,7 +215,38 @@ fn evaluate(rule: &Rule, bound: &Value, size: usize) -> Verdict {
             ExecutionError::UndeclaredReference(_) | ExecutionError::NotSupportedAsMethod { .. },
         ) => Verdict::Skipped,
         Err(ExecutionError::NoSuchOverload(_)) => Verdict::Skipped,
-        Err(error) => Verdict::Error(error.to_string()),
+        Err(error) => Verdict::Error(describe_error(&error)),
+    }
+}
+
+/// An evaluation error in words that never quote a value of the object (the `cel` crate's
+/// own messages print the values involved, which may be secret).
+fn describe_error(error: &ExecutionError) -> String {
+    match error {
+        ExecutionError::NoSuchKey(key) => format!("no such key: {}", shorten(key)),
+        // tack's own functions: their messages name limits, never values (the crate's own
+        // functions may quote their arguments).
+        ExecutionError::FunctionError { function, message }
+            if OWN_FUNCTIONS.contains(&function.as_str()) =>
+        {
+            format!("{function}: {message}")
+        }
+        ExecutionError::FunctionError { function, .. } => {
+            format!("{function}() failed on this value")
+        }
+        ExecutionError::DivisionByZero(_) => "division by zero".to_string(),
+        ExecutionError::RemainderByZero(_) => "remainder by zero".to_string(),
+        ExecutionError::ValuesNotComparable(..) => "the values cannot be compared".to_string(),
+        ExecutionError::UnsupportedBinaryOperator(operator, ..) => {
+            format!("operator {operator} does not apply to these values")
+        }
+        ExecutionError::UnsupportedUnaryOperator(operator, _) => {
+            format!("operator {operator} does not apply to this value")
+        }
+        ExecutionError::InvalidArgumentCount { expected, actual } => {
+            format!("a function expected {expected} arguments, got {actual}")
+        }
+        _ => "a value does not fit the operation (wrong type, index or key)".to_string(),
     }
 }
 
@@ -277,6 +309,19 @@ pub(crate) fn to_cel(value: &serde_json::Value) -> Value {
         }
     }
 }
+
+/// The functions tack registers (their error messages are tack's own).
+const OWN_FUNCTIONS: [&str; 9] = [
+    "split",
+    "join",
+    "replace",
+    "substring",
+    "charAt",
+    "indexOf",
+    "lastIndexOf",
+    "sum",
+    "isQuantity",
+];
 
 /// Kubernetes' string and list library functions tack provides.
 fn register(context: &mut Context<'_, '_>) {
@@ -538,6 +583,16 @@ mod tests {
             verdict("self.missing == 1", value.clone()),
             Verdict::Error(_)
         ));
+        // The crate's messages print values; tack's never do.
+        let secret = json!({"token": "Pl4nt3d-hunter2"});
+        let Verdict::Error(message) = verdict("self.token - 1 == 0", secret) else {
+            panic!("comparing a string with a number is an error")
+        };
+        assert!(!message.contains("hunter2"), "{message}");
+        let secret = json!({"token": "Pl4nt3d-hunter2"});
+        if let Verdict::Error(message) = verdict("int(self.token) > 0", secret) {
+            assert!(!message.contains("hunter2"), "{message}");
+        }
         assert_eq!(
             verdict("self.x == oldSelf.x", value.clone()),
             Verdict::Skipped
