@@ -20,21 +20,19 @@ fn value_files() -> Vec<PathBuf> {
 }
 
 fn explain(file: &str, format: &str) -> String {
-    let output = tack(
-        &root(),
-        &[
-            "explain",
-            "charts/model-serving",
-            "-f",
-            file,
-            "--format",
-            format,
-        ],
-    );
+    explain_chart(&["-f", file, "--format", format])
+}
+
+/// `tack explain charts/model-serving ARGS...`: its stdout, which must succeed.
+fn explain_chart(args: &[&str]) -> String {
+    let mut all = vec!["explain", "charts/model-serving"];
+    all.extend(args);
+    let output = tack(&root(), &all);
     assert_eq!(
         output.status.code(),
         Some(0),
-        "tack explain -f {file} --format {format}:\n{}",
+        "tack {}:\n{}",
+        all.join(" "),
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).expect("UTF-8 output")
@@ -108,18 +106,12 @@ fn json_shares_add_up_for_every_example() {
 
 #[test]
 fn flags_change_the_map() {
-    let output = tack(
-        &root(),
-        &[
-            "explain",
-            "charts/model-serving",
-            "-f",
-            "values/canary-gateway.yaml",
-            "--set",
-            "strategy.canary.weight=50",
-        ],
-    );
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = explain_chart(&[
+        "-f",
+        "values/canary-gateway.yaml",
+        "--set",
+        "strategy.canary.weight=50",
+    ]);
     assert!(
         text.contains("├─ 50% Service/mnist:80 -> Deployment/mnist"),
         "{text}"
@@ -175,20 +167,14 @@ fn the_readme_shows_the_current_maps() {
             "README.md lacks the current map of values/{name}.yaml:\n{map}"
         );
     }
-    let output = tack(
-        &root(),
-        &[
-            "explain",
-            "charts/model-serving",
-            "-f",
-            "values/canary-gateway.yaml",
-            "-f",
-            "values/autoscaling.yaml",
-            "--format",
-            "mermaid",
-        ],
-    );
-    let mermaid = String::from_utf8(output.stdout).expect("UTF-8");
+    let mermaid = explain_chart(&[
+        "-f",
+        "values/canary-gateway.yaml",
+        "-f",
+        "values/autoscaling.yaml",
+        "--format",
+        "mermaid",
+    ]);
     assert!(
         readme.contains(&format!("```mermaid\n{mermaid}```")),
         "README.md lacks:\n{mermaid}"

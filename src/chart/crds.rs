@@ -73,9 +73,7 @@ pub(super) fn load(dir: &Path, root: &Path) -> Result<Vec<CrdDocument>, Error> {
                 Parsed::Error(error) => return Err(bad(error.line, error.to_string())),
                 Parsed::Document(document) => {
                     let value = document.value;
-                    if value["kind"].as_str() != Some("CustomResourceDefinition")
-                        || value["apiVersion"].as_str() != Some("apiextensions.k8s.io/v1")
-                    {
+                    if !crate::validate::crd::is_crd(&value) {
                         return Err(bad(
                             document.line,
                             format!(

@@ -88,12 +88,9 @@ pub fn run(args: DiffArgs, matches: Option<&ArgMatches>, console: &Console) -> O
             }
         }
     };
-    let renderer = match args.values.kube.renderer() {
+    let renderer = match args.values.kube.renderer(console) {
         Ok(renderer) => renderer,
-        Err(error) => {
-            console.error(&error.to_string(), None);
-            return Ok(EXIT_USAGE);
-        }
+        Err(code) => return Ok(code),
     };
     let before = match renderer.render(&before_request) {
         Ok(rendered) => rendered.manifests,

@@ -44,12 +44,9 @@ enum Format {
 /// Runs `tack explain`.
 pub fn run(args: ExplainArgs, matches: Option<&ArgMatches>, console: &Console) -> Outcome {
     let request = args.values.request(args.chart.clone(), matches);
-    let renderer = match args.values.kube.renderer() {
+    let renderer = match args.values.kube.renderer(console) {
         Ok(renderer) => renderer,
-        Err(error) => {
-            console.error(&error.to_string(), None);
-            return Ok(super::EXIT_USAGE);
-        }
+        Err(code) => return Ok(code),
     };
     let rendered = match renderer.render(&request) {
         Ok(rendered) => rendered,

@@ -95,12 +95,9 @@ pub fn run(args: LintArgs, console: &Console) -> Outcome {
         .iter()
         .flat_map(|chart| lint::targets(chart, releases.as_ref()))
         .collect();
-    let renderer = match args.kube.renderer() {
+    let renderer = match args.kube.renderer(console) {
         Ok(renderer) => renderer.practices(args.practices.severity()),
-        Err(error) => {
-            console.error(&error.to_string(), None);
-            return Ok(EXIT_USAGE);
-        }
+        Err(code) => return Ok(code),
     };
     let outcomes = lint::run(targets, &renderer);
     let mut code = EXIT_OK;

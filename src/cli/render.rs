@@ -57,12 +57,9 @@ enum Format {
 
 /// Runs `tack render`.
 pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, console: &Console) -> Outcome {
-    let renderer = match args.values.kube.renderer() {
+    let renderer = match args.values.kube.renderer(console) {
         Ok(renderer) => renderer,
-        Err(error) => {
-            console.error(&error.to_string(), None);
-            return Ok(EXIT_USAGE);
-        }
+        Err(code) => return Ok(code),
     };
     if let Some(file) = &args.releases {
         return run_releases(&args, file, &renderer, console);

@@ -56,14 +56,18 @@ impl KubeVersionArg {
         self.kube_version.unwrap_or_default()
     }
 
-    /// A renderer for this cluster.
-    ///
-    /// # Errors
-    /// A `--crd` that cannot be read or holds something other than CRDs.
-    pub fn renderer(&self) -> Result<crate::pipeline::Renderer, crate::validate::ValidateError> {
+    /// A renderer for this cluster, or (the error reported) the exit code: a `--crd` that
+    /// cannot be read or holds something other than CRDs is a usage error.
+    pub fn renderer(
+        &self,
+        console: &super::console::Console,
+    ) -> Result<crate::pipeline::Renderer, u8> {
         let mut renderer = crate::pipeline::Renderer::new(self.get());
         for crd in &self.crd {
-            renderer = renderer.crd(crd)?;
+            renderer = renderer.crd(crd).map_err(|error| {
+                console.error(&error.to_string(), None);
+                super::EXIT_USAGE
+            })?;
         }
         Ok(renderer)
     }

@@ -762,14 +762,9 @@ fn secret_strings(app: &App, tree: &Node) -> Vec<String> {
 /// The `(group, kind)`s the chart's CRDs declare cluster-scoped (`spec.scope: Cluster`).
 fn cluster_scoped_custom_kinds(crds: &[chart::CrdDocument]) -> Vec<(String, String)> {
     crds.iter()
-        .filter(|crd| crd.value["spec"]["scope"].as_str() == Some("Cluster"))
-        .filter_map(|crd| {
-            let spec = &crd.value["spec"];
-            Some((
-                spec["group"].as_str()?.to_string(),
-                spec["names"]["kind"].as_str()?.to_string(),
-            ))
-        })
+        .filter_map(|crd| validate::crd::Crd::from_value(&crd.value, &crd.file).ok())
+        .filter(|crd| !crd.namespaced)
+        .map(|crd| (crd.group, crd.kind))
         .collect()
 }
 

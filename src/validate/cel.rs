@@ -170,7 +170,7 @@ pub(crate) fn evaluate_all(jobs: &[(&[Rule], &serde_json::Value)]) -> Vec<Vec<Ve
     on_big_stack(|| {
         jobs.iter()
             .map(|(rules, value)| {
-                let size = nodes(value);
+                let size = super::document::value_size(value).nodes;
                 let bound = to_cel(value);
                 rules
                     .iter()
@@ -240,9 +240,6 @@ fn describe_error(error: &ExecutionError) -> String {
         ExecutionError::UnsupportedBinaryOperator(operator, ..) => {
             format!("operator {operator} does not apply to these values")
         }
-        ExecutionError::UnsupportedUnaryOperator(operator, _) => {
-            format!("operator {operator} does not apply to this value")
-        }
         ExecutionError::InvalidArgumentCount { expected, actual } => {
             format!("a function expected {expected} arguments, got {actual}")
         }
@@ -272,21 +269,6 @@ fn on_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> Option<T> {
             .join()
             .ok()
     })
-}
-
-/// The nodes of a value: what a comprehension over it may visit.
-fn nodes(value: &serde_json::Value) -> usize {
-    let mut count = 0;
-    let mut stack = vec![value];
-    while let Some(node) = stack.pop() {
-        count += 1;
-        match node {
-            serde_json::Value::Array(items) => stack.extend(items),
-            serde_json::Value::Object(map) => stack.extend(map.values()),
-            _ => {}
-        }
-    }
-    count
 }
 
 /// JSON as Kubernetes hands it to CEL: integers are `int` (`uint` only past i64).

@@ -10,6 +10,7 @@
 //! ignored, as they only fill in values. CEL rules (`x-kubernetes-validations`) are
 //! compiled once per CRD version ([`CrdRules`]) and evaluated by [`super::cel`].
 
+use super::document::escape_segment;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
@@ -166,7 +167,7 @@ fn children(node: &Value) -> Vec<(String, &Value)> {
     let mut found = Vec::new();
     if let Some(Value::Object(properties)) = node.get("properties") {
         for (name, child) in properties {
-            found.push((format!("properties/{}", escape(name)), child));
+            found.push((format!("properties/{}", escape_segment(name)), child));
         }
     }
     for keyword in ["items", "additionalProperties", "not"] {
@@ -182,10 +183,6 @@ fn children(node: &Value) -> Vec<(String, &Value)> {
         }
     }
     found
-}
-
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// The JSON Schema of a custom resource: its `openAPIV3Schema`, converted, with
@@ -371,62 +368,94 @@ pub(crate) fn structural_problems(openapi: &Value) -> Vec<(String, String)> {
 /// `x-kubernetes-list-map-keys`: (JSON Pointer of the second, message).
 pub(crate) fn list_map_problems(openapi: &Value, value: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    let mut stack = vec![(String::new(), openapi, value)];
-    while let Some((path, schema, value)) = stack.pop() {
+    walk_with_schema(openapi, value, &mut |_, path, schema, value| {
+        let Value::Array(items) = value else { return };
+        let keys: Vec<&str> = schema
+            .get("x-kubernetes-list-map-keys")
+            .and_then(Value::as_array)
+            .map(|keys| keys.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if schema.get("x-kubernetes-list-type").and_then(Value::as_str) != Some("map")
+            || keys.is_empty()
+        {
+            return;
+        }
+        let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
+        for (i, item) in items.iter().enumerate() {
+            let key: Vec<String> = keys
+                .iter()
+                .map(|k| item.get(*k).map_or("(unset)".to_string(), Value::to_string))
+                .collect();
+            if let Some(first) = seen.insert(key.clone(), i) {
+                let shown: Vec<String> = keys
+                    .iter()
+                    .zip(&key)
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                problems.push((
+                    format!("{path}/{i}"),
+                    format!(
+                        "items {first} and {i} have the same key ({}): the list is a map keyed by {}",
+                        shown.join(", "),
+                        keys.join(", ")
+                    ),
+                ));
+            }
+        }
+    });
+    problems.sort();
+    problems
+}
+
+/// Calls `visit` with every node of `value` that `schema` describes, iteratively (a hostile
+/// object nests deeply): the schema node's JSON Pointer, the value's, the schema node and
+/// the value. A field goes by `properties`, else `additionalProperties`; items by `items`.
+fn walk_with_schema<'a>(
+    schema: &'a Value,
+    value: &'a Value,
+    visit: &mut dyn FnMut(&str, &str, &'a Value, &'a Value),
+) {
+    let mut stack = vec![(String::new(), String::new(), schema, value)];
+    while let Some((schema_pointer, path, node, value)) = stack.pop() {
+        visit(&schema_pointer, &path, node, value);
         match value {
             Value::Object(fields) => {
-                let properties = schema.get("properties").and_then(Value::as_object);
-                let additional = schema.get("additionalProperties").filter(|a| a.is_object());
+                let properties = node.get("properties").and_then(Value::as_object);
+                let additional = node.get("additionalProperties").filter(|a| a.is_object());
                 for (name, child) in fields {
-                    if let Some(child_schema) = properties.and_then(|p| p.get(name)).or(additional)
-                    {
-                        stack.push((format!("{path}/{}", escape(name)), child_schema, child));
+                    let segment = escape_segment(name);
+                    if let Some(child_schema) = properties.and_then(|p| p.get(name)) {
+                        stack.push((
+                            format!("{schema_pointer}/properties/{segment}"),
+                            format!("{path}/{segment}"),
+                            child_schema,
+                            child,
+                        ));
+                    } else if let Some(additional) = additional {
+                        stack.push((
+                            format!("{schema_pointer}/additionalProperties"),
+                            format!("{path}/{segment}"),
+                            additional,
+                            child,
+                        ));
                     }
                 }
             }
             Value::Array(items) => {
-                let keys: Vec<&str> = schema
-                    .get("x-kubernetes-list-map-keys")
-                    .and_then(Value::as_array)
-                    .map(|keys| keys.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                if schema.get("x-kubernetes-list-type").and_then(Value::as_str) == Some("map")
-                    && !keys.is_empty()
-                {
-                    let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
+                if let Some(item_schema) = node.get("items") {
                     for (i, item) in items.iter().enumerate() {
-                        let key: Vec<String> = keys
-                            .iter()
-                            .map(|k| item.get(*k).map_or("(unset)".to_string(), Value::to_string))
-                            .collect();
-                        if let Some(first) = seen.insert(key.clone(), i) {
-                            let shown: Vec<String> = keys
-                                .iter()
-                                .zip(&key)
-                                .map(|(k, v)| format!("{k}={v}"))
-                                .collect();
-                            problems.push((
-                                format!("{path}/{i}"),
-                                format!(
-                                    "items {first} and {i} have the same key ({}): the list is a map keyed by {}",
-                                    shown.join(", "),
-                                    keys.join(", ")
-                                ),
-                            ));
-                        }
-                    }
-                }
-                if let Some(item_schema) = schema.get("items") {
-                    for (i, item) in items.iter().enumerate() {
-                        stack.push((format!("{path}/{i}"), item_schema, item));
+                        stack.push((
+                            format!("{schema_pointer}/items"),
+                            format!("{path}/{i}"),
+                            item_schema,
+                            item,
+                        ));
                     }
                 }
             }
             _ => {}
         }
     }
-    problems.sort();
-    problems
 }
 
 #[cfg(test)]
@@ -570,51 +599,12 @@ impl CrdRules {
         use super::cel::Verdict;
         let mut jobs: Vec<(&[super::cel::Rule], &Value)> = Vec::new();
         let mut paths: Vec<String> = Vec::new();
-        let mut stack = vec![(String::new(), String::new(), schema, value)];
-        while let Some((schema_pointer, path, node, value)) = stack.pop() {
-            if let Some(rules) = self.by_node.get(&schema_pointer) {
+        walk_with_schema(schema, value, &mut |schema_pointer, path, _, value| {
+            if let Some(rules) = self.by_node.get(schema_pointer) {
                 jobs.push((rules.as_slice(), value));
-                paths.push(path.clone());
+                paths.push(path.to_string());
             }
-            match value {
-                Value::Object(fields) => {
-                    let properties = node.get("properties").and_then(Value::as_object);
-                    for (name, child) in fields {
-                        if let Some(child_schema) = properties.and_then(|p| p.get(name)) {
-                            let segment = escape(name);
-                            stack.push((
-                                format!("{schema_pointer}/properties/{segment}"),
-                                format!("{path}/{segment}"),
-                                child_schema,
-                                child,
-                            ));
-                        } else if let Some(additional) =
-                            node.get("additionalProperties").filter(|a| a.is_object())
-                        {
-                            stack.push((
-                                format!("{schema_pointer}/additionalProperties"),
-                                format!("{path}/{}", escape(name)),
-                                additional,
-                                child,
-                            ));
-                        }
-                    }
-                }
-                Value::Array(items) => {
-                    if let Some(item_schema) = node.get("items") {
-                        for (i, item) in items.iter().enumerate() {
-                            stack.push((
-                                format!("{schema_pointer}/items"),
-                                format!("{path}/{i}"),
-                                item_schema,
-                                item,
-                            ));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
+        });
         let verdicts = super::cel::evaluate_all(&jobs);
         let mut problems = Vec::new();
         let mut skipped = 0;
@@ -627,13 +617,13 @@ impl CrdRules {
                     Verdict::Fails => problems.push((at, rule.message.clone())),
                     Verdict::Error(error) => problems.push((
                         at,
-                        format!("the rule `{}` could not be evaluated: {error}", shorten(&rule.text)),
+                        format!("the rule `{}` could not be evaluated: {error}", super::cel::shorten(&rule.text)),
                     )),
                     Verdict::TooCostly(cost) => problems.push((
                         at,
                         format!(
                             "the rule `{}` is too costly to evaluate for this object (about {cost:.0e} steps; tack's limit is {:.0e}): bound the lists it walks with maxItems",
-                            shorten(&rule.text),
+                            super::cel::shorten(&rule.text),
                             super::cel::MAX_COST
                         ),
                     )),
@@ -661,8 +651,4 @@ impl CrdRules {
         errors.sort();
         errors
     }
-}
-
-fn shorten(text: &str) -> String {
-    crate::diagnostic::shorten(text, 120).into_owned()
 }

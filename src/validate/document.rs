@@ -48,6 +48,37 @@ impl Document {
     }
 }
 
+/// How big a value is: its nodes, and about how many bytes it holds (strings and keys, plus
+/// a word per node).
+pub(crate) struct ValueSize {
+    /// Every node: what a walk (or a CEL comprehension) over it may visit.
+    pub nodes: usize,
+    /// About the bytes it takes.
+    pub bytes: usize,
+}
+
+/// The size of `value`, walked iteratively (a hostile value nests deeply).
+pub(crate) fn value_size(value: &Value) -> ValueSize {
+    let mut size = ValueSize { nodes: 0, bytes: 0 };
+    let mut stack = vec![value];
+    while let Some(node) = stack.pop() {
+        size.nodes += 1;
+        size.bytes += 16;
+        match node {
+            Value::String(s) => size.bytes += s.len(),
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => {
+                for (key, child) in map {
+                    size.bytes += key.len();
+                    stack.push(child);
+                }
+            }
+            _ => {}
+        }
+    }
+    size
+}
+
 /// `Kind/namespace/name` for an object, as used in every message (`Deployment/ml/mnist`;
 /// `Namespace/ml` without a namespace; `Job/ml/pi-*` for a `generateName`).
 pub(crate) fn object_name(value: &Value) -> String {

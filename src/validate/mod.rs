@@ -36,7 +36,7 @@
 
 mod cel;
 mod check;
-mod crd;
+pub(crate) mod crd;
 mod cross;
 mod document;
 mod object;
@@ -454,7 +454,7 @@ impl Validator {
     }
 
     /// Reads CustomResourceDefinitions from a file or a folder (its `.yaml`, `.yml` and
-    /// `.json` files, not recursively), so custom resources of their kinds are checked
+    /// `.json` files, as `tack validate` finds them), so custom resources of their kinds are checked
     /// against their schemas, and their scope is known (the `--crd` flag).
     ///
     /// # Errors
@@ -472,25 +472,17 @@ impl Validator {
     /// ```
     pub fn crd(self, path: impl AsRef<Path>) -> Result<Self, ValidateError> {
         let path = path.as_ref();
-        let files: Vec<PathBuf> = if path.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|source| ValidateError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                })?
-                .filter_map(Result::ok)
-                .map(|entry| entry.path())
-                .filter(|p| {
-                    p.is_file()
-                        && p.extension()
-                            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-                })
-                .collect();
-            files.sort();
-            files
-        } else {
-            vec![path.to_path_buf()]
-        };
+        // Files as `tack validate` finds them: a folder's YAML and JSON files, recursively,
+        // each folder entered once however links lead to it.
+        let files: Vec<PathBuf> = collect_inputs(&[path.to_path_buf()])?
+            .into_iter()
+            .map(|input| match input {
+                Input::Path(file) => Ok(file),
+                _ => Err(ValidateError::Crd(
+                    "--crd reads files and folders, not standard input".into(),
+                )),
+            })
+            .collect::<Result<_, _>>()?;
         let mut crds = (*self.config.crds).clone();
         for file in files {
             let text = crate::input::read_limited(&file, MAX_CRD_FILE_BYTES)

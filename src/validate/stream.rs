@@ -89,27 +89,6 @@ struct BatchOutcome {
 /// unchecked, as without the CRD.
 const MAX_DEFERRED_BYTES: usize = 64 * 1024 * 1024;
 
-/// About how many bytes a value holds (strings and keys, plus a word per node).
-fn approximate_size(value: &serde_json::Value) -> usize {
-    let mut size = 0;
-    let mut stack = vec![value];
-    while let Some(node) = stack.pop() {
-        size += 16;
-        match node {
-            serde_json::Value::String(s) => size += s.len(),
-            serde_json::Value::Array(items) => stack.extend(items),
-            serde_json::Value::Object(map) => {
-                for (key, child) in map {
-                    size += key.len();
-                    stack.push(child);
-                }
-            }
-            _ => {}
-        }
-    }
-    size
-}
-
 fn input_problem(source: SourceId, message: String) -> Diagnostic {
     Diagnostic::error(Check::Input, message).at(Location::file(source))
 }
@@ -250,7 +229,7 @@ fn work(
                         }
                         let checked = check::check_object(&validator.config, &object, &lookup);
                         if checked.skipped.is_some() {
-                            let size = approximate_size(&object.value);
+                            let size = super::document::value_size(&object.value).bytes;
                             let total = deferred_bytes
                                 .fetch_add(size, std::sync::atomic::Ordering::Relaxed);
                             if total + size <= MAX_DEFERRED_BYTES {
