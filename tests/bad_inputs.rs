@@ -639,3 +639,102 @@ fn messages_are_short_and_in_tack_s_words() {
     run.expect(1, "an object name with an escape sequence");
     assert!(!run.all().contains('\u{1b}'), "{:?}", run.all());
 }
+
+// Custom resources: CRDs and their CEL rules come from pull requests too.
+
+#[cfg(unix)]
+#[test]
+fn crd_files_stay_in_the_chart_and_special_files_stop() {
+    let dir = scratch("crds");
+    let chart = chart(&dir);
+    symlink("/proc/self/environ", &chart.join("crds/evil.yaml"));
+    tack_in(&dir, &["render", "chart"], None)
+        .expect(1, "a chart's crds/ file linked out")
+        .says("resolves outside the chart folder");
+    let _ = std::fs::remove_file(chart.join("crds/evil.yaml"));
+    mkfifo(&chart.join("crds/fifo.yaml"));
+    tack_in(&dir, &["render", "chart"], None)
+        .expect(2, "a FIFO in crds/")
+        .says("not a regular file");
+    write(
+        &dir.join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    );
+    for (crd, says) in [
+        ("/dev/zero", "not a regular file"),
+        ("cm.yaml", "not a CustomResourceDefinition"),
+    ] {
+        tack_in(&dir, &["validate", "--crd", crd, "cm.yaml"], None)
+            .expect(2, &format!("--crd {crd}"))
+            .says(says);
+    }
+    let huge = std::fs::File::create(dir.join("huge.yaml")).expect("create");
+    huge.set_len(40 * 1024 * 1024).expect("sparse file");
+    tack_in(&dir, &["validate", "--crd", "huge.yaml", "cm.yaml"], None)
+        .expect(2, "a 40 MiB --crd file")
+        .says("larger than 32 MiB");
+}
+
+#[test]
+fn hostile_cel_rules_are_bounded_and_quote_no_secret() {
+    let dir = scratch("cel");
+    let deep = format!("{}true{}", "(".repeat(40), ")".repeat(40));
+    let long = format!("{}true", "true && ".repeat(600));
+    let chain = vec!["1"; 600].join(" + ");
+    let rules = [
+        deep.as_str(),
+        long.as_str(),
+        &format!("{chain} > 0"),
+        "self.s.replace('', self.s).replace('', self.s).size() > 0",
+        "self.items.all(a, self.items.all(b, self.items.all(c, a + b + c >= 0)))",
+        "self.token - 1 == 0",
+        "self.token.split('').join(self.token).size() > 0",
+    ];
+    let rules: String = rules
+        .iter()
+        .map(|rule| format!("                - rule: {}\n", serde_json_string(rule)))
+        .collect();
+    let items: Vec<String> = (0..100_000).map(|i| i.to_string()).collect();
+    let manifest = format!(
+        "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {{name: widgets.acme.io}}
+spec:
+  group: acme.io
+  names: {{kind: Widget, plural: widgets}}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+              x-kubernetes-validations:
+{rules}---
+apiVersion: acme.io/v1
+kind: Widget
+metadata: {{name: w}}
+spec: {{token: {SECRET}, s: {long_string}, items: [{items}]}}
+",
+        long_string = "x".repeat(50_000),
+        items = items.join(", ")
+    );
+    write(&dir.join("widgets.yaml"), manifest);
+    tack_in(&dir, &["validate", "widgets.yaml"], None)
+        .expect(1, "hostile CEL rules")
+        .says("nests brackets")
+        .says("longer than 4096 bytes")
+        .says("more than 512 operators")
+        .says("would pass 1048576 bytes")
+        .says("too costly");
+}
+
+/// A YAML-safe double-quoted string.
+fn serde_json_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
