@@ -97,6 +97,41 @@ impl Quantity {
         self.numerator
             .checked_mul(10i128.checked_pow(scale.checked_sub(self.scale)?)?)
     }
+
+    /// The quantity as an exact integer, if it is one (`1k` -> 1000; `250m` -> none).
+    pub(crate) fn as_integer(&self) -> Option<i128> {
+        let divisor = 10i128.checked_pow(self.scale)?;
+        (self.numerator % divisor == 0).then(|| self.numerator / divisor)
+    }
+
+    /// The quantity as the nearest float.
+    pub(crate) fn as_f64(&self) -> f64 {
+        self.numerator as f64 / 10f64.powi(i32::try_from(self.scale).unwrap_or(i32::MAX))
+    }
+
+    /// -1, 0 or 1.
+    pub(crate) fn sign(&self) -> i64 {
+        i64::from(self.numerator.signum() as i8)
+    }
+
+    /// The sum (or, with `negate`, the difference); `None` on overflow.
+    pub(crate) fn add(&self, other: &Quantity, negate: bool) -> Option<Quantity> {
+        let scale = self.scale.max(other.scale);
+        let right = other.scaled(scale)?;
+        let right = if negate { right.checked_neg()? } else { right };
+        Some(Quantity {
+            numerator: self.scaled(scale)?.checked_add(right)?,
+            scale,
+        })
+    }
+
+    /// An integer as a quantity.
+    pub(crate) fn from_integer(value: i64) -> Quantity {
+        Quantity {
+            numerator: i128::from(value),
+            scale: 0,
+        }
+    }
 }
 
 /// How to write a quantity, with a fix for the usual mistakes (`3GB`, `500mb`, `1 Gi`, `1K`).
@@ -217,5 +252,22 @@ mod tests {
         assert!(q("2") > q("1500m"));
         assert!(q("1e3") > q("999"));
         assert!(q("250m") < q("1"));
+    }
+
+    #[test]
+    fn adds_and_converts() {
+        let sum = q("250m").add(&q("1"), false).expect("no overflow");
+        assert_eq!(sum.partial_cmp(&q("1250m")), Some(Ordering::Equal));
+        let difference = q("1Gi").add(&q("512Mi"), true).expect("no overflow");
+        assert_eq!(difference.as_integer(), Some(512 * 1024 * 1024));
+        assert_eq!(q("250m").as_integer(), None);
+        assert_eq!(q("1k").as_integer(), Some(1000));
+        assert!((q("1.5").as_f64() - 1.5).abs() < 1e-12);
+        assert_eq!(q("-2").sign(), -1);
+        assert_eq!(q("0").sign(), 0);
+        assert_eq!(
+            Quantity::from_integer(3).partial_cmp(&q("3000m")),
+            Some(Ordering::Equal)
+        );
     }
 }

@@ -126,22 +126,23 @@ pub(crate) fn check_object(
                         &compiled.source,
                     ));
                 }
-                // CEL rules assume the schema holds (as the API server runs them after it).
-                if let SchemaSource::Crd { open, rules, .. } = &compiled.source
-                    && valid
-                    && !rules.is_empty()
-                {
-                    let (problems, skipped) = rules.problems(open, &object.value);
-                    outcome.cel_skipped = skipped;
-                    for (path, message) in problems {
-                        outcome.problems.push(object.problem(
-                            Severity::Error,
-                            Check::Schema,
-                            path,
-                            message,
-                            None,
-                        ));
-                    }
+                let rules = match &compiled.source {
+                    SchemaSource::Crd { open, rules, .. } => Some((open.as_ref(), rules.as_ref())),
+                    SchemaSource::Builtin {
+                        rules: Some(builtin),
+                        ..
+                    } => Some((&builtin.schema, &builtin.rules)),
+                    _ => None,
+                };
+                if let Some((schema, rules)) = rules.filter(|(_, rules)| !rules.is_empty()) {
+                    cel_problems(
+                        object,
+                        &compiled.validator,
+                        valid,
+                        schema,
+                        rules,
+                        &mut outcome,
+                    );
                 }
             }
             Lookup::Failed(message) => outcome.problems.push(object.problem(
@@ -175,6 +176,43 @@ pub(crate) fn check_object(
         outcome.facts = Some(Facts::of(object, namespaced));
     }
     outcome
+}
+
+/// The CEL rules of `object`'s schema. As the API server does, they do not run when a
+/// value has the wrong type (a rule would read it as what it is not); other schema errors
+/// do not stop them.
+fn cel_problems(
+    object: &Object,
+    validator: &jsonschema::Validator,
+    valid: bool,
+    schema: &serde_json::Value,
+    rules: &crate::validate::cel::SchemaRules,
+    outcome: &mut Outcome,
+) {
+    let wrong_type = !valid
+        && validator.iter_errors(&object.value).any(|e| {
+            matches!(
+                e.kind(),
+                jsonschema::error::ValidationErrorKind::Type { .. }
+            )
+        });
+    if wrong_type {
+        outcome.problems.push(object.problem(
+            Severity::Error,
+            Check::Schema,
+            "",
+            "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation",
+            None,
+        ));
+        return;
+    }
+    let (problems, skipped) = rules.problems(schema, &object.value);
+    outcome.cel_skipped = skipped;
+    for (path, message) in problems {
+        outcome
+            .problems
+            .push(object.problem(Severity::Error, Check::Schema, path, message, None));
+    }
 }
 
 fn removed_apis(config: &Config, object: &Object, problems: &mut Vec<Diagnostic>) {

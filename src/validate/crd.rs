@@ -163,7 +163,7 @@ impl CrdSet {
 }
 
 /// The child schemas of a node, each with the path segment that leads to it.
-fn children(node: &Value) -> Vec<(String, &Value)> {
+pub(crate) fn children(node: &Value) -> Vec<(String, &Value)> {
     let mut found = Vec::new();
     if let Some(Value::Object(properties)) = node.get("properties") {
         for (name, child) in properties {
@@ -410,7 +410,7 @@ pub(crate) fn list_map_problems(openapi: &Value, value: &Value) -> Vec<(String, 
 /// Calls `visit` with every node of `value` that `schema` describes, iteratively (a hostile
 /// object nests deeply): the schema node's JSON Pointer, the value's, the schema node and
 /// the value. A field goes by `properties`, else `additionalProperties`; items by `items`.
-fn walk_with_schema<'a>(
+pub(crate) fn walk_with_schema<'a>(
     schema: &'a Value,
     value: &'a Value,
     visit: &mut dyn FnMut(&str, &str, &'a Value, &'a Value),
@@ -545,110 +545,5 @@ mod tests {
         assert!(
             Crd::from_value(&json!({"kind": "ConfigMap", "apiVersion": "v1"}), "x.yaml").is_err()
         );
-    }
-}
-
-/// The compiled CEL rules of a CRD version's schema, by the JSON Pointer of their schema
-/// node (`/properties/spec`).
-#[derive(Default)]
-pub(crate) struct CrdRules {
-    by_node: HashMap<String, Vec<super::cel::Rule>>,
-}
-
-impl std::fmt::Debug for CrdRules {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CrdRules")
-            .field("nodes", &self.by_node.len())
-            .finish()
-    }
-}
-
-impl CrdRules {
-    /// Compiles every `x-kubernetes-validations` rule of a (converted) schema.
-    pub(crate) fn compile(schema: &Value) -> CrdRules {
-        let mut found: Vec<(String, &[Value])> = Vec::new();
-        let mut stack = vec![(String::new(), schema)];
-        while let Some((pointer, node)) = stack.pop() {
-            if let Some(Value::Array(rules)) = node.get("x-kubernetes-validations") {
-                found.push((pointer.clone(), rules.as_slice()));
-            }
-            for (segment, child) in children(node) {
-                if !["allOf", "anyOf", "oneOf", "not"]
-                    .iter()
-                    .any(|k| segment.starts_with(k))
-                {
-                    stack.push((format!("{pointer}/{segment}"), child));
-                }
-            }
-        }
-        let mut by_node = HashMap::new();
-        for (pointer, rules) in found {
-            by_node.insert(pointer, super::cel::compile_rules(rules));
-        }
-        CrdRules { by_node }
-    }
-
-    /// Whether there is any rule.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.by_node.is_empty()
-    }
-
-    /// Every rule `value` breaks: (JSON Pointer, message), and how many rules were skipped
-    /// (transition rules, functions tack does not provide).
-    pub(crate) fn problems(&self, schema: &Value, value: &Value) -> (Vec<(String, String)>, usize) {
-        use super::cel::Verdict;
-        let mut jobs: Vec<(&[super::cel::Rule], &Value)> = Vec::new();
-        let mut paths: Vec<String> = Vec::new();
-        walk_with_schema(schema, value, &mut |schema_pointer, path, _, value| {
-            if let Some(rules) = self.by_node.get(schema_pointer) {
-                jobs.push((rules.as_slice(), value));
-                paths.push(path.to_string());
-            }
-        });
-        let verdicts = super::cel::evaluate_all(&jobs);
-        let mut problems = Vec::new();
-        let mut skipped = 0;
-        for (((rules, _), path), verdicts) in jobs.iter().zip(&paths).zip(verdicts) {
-            for (rule, verdict) in rules.iter().zip(verdicts) {
-                let at = format!("{path}{}", rule.field_path.as_deref().unwrap_or(""));
-                match verdict {
-                    Verdict::Holds => {}
-                    Verdict::Skipped => skipped += 1,
-                    Verdict::Fails => problems.push((at, rule.message.clone())),
-                    Verdict::Error(error) => problems.push((
-                        at,
-                        format!("the rule `{}` could not be evaluated: {error}", super::cel::shorten(&rule.text)),
-                    )),
-                    Verdict::TooCostly(cost) => problems.push((
-                        at,
-                        format!(
-                            "the rule `{}` is too costly to evaluate for this object (about {cost:.0e} steps; tack's limit is {:.0e}): bound the lists it walks with maxItems",
-                            super::cel::shorten(&rule.text),
-                            super::cel::MAX_COST
-                        ),
-                    )),
-                }
-            }
-        }
-        problems.sort();
-        (problems, skipped)
-    }
-
-    /// The rules that do not compile: (schema pointer, rule index, why).
-    pub(crate) fn compile_errors(&self) -> Vec<(String, usize, String)> {
-        let mut errors: Vec<(String, usize, String)> = self
-            .by_node
-            .iter()
-            .flat_map(|(pointer, rules)| {
-                rules.iter().enumerate().filter_map(move |(i, rule)| {
-                    rule.program
-                        .as_ref()
-                        .err()
-                        .map(|e| (pointer.clone(), i, e.clone()))
-                })
-            })
-            .collect();
-        errors.sort();
-        errors
     }
 }

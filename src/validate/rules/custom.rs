@@ -34,7 +34,7 @@ impl Rules<'_> {
             let Some(schema) = &version.schema else {
                 continue;
             };
-            let rules = crate::validate::crd::CrdRules::compile(schema);
+            let rules = crate::validate::cel::SchemaRules::of(schema);
             for (pointer, index, error) in rules.compile_errors() {
                 self.error(
                     format!("/spec/versions/{i}/schema/openAPIV3Schema{pointer}/x-kubernetes-validations/{index}/rule"),

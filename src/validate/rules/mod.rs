@@ -3,7 +3,6 @@
 
 mod custom;
 mod data;
-mod gateway;
 mod list_keys;
 
 use crate::names::{
@@ -693,11 +692,6 @@ pub(crate) fn rule_problems(
         rules.pod(kind, metadata_path, spec_path);
         rules.selector(kind, metadata_path);
     }
-    let gateway_api = object
-        .value
-        .get("apiVersion")
-        .and_then(Value::as_str)
-        .is_some_and(|v| v.starts_with("gateway.networking.k8s.io/"));
     match kind {
         "Secret" => {
             rules.data_keys();
@@ -707,8 +701,6 @@ pub(crate) fn rule_problems(
         "CustomResourceDefinition" => rules.crd(),
         "Service" => rules.service(),
         "Ingress" => rules.ingress(),
-        "HTTPRoute" | "GRPCRoute" if gateway_api => rules.route(kind),
-        "Gateway" if gateway_api => rules.gateway(),
         _ => {}
     }
     rules.problems

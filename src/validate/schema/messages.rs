@@ -374,6 +374,7 @@ mod tests {
             definition,
             namespaced: true,
             table: super::super::builtin::table(crate::kube_version::KubeVersion::LATEST),
+            rules: None,
         };
         let known =
             known_properties(&source, "/spec/template/spec/containers/0").unwrap_or_default();

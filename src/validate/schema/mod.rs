@@ -2,6 +2,7 @@
 //! with the `jsonschema` crate, and turning its errors into diagnostics.
 
 pub(crate) mod builtin;
+pub(crate) mod builtin_rules;
 mod emit;
 mod messages;
 
@@ -28,6 +29,8 @@ pub(crate) enum SchemaSource {
         namespaced: bool,
         /// The schemas of the Kubernetes version it belongs to.
         table: &'static builtin::Table,
+        /// Its CEL rules (Gateway API's), if it has any.
+        rules: Option<&'static builtin_rules::BuiltinRules>,
     },
     /// A CustomResourceDefinition's schema for one served version.
     Crd {
@@ -38,7 +41,7 @@ pub(crate) enum SchemaSource {
         /// The CRD's scope is `Namespaced`.
         namespaced: bool,
         /// Its CEL rules, compiled.
-        rules: Arc<super::crd::CrdRules>,
+        rules: Arc<super::cel::SchemaRules>,
     },
     /// A file from a `--schema-dir`.
     Custom {
@@ -108,7 +111,7 @@ pub(crate) fn find(
         if strict {
             emit::close_objects(&mut schema);
         }
-        let rules = Arc::new(super::crd::CrdRules::compile(&open));
+        let rules = Arc::new(super::cel::SchemaRules::of(&open));
         return Ok(Some(SchemaSource::Crd {
             schema: Arc::new(schema),
             open: Arc::new(open),
@@ -147,6 +150,7 @@ pub(crate) fn find(
             definition: table.definition(&found.definition)?,
             namespaced: found.namespaced,
             table,
+            rules: builtin_rules::rules_of(&found.definition),
         })
     }))
 }
@@ -257,6 +261,7 @@ pub(crate) fn definition_problems(
         definition: node,
         namespaced: true,
         table,
+        rules: None,
     };
     schema_problems(&validator, &object, &source)
         .into_iter()
@@ -327,6 +332,7 @@ mod tests {
             definition,
             namespaced,
             table,
+            ..
         }) = find(
             "apps/v1",
             "Deployment",
@@ -358,6 +364,7 @@ mod tests {
                 definition,
                 namespaced,
                 table,
+                rules: None,
             },
             None,
             true,
@@ -370,6 +377,7 @@ mod tests {
                 definition,
                 namespaced,
                 table,
+                rules: None,
             },
             Some(&[&deployment]),
             true,
