@@ -7,8 +7,9 @@
 //! mode), `x-kubernetes-embedded-resource` (an object with its own apiVersion, kind and
 //! metadata), `x-kubernetes-list-type: set` (unique items); `x-kubernetes-list-type: map`
 //! with `x-kubernetes-list-map-keys` is checked by [`list_map_problems`]. `default`s are
-//! ignored, as they only fill in values. CEL rules (`x-kubernetes-validations`) are
-//! compiled once per CRD version ([`CrdRules`]) and evaluated by [`super::cel`].
+//! not checked (they only fill in values) but kept: the CEL evaluator fills them in as the
+//! API server does. CEL rules (`x-kubernetes-validations`) are kept for
+//! [`super::cel::SchemaRules`].
 
 use super::document::escape_segment;
 use serde_json::{Map, Value, json};
@@ -257,11 +258,13 @@ fn convert(openapi: &Value) -> Value {
             | "maxProperties" => {
                 out.insert(key.clone(), value.clone());
             }
-            // Kept for the CEL evaluator; `jsonschema` ignores keywords it does not know.
-            "x-kubernetes-validations" => {
+            // Kept for the CEL evaluator (rules, and the defaults the API server fills in
+            // before they run); `jsonschema` ignores keywords it does not know, and treats
+            // `default` as an annotation.
+            "x-kubernetes-validations" | "default" => {
                 out.insert(key.clone(), value.clone());
             }
-            // Not validation: default, description, example, x-kubernetes-* handled above.
+            // Not validation: description, example, x-kubernetes-* handled above.
             _ => {}
         }
     }

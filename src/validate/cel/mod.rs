@@ -1,7 +1,7 @@
 //! CEL rules (`x-kubernetes-validations`) of CustomResourceDefinitions and of the built-in
 //! Gateway API kinds, evaluated offline with the `cel` crate and Kubernetes' CEL libraries
-//! (strings, lists, regex, quantity, URL, IP and CIDR, written here; durations and
-//! timestamps from the crate).
+//! (strings, lists, regex, quantity, URL, IP and CIDR, durations and timestamps, written
+//! here).
 //!
 //! Rules come from files anyone can commit, so each is bounded before it runs: at most
 //! [`MAX_RULE_BYTES`] of text, brackets nested at most [`MAX_NESTING`] deep and at most
@@ -24,6 +24,7 @@
 mod convert;
 mod kube;
 mod strings;
+mod time;
 
 use cel::{Context, Env, ExecutionError, Program, Value};
 use serde_json::Value as Json;
@@ -396,6 +397,7 @@ fn evaluate(rule: &Rule, bound: &Value, size: usize) -> Verdict {
     let mut context = Context::with_env(Arc::clone(&ENV));
     strings::register(&mut context);
     kube::register(&mut context);
+    time::register(&mut context);
     context.add_variable_from_value("self", bound.clone());
     match program.execute(&context) {
         Ok(Value::Bool(true)) => Verdict::Holds,
@@ -436,7 +438,8 @@ fn describe_error(error: &ExecutionError) -> String {
         // functions may quote their arguments).
         ExecutionError::FunctionError { function, message }
             if strings::NAMES.contains(&function.as_str())
-                || kube::NAMES.contains(&function.as_str()) =>
+                || kube::NAMES.contains(&function.as_str())
+                || time::NAMES.contains(&function.as_str()) =>
         {
             format!("{function}: {message}")
         }
