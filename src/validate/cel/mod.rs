@@ -134,7 +134,10 @@ fn compile_rules(rules: &[Json]) -> Vec<Rule> {
 fn compile_text(text: &str) -> Result<Arc<Program>, String> {
     match too_complex(text) {
         Some(reason) => Err(reason),
-        None => ENV.compile(text).map(Arc::new).map_err(|e| e.to_string()),
+        None => ENV
+            .compile(&strings::cached_matches(text))
+            .map(Arc::new)
+            .map_err(|e| e.to_string()),
     }
 }
 
@@ -262,7 +265,9 @@ impl SchemaRules {
     pub(crate) fn problems(&self, schema: &Json, value: &Json) -> (Vec<RuleProblem>, usize) {
         let mut jobs: Vec<(&NodeRules, &Json, &Json, String)> = Vec::new();
         super::crd::walk_with_schema(schema, value, &mut |schema_pointer, path, node, value| {
-            if let Some(rules) = self.by_node.get(schema_pointer) {
+            if let Some(rules) = self.by_node.get(schema_pointer)
+                && !past_its_limit(node, value)
+            {
                 jobs.push((rules, node, value, path.to_string()));
             }
         });
@@ -270,14 +275,16 @@ impl SchemaRules {
             return (Vec::new(), 0);
         }
         let verdicts = on_big_stack(|| {
+            let base = base_context();
             jobs.iter()
                 .map(|(rules, node, value, _)| {
                     let size = widest(value);
-                    let bound = convert::to_cel(value, Some(node));
+                    let mut scope = base.new_inner_scope();
+                    scope.add_variable_from_value("self", convert::to_cel(value, Some(node)));
                     rules
                         .rules()
                         .iter()
-                        .map(|rule| evaluate(rule, &bound, size))
+                        .map(|rule| evaluate(rule, &scope, size))
                         .collect::<Vec<_>>()
                 })
                 .collect::<Vec<_>>()
@@ -347,18 +354,36 @@ impl SchemaRules {
 #[cfg(test)]
 fn evaluate_all(jobs: &[(&[Rule], &Json)]) -> Vec<Vec<Verdict>> {
     on_big_stack(|| {
+        let base = base_context();
         jobs.iter()
             .map(|(rules, value)| {
                 let size = widest(value);
-                let bound = convert::to_cel(value, None);
+                let mut scope = base.new_inner_scope();
+                scope.add_variable_from_value("self", convert::to_cel(value, None));
                 rules
                     .iter()
-                    .map(|rule| evaluate(rule, &bound, size))
+                    .map(|rule| evaluate(rule, &scope, size))
                     .collect()
             })
             .collect()
     })
     .unwrap_or_default()
+}
+
+/// A list longer than its `maxItems` (a map with more than `maxProperties`): the schema
+/// already rejects it, and its rules, which the API server budgets by those limits, are not
+/// run over a hostile number of items.
+fn past_its_limit(node: &Json, value: &Json) -> bool {
+    let limit = |keyword: &str| {
+        node.get(keyword)
+            .and_then(Json::as_u64)
+            .and_then(|l| usize::try_from(l).ok())
+    };
+    match value {
+        Json::Array(items) => limit("maxItems").is_some_and(|max| items.len() > max),
+        Json::Object(fields) => limit("maxProperties").is_some_and(|max| fields.len() > max),
+        _ => false,
+    }
 }
 
 /// The most items of any list or map in `value`: what one comprehension may walk.
@@ -381,7 +406,18 @@ fn widest(value: &Json) -> usize {
     widest
 }
 
-fn evaluate(rule: &Rule, bound: &Value, size: usize) -> Verdict {
+/// A context with every function rules may call; `self` goes in an inner scope per value.
+fn base_context() -> Context<'static, 'static> {
+    let mut context = Context::with_env(Arc::clone(&ENV));
+    strings::register(&mut context);
+    kube::register(&mut context);
+    time::register(&mut context);
+    context
+}
+
+/// Evaluates `rule` in `context` (which binds `self`, a value whose longest list or map has
+/// `size` items).
+fn evaluate(rule: &Rule, context: &Context<'_, '_>, size: usize) -> Verdict {
     if rule.transition {
         return Verdict::Skipped;
     }
@@ -394,14 +430,9 @@ fn evaluate(rule: &Rule, bound: &Value, size: usize) -> Verdict {
     if cost > MAX_COST {
         return Verdict::TooCostly(cost);
     }
-    let mut context = Context::with_env(Arc::clone(&ENV));
-    strings::register(&mut context);
-    kube::register(&mut context);
-    time::register(&mut context);
-    context.add_variable_from_value("self", bound.clone());
-    match program.execute(&context) {
+    match program.execute(context) {
         Ok(Value::Bool(true)) => Verdict::Holds,
-        Ok(Value::Bool(false)) => Verdict::Fails(message(rule, &context)),
+        Ok(Value::Bool(false)) => Verdict::Fails(message(rule, context)),
         Ok(other) => Verdict::Error(format!(
             "the rule gave {}, not a boolean",
             type_name(&other)

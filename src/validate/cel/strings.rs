@@ -4,13 +4,15 @@
 
 use cel::extractors::{Arguments, This};
 use cel::{Context, ExecutionError, Value};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The largest string or list a function may make.
 const MAX_MADE_BYTES: usize = 1 << 20;
 
 /// The functions registered here (their error messages are tack's own).
-pub(super) const NAMES: [&str; 10] = [
+pub(super) const NAMES: [&str; 11] = [
     "split",
     "join",
     "replace",
@@ -21,6 +23,7 @@ pub(super) const NAMES: [&str; 10] = [
     "sum",
     "find",
     "findAll",
+    CACHED_MATCHES,
 ];
 
 /// Registers Kubernetes' string and list library functions.
@@ -51,6 +54,7 @@ pub(super) fn register(context: &mut Context<'_, '_>) {
         list.windows(2).all(|w| w[0] <= w[1])
     });
     let _ = context.add_function("sum", sum);
+    let _ = context.add_function(CACHED_MATCHES, matches);
     let _ = context.add_function("find", find);
     let _ = context.add_function("findAll", find_all);
 }
@@ -231,10 +235,23 @@ fn sum(This(list): This<Arc<Vec<Value>>>) -> Result<Value, ExecutionError> {
     })
 }
 
-/// A rule's regular expression, with the compiled size bounded (a hostile pattern such as
-/// `(a{1000}){1000}` is refused instead of taking memory).
+/// The most compiled regular expressions kept per thread.
+const MAX_CACHED_REGEXES: usize = 256;
+
+thread_local! {
+    /// Regular expressions compiled so far: a rule such as
+    /// `self.all(l, l.protocol.matches('(?i)^HTTPS$'))` would otherwise compile its pattern
+    /// once per item.
+    static REGEXES: RefCell<HashMap<String, regex::Regex>> = RefCell::new(HashMap::new());
+}
+
+/// A rule's regular expression, compiled once per thread, with the compiled size bounded
+/// (a hostile pattern such as `(a{1000}){1000}` is refused instead of taking memory).
 pub(super) fn regex(function: &str, pattern: &str) -> Result<regex::Regex, ExecutionError> {
-    regex::RegexBuilder::new(pattern)
+    if let Some(found) = REGEXES.with(|cache| cache.borrow().get(pattern).cloned()) {
+        return Ok(found);
+    }
+    let compiled = regex::RegexBuilder::new(pattern)
         .size_limit(MAX_MADE_BYTES)
         .build()
         .map_err(|_| {
@@ -242,7 +259,78 @@ pub(super) fn regex(function: &str, pattern: &str) -> Result<regex::Regex, Execu
                 function,
                 "the regular expression does not compile (or passes tack's size limit)",
             )
-        })
+        })?;
+    REGEXES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= MAX_CACHED_REGEXES {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), compiled.clone());
+    });
+    Ok(compiled)
+}
+
+/// The name `s.matches(re)` is compiled under, so that it calls [`matches`] (the crate's
+/// own `matches` compiles its pattern at every call, and its functions come before a
+/// context's).
+const CACHED_MATCHES: &str = "tackMatches";
+
+/// `text` with every member call `.matches(` outside string literals renamed to
+/// [`CACHED_MATCHES`].
+pub(super) fn cached_matches(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(".matches(") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix(".matches(") {
+            out.push('.');
+            out.push_str(CACHED_MATCHES);
+            out.push('(');
+            rest = after;
+            continue;
+        }
+        // A string literal (raw or not, single or triple quoted) is copied as it is.
+        let raw = rest.starts_with(['r', 'R']) && rest[1..].starts_with(['\'', '"']);
+        let body = if raw { &rest[1..] } else { rest };
+        if let Some(quote) = ["\"\"\"", "'''", "\"", "'"]
+            .into_iter()
+            .find(|q| body.starts_with(q))
+        {
+            let start = rest.len() - body.len() + quote.len();
+            let mut end = start;
+            let bytes = rest.as_bytes();
+            loop {
+                if end >= rest.len() {
+                    end = rest.len();
+                    break;
+                }
+                if !raw && bytes[end] == b'\\' {
+                    end += 2;
+                    continue;
+                }
+                if bytes[end..].starts_with(quote.as_bytes()) {
+                    end += quote.len();
+                    break;
+                }
+                end += 1;
+            }
+            let end = end.min(rest.len());
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `s.matches(re)`: the standard library's, with the compiled pattern cached.
+fn matches(This(s): This<Arc<String>>, pattern: Arc<String>) -> Result<bool, ExecutionError> {
+    Ok(regex("matches", &pattern)?.is_match(&s))
 }
 
 fn find(This(s): This<Arc<String>>, pattern: Arc<String>) -> Result<Value, ExecutionError> {
@@ -273,4 +361,24 @@ fn find_all(
         .map(|m| Value::String(Arc::new(m.as_str().to_string())))
         .collect();
     Ok(Value::List(Arc::new(found)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_calls_are_renamed_outside_literals_only() {
+        assert_eq!(
+            cached_matches("self.a.matches('^x$') && self.b == '.matches('"),
+            "self.a.tackMatches('^x$') && self.b == '.matches('"
+        );
+        assert_eq!(
+            cached_matches(r#"self.matches(r"""a.matches(b""") || "\".matches(" == ''"#),
+            r#"self.tackMatches(r"""a.matches(b""") || "\".matches(" == ''"#
+        );
+        assert_eq!(cached_matches("size(self) > 0"), "size(self) > 0");
+        // Unterminated literals and escapes at the end stay as written.
+        assert_eq!(cached_matches("'é\\"), "'é\\");
+    }
 }
