@@ -148,7 +148,7 @@ fn deep_set_paths_are_refused_on_the_command_line_and_in_tack_yaml() {
     let deep = format!("extra.{}=1", vec!["a"; 6000].join("."));
     tack_in(&dir, &["render", "chart", "--set", &deep], None)
         .expect(2, "--set with 6,000 levels")
-        .says("a `--set` path may have 30 at most");
+        .says("a `--set` path may nest 30 at most");
     write(
         &dir.join("tack.yaml"),
         format!("releases:\n  - name: demo\n    chart: chart\n    set: [\"{deep}\"]\n"),

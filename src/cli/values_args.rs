@@ -13,8 +13,9 @@ pub struct ValuesArgs {
     /// A value file merged over the chart's values.yaml; repeat to layer several, in order.
     #[arg(short = 'f', long = "values", value_name = "FILE")]
     pub values: Vec<PathBuf>,
-    /// Set a value: `path.to.key=value`, typed like YAML (`3`, `true`, `null` deletes);
-    /// `a=1,b=2` sets several; `list[0].key=x` indexes lists; `\.` escapes a dot in a key.
+    /// Set a value: `path.to.key=value`, typed as Helm types it (`3`, `true`, `null`
+    /// deletes; `1.5`, `0777`, `yes` stay strings); `a=1,b=2` sets several; `list[0].key=x`
+    /// indexes lists; `{a,b}` is a list; a backslash escapes the next character.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
     /// Set a value that is always a string: `image.tag=010`.
@@ -23,9 +24,14 @@ pub struct ValuesArgs {
     /// Set a value to the content of a file: `tlsSecrets.mnist-tls.cert=tls.crt`.
     #[arg(long = "set-file", value_name = "PATH=FILE")]
     pub set_file: Vec<String>,
-    /// Set a value from JSON: `nodeSelector={"gpu":"a100"}`.
+    /// Set a value from JSON: `nodeSelector={"gpu":"a100"}` (merged into a mapping), or a
+    /// whole JSON object: `{"replicas":3}`.
     #[arg(long = "set-json", value_name = "PATH=JSON")]
     pub set_json: Vec<String>,
+    /// Set a value to the literal rest of the flag, commas and backslashes included:
+    /// `extra.args=--a=1,--b=2`.
+    #[arg(long = "set-literal", value_name = "PATH=TEXT")]
+    pub set_literal: Vec<String>,
     /// Release name, the `app.kubernetes.io/instance` label (default: the app's name).
     #[arg(long = "release", value_name = "NAME")]
     pub release: Option<String>,
@@ -96,12 +102,13 @@ impl PracticesLevel {
 }
 
 /// Ids of the value arguments, for `conflicts_with_all`.
-pub const IDS: [&str; 7] = [
+pub const IDS: [&str; 8] = [
     "values",
     "set",
     "set_string",
     "set_file",
     "set_json",
+    "set_literal",
     "release",
     "namespace",
 ];
@@ -114,6 +121,7 @@ impl ValuesArgs {
             ("set_string", SetKind::String, &self.set_string),
             ("set_file", SetKind::File, &self.set_file),
             ("set_json", SetKind::Json, &self.set_json),
+            ("set_literal", SetKind::Literal, &self.set_literal),
         ];
         let mut flags: Vec<(usize, SetFlag)> = Vec::new();
         for (id, kind, values) in groups {

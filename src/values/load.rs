@@ -3,7 +3,7 @@
 
 use super::error::problem;
 use super::path::FieldPath;
-use super::tree::{Node, NodeValue, Scalar, ScalarKind};
+use super::tree::{Node, NodeValue};
 use crate::diagnostic::Diagnostic;
 use crate::source::{Location, SourceId, SourceMap};
 use crate::yaml::{self, Limits};
@@ -77,23 +77,6 @@ fn in_secret_section(text: &str, line: u32) -> bool {
         })
 }
 
-/// Types one scalar the way YAML types a plain scalar (for `--set a.b=VALUE`).
-pub(crate) fn parse_plain_scalar(text: &str) -> Scalar {
-    let kind = if text.trim().is_empty() || text.starts_with(['"', '\'']) {
-        ScalarKind::Str
-    } else {
-        match yaml::plain_kind(text) {
-            Some(kind) => kind,
-            None => ScalarKind::Str,
-        }
-    };
-    Scalar {
-        kind,
-        text: text.to_string(),
-        sensitive: false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,18 +141,6 @@ mod tests {
     fn byte_order_mark_is_accepted() {
         let node = parse("\u{feff}replicas: 2\n").unwrap();
         assert_eq!(node.to_json(), serde_json::json!({"replicas": 2}));
-    }
-
-    #[test]
-    fn plain_scalars_are_typed_like_yaml() {
-        assert_eq!(parse_plain_scalar("3").kind, ScalarKind::Int(3));
-        assert_eq!(parse_plain_scalar("true").kind, ScalarKind::Bool(true));
-        assert_eq!(parse_plain_scalar("null").kind, ScalarKind::Null);
-        assert_eq!(parse_plain_scalar("1.5").kind, ScalarKind::Float(1.5));
-        assert_eq!(parse_plain_scalar("abc").kind, ScalarKind::Str);
-        assert_eq!(parse_plain_scalar("a: b").kind, ScalarKind::Str);
-        assert_eq!(parse_plain_scalar("").kind, ScalarKind::Str);
-        assert_eq!(parse_plain_scalar("2.0.0").text, "2.0.0");
     }
 
     #[test]

@@ -14,11 +14,14 @@
 mod check;
 mod de;
 mod error;
+#[cfg(test)]
+mod helm_parity;
 mod load;
 pub mod model;
 mod path;
 mod schema;
 mod set;
+mod strvals;
 mod tree;
 
 pub(crate) use check::{DEFAULT_GRACE_PERIOD, DEFAULT_SHUTDOWN_DELAY, check, is_extended_resource};

@@ -1,14 +1,15 @@
-//! The `--set` family: values given on the command line, applied after all value files.
-//!
-//! Syntax (Helm's): `a.b=c` sets a nested key, several pairs are separated by commas,
-//! `\,` and `\.` escape a comma and a dot, `list[0].name=x` sets inside a list (an index one
-//! past the end appends), `{a,b}` is a list of values, and `null` deletes the key.
+//! The `--set` family: values given on the command line, applied after all value files, in
+//! the order given. The text of each flag is read as Helm reads it ([`super::strvals`]);
+//! the edits are applied to the values merged so far by Helm's merge rules: a mapping value
+//! (`--set-json m={"c":3}`) merges into the mapping there, `null` deletes the key (and stays
+//! a `null` where nothing set the key), an index past the end of a list pads it with nulls,
+//! and a value of another type replaces what was there.
 
 use super::error::{Error, is_sensitive};
-use super::load::parse_plain_scalar;
 use super::path::{FieldPath, Segment};
+use super::strvals::{self, Edit, Value};
 use super::tree::{Entry, Node, NodeValue, Scalar};
-use crate::source::{Location, SourceId, SourceMap};
+use crate::source::{Location, SourceMap};
 use std::path::Path;
 
 /// How the value of a `--set` pair is read.
@@ -26,14 +27,18 @@ use std::path::Path;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SetKind {
-    /// `--set`: typed like YAML (`3` is an integer, `true` a boolean, `null` deletes).
+    /// `--set`: typed as Helm types it (`3` is an integer, `true` a boolean, `null` deletes;
+    /// `1.5`, `0777` and `yes` are strings).
     Typed,
     /// `--set-string`: always a string.
     String,
     /// `--set-file`: the content of the named file, as a string.
     File,
-    /// `--set-json`: a JSON value.
+    /// `--set-json`: a JSON value (or, Helm 4's form, a whole JSON object).
     Json,
+    /// `--set-literal`: the rest of the flag after `=`, commas and backslashes included,
+    /// as one string.
+    Literal,
 }
 
 impl SetKind {
@@ -50,6 +55,7 @@ impl SetKind {
             SetKind::String => "--set-string",
             SetKind::File => "--set-file",
             SetKind::Json => "--set-json",
+            SetKind::Literal => "--set-literal",
         }
     }
 }
@@ -86,12 +92,6 @@ impl SetFlag {
     }
 }
 
-/// One `path=value` pair, parsed.
-struct Assignment {
-    path: FieldPath,
-    value: Node,
-}
-
 /// Applies a flag to the values tree. Files named by `--set-file` are read relative to `cwd`.
 pub(crate) fn apply(
     tree: &mut Node,
@@ -101,11 +101,52 @@ pub(crate) fn apply(
 ) -> Result<(), Error> {
     let shown = redacted(flag);
     let id = sources.add(format!("{} {shown}", flag.kind.flag()), shown);
-    let assignments = parse(flag, id, cwd)?;
-    for assignment in assignments {
-        assign(tree, &assignment.path, assignment.value, flag)?;
+    let text = flag.text.as_str();
+    let location = |offset: usize| Location {
+        source: id,
+        line: 1,
+        column: u32::try_from(text[..offset.min(text.len())].chars().count() + 1)
+            .unwrap_or(u32::MAX),
+    };
+    let edits = strvals::parse(flag.kind, text, location).map_err(|message| bad(flag, message))?;
+    for edit in edits {
+        match edit {
+            Edit::Set(path, value) => {
+                let value = resolve(value, flag, cwd, location(0))?;
+                assign(tree, &path, value, flag)?;
+            }
+            Edit::List(path) => make_list(tree, &path, flag, location(0))?,
+        }
     }
     Ok(())
+}
+
+/// A parsed value with its files read.
+fn resolve(value: Value, flag: &SetFlag, cwd: &Path, location: Location) -> Result<Node, Error> {
+    Ok(match value {
+        Value::Node(node) => node,
+        Value::File(name) => {
+            if name.is_empty() {
+                return Err(bad(flag, "no file named after `=`: write `path=FILE`"));
+            }
+            Node {
+                value: NodeValue::Scalar(Scalar {
+                    sensitive: true,
+                    ..Scalar::string(read_file(flag, cwd, &name)?)
+                }),
+                location,
+            }
+        }
+        Value::List(items) => Node {
+            value: NodeValue::Seq(
+                items
+                    .into_iter()
+                    .map(|item| resolve(item, flag, cwd, location))
+                    .collect::<Result<_, _>>()?,
+            ),
+            location,
+        },
+    })
 }
 
 fn bad(flag: &SetFlag, message: impl Into<String>) -> Error {
@@ -212,104 +253,6 @@ fn starts_assignment(text: &str) -> bool {
     !key.is_empty() && text[key.len()..].starts_with('=')
 }
 
-/// Splits the flag's text into assignments.
-fn parse(flag: &SetFlag, id: SourceId, cwd: &Path) -> Result<Vec<Assignment>, Error> {
-    let text = flag.text.as_str();
-    let mut assignments = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let offset = text.len() - rest.len();
-        let (key, after_key) = split_unescaped(rest, &['='])
-            .ok_or_else(|| bad(flag, "expected `path=value`, found no `=`"))?;
-        let path = parse_path(flag, key)?;
-        let after_eq = &after_key[1..];
-        let value_offset = offset + key.len() + 1;
-        let location = Location {
-            source: id,
-            line: 1,
-            column: (text[..value_offset].chars().count() + 1) as u32,
-        };
-        let (value, remaining) = match flag.kind {
-            SetKind::Json => {
-                let mut stream =
-                    serde_json::Deserializer::from_str(after_eq).into_iter::<serde_json::Value>();
-                let json = match stream.next() {
-                    Some(Ok(json)) => json,
-                    Some(Err(err)) => {
-                        return Err(bad(flag, format!("invalid JSON after `{key}=`: {err}")));
-                    }
-                    None => return Err(bad(flag, format!("no JSON value after `{key}=`"))),
-                };
-                let consumed = stream.byte_offset();
-                (Node::from_json(&json, location), &after_eq[consumed..])
-            }
-            _ => {
-                let (raw, remaining) = match after_eq.strip_prefix('{') {
-                    Some(list) if flag.kind == SetKind::Typed => {
-                        let end = list.find('}').ok_or_else(|| {
-                            bad(flag, format!("the list after `{key}=` has no closing `}}`"))
-                        })?;
-                        let items = &list[..end];
-                        let nodes = split_all_unescaped(items, ',')
-                            .into_iter()
-                            .filter(|item| !item.is_empty())
-                            .map(|item| Node {
-                                value: NodeValue::Scalar(parse_plain_scalar(&unescape(item))),
-                                location,
-                            })
-                            .collect();
-                        let node = Node {
-                            value: NodeValue::Seq(nodes),
-                            location,
-                        };
-                        assignments.push(Assignment { path, value: node });
-                        rest = list[end + 1..]
-                            .strip_prefix(',')
-                            .unwrap_or(&list[end + 1..]);
-                        continue;
-                    }
-                    _ => match split_unescaped(after_eq, &[',']) {
-                        Some((raw, remaining)) => (raw, remaining),
-                        None => (after_eq, ""),
-                    },
-                };
-                let raw = unescape(raw);
-                let scalar = match flag.kind {
-                    SetKind::Typed => parse_plain_scalar(&raw),
-                    // `--set-json` values were read above; only strings get here.
-                    SetKind::String | SetKind::Json => Scalar::string(raw),
-                    SetKind::File => Scalar {
-                        sensitive: true,
-                        ..Scalar::string(read_file(flag, cwd, &raw)?)
-                    },
-                };
-                (
-                    Node {
-                        value: NodeValue::Scalar(scalar),
-                        location,
-                    },
-                    remaining,
-                )
-            }
-        };
-        assignments.push(Assignment { path, value });
-        rest = match remaining.strip_prefix(',') {
-            Some(next) => next,
-            None if remaining.is_empty() => "",
-            None => {
-                return Err(bad(
-                    flag,
-                    format!("unexpected text after the value of `{key}`: separate pairs with `,`"),
-                ));
-            }
-        };
-    }
-    if assignments.is_empty() {
-        return Err(bad(flag, "expected `path=value`, found nothing"));
-    }
-    Ok(assignments)
-}
-
 fn read_file(flag: &SetFlag, cwd: &Path, name: &str) -> Result<String, Error> {
     let path = cwd.join(name);
     let bytes =
@@ -337,148 +280,42 @@ fn split_unescaped<'t>(text: &'t str, stops: &[char]) -> Option<(&'t str, &'t st
     None
 }
 
-fn split_all_unescaped(text: &str, stop: char) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut rest = text;
-    while let Some((part, after)) = split_unescaped(rest, &[stop]) {
-        parts.push(part);
-        rest = &after[stop.len_utf8()..];
-    }
-    parts.push(rest);
-    parts
-}
-
-fn unescape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match (c, chars.clone().next()) {
-            ('\\', Some(next @ (',' | '.' | '=' | '\\' | '[' | '{'))) => {
-                out.push(next);
-                chars.next();
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// The deepest `--set` path, as Helm's: `a.b.c...` with more levels is refused.
-const MAX_PATH_DEPTH: usize = 30;
-
-/// Parses `a.b[0].c` (with `\.` for a literal dot) into a path.
-fn parse_path(flag: &SetFlag, key: &str) -> Result<FieldPath, Error> {
-    let levels = split_unescaped_count(key);
-    if levels > MAX_PATH_DEPTH {
-        return Err(bad(
-            flag,
-            format!(
-                "the path has {levels} levels; a `--set` path may have {MAX_PATH_DEPTH} at most"
-            ),
-        ));
-    }
-    let key = &*crate::diagnostic::shorten(key, 200);
-    let mut path = FieldPath::root();
-    let mut current = String::new();
-    let mut chars = key.chars().peekable();
-    let mut after_index = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some(escaped) => current.push(escaped),
-                None => current.push('\\'),
-            },
-            '.' => {
-                if current.is_empty() && !after_index {
-                    return Err(bad(
-                        flag,
-                        format!("empty key in `{key}`: two dots in a row, or a dot at the start"),
-                    ));
-                }
-                if !current.is_empty() {
-                    path = path.key(std::mem::take(&mut current));
-                }
-                after_index = false;
-            }
-            '[' => {
-                if !current.is_empty() {
-                    path = path.key(std::mem::take(&mut current));
-                } else if path.is_root() {
-                    return Err(bad(
-                        flag,
-                        format!("`{key}` starts with an index: name the list first"),
-                    ));
-                }
-                let digits: String = chars.by_ref().take_while(|c| *c != ']').collect();
-                let index = digits.trim().parse::<usize>().map_err(|_| {
-                    bad(flag, format!("`[{digits}]` in `{key}` is not a list index (expected `[0]`, `[1]`, ...)"))
-                })?;
-                path = path.index(index);
-                after_index = true;
-            }
-            _ => {
-                if after_index {
-                    return Err(bad(
-                        flag,
-                        format!("expected `.` or `[` after the index in `{key}`"),
-                    ));
-                }
-                current.push(c);
-            }
-        }
-    }
-    if !current.is_empty() {
-        path = path.key(current);
-    } else if !after_index {
-        return Err(bad(flag, format!("empty key in `{key}`")));
-    }
-    Ok(path)
-}
-
-/// The levels of a path: unescaped dots and list indexes, plus one.
-fn split_unescaped_count(key: &str) -> usize {
-    let mut levels = 1;
-    let mut escaped = false;
-    for c in key.chars() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '.' | '[' => levels += 1,
-            _ => {}
-        }
-    }
-    levels
-}
-
-/// Sets `value` at `path`, creating mappings on the way; `null` deletes the key.
+/// Sets `value` at `path`, creating mappings and lists on the way: a mapping merges into
+/// the mapping there (a `null` inside deletes the key), `null` deletes a key that is set
+/// (and is kept as a `null` where nothing set it, as Helm keeps it), an index past the end
+/// pads the list with nulls, and a value of another type replaces what was there.
 fn assign(tree: &mut Node, path: &FieldPath, value: Node, flag: &SetFlag) -> Result<(), Error> {
     let segments = path.segments();
     let Some((last, parents)) = segments.split_last() else {
-        return Err(bad(flag, "empty path"));
+        // Helm 4's whole-object `--set-json '{...}'`: merged into the values.
+        merge_keeping_nulls(tree, value);
+        return Ok(());
     };
     let mut node = tree;
     for (i, segment) in parents.iter().enumerate() {
         let next_is_index = matches!(segments[i + 1], Segment::Index(_));
-        node = step(node, segment, next_is_index, value.location, flag, path)?;
+        node = step(node, segment, next_is_index, value.location, flag)?;
     }
     match last {
         Segment::Key(key) => {
-            if !matches!(node.value, NodeValue::Map(_)) {
-                *node = Node::empty_map(value.location);
-            }
-            let NodeValue::Map(entries) = &mut node.value else {
-                return Err(bad(flag, "internal: expected a mapping"));
-            };
+            let entries = map_mut(node, value.location, flag)?;
             let existing = entries.iter().position(|e| &e.key == key);
             match (existing, value.is_null()) {
                 (Some(i), true) => {
                     entries.remove(i);
                 }
-                (None, true) => {}
                 (Some(i), false) => {
-                    entries[i].value = value;
+                    let slot = &mut entries[i].value;
+                    if matches!(
+                        (&slot.value, &value.value),
+                        (NodeValue::Map(_), NodeValue::Map(_))
+                    ) {
+                        merge_keeping_nulls(slot, value);
+                    } else {
+                        *slot = value;
+                    }
                 }
-                (None, false) => entries.push(Entry {
+                (None, _) => entries.push(Entry {
                     key: key.clone(),
                     key_location: value.location,
                     value,
@@ -486,17 +323,75 @@ fn assign(tree: &mut Node, path: &FieldPath, value: Node, flag: &SetFlag) -> Res
             }
         }
         Segment::Index(index) => {
-            let items = list_mut(node, value.location, flag)?;
-            match index.cmp(&items.len()) {
-                std::cmp::Ordering::Less => items[*index] = value,
-                std::cmp::Ordering::Equal => items.push(value),
-                std::cmp::Ordering::Greater => {
-                    return Err(out_of_range(flag, path, *index, items.len()));
-                }
-            }
+            let location = value.location;
+            let items = list_mut(node, location, flag)?;
+            pad(items, *index, location);
+            items[*index] = value;
         }
     }
     Ok(())
+}
+
+/// `list[i]` with nothing after it: the path becomes a list (an empty one if it was not).
+fn make_list(
+    tree: &mut Node,
+    path: &FieldPath,
+    flag: &SetFlag,
+    location: Location,
+) -> Result<(), Error> {
+    let segments = path.segments();
+    let mut node = tree;
+    for (i, segment) in segments.iter().enumerate() {
+        let next_is_index = segments
+            .get(i + 1)
+            .is_some_and(|s| matches!(s, Segment::Index(_)));
+        node = step(
+            node,
+            segment,
+            next_is_index || i + 1 == segments.len(),
+            location,
+            flag,
+        )?;
+    }
+    list_mut(node, location, flag)?;
+    Ok(())
+}
+
+/// Merges a flag's mapping over `base` as Helm merges user values: mappings merge key by
+/// key, other values replace, and a `null` deletes the key it lands on or, where there is
+/// none, stays a `null`.
+fn merge_keeping_nulls(base: &mut Node, overlay: Node) {
+    match (&mut base.value, overlay.value) {
+        (NodeValue::Map(entries), NodeValue::Map(overlay_entries)) => {
+            for entry in overlay_entries {
+                match entries.iter().position(|e| e.key == entry.key) {
+                    Some(i) if entry.value.is_null() => {
+                        entries.remove(i);
+                    }
+                    Some(i) => merge_keeping_nulls(&mut entries[i].value, entry.value),
+                    None => entries.push(entry),
+                }
+            }
+        }
+        (_, value) => {
+            base.value = value;
+            base.location = overlay.location;
+        }
+    }
+}
+
+/// Pads `items` with nulls so that `index` is in it.
+fn pad(items: &mut Vec<Node>, index: usize, location: Location) {
+    while items.len() <= index {
+        items.push(Node {
+            value: NodeValue::Scalar(Scalar {
+                kind: crate::yaml::ScalarKind::Null,
+                text: "null".into(),
+                sensitive: false,
+            }),
+            location,
+        });
+    }
 }
 
 fn step<'n>(
@@ -505,7 +400,6 @@ fn step<'n>(
     next_is_index: bool,
     location: Location,
     flag: &SetFlag,
-    path: &FieldPath,
 ) -> Result<&'n mut Node, Error> {
     let fresh = |location| {
         if next_is_index {
@@ -519,12 +413,7 @@ fn step<'n>(
     };
     match segment {
         Segment::Key(key) => {
-            if !matches!(node.value, NodeValue::Map(_)) {
-                *node = Node::empty_map(location);
-            }
-            let NodeValue::Map(entries) = &mut node.value else {
-                return Err(bad(flag, "internal: expected a mapping"));
-            };
+            let entries = map_mut(node, location, flag)?;
             let i = match entries.iter().position(|e| &e.key == key) {
                 Some(i) => i,
                 None => {
@@ -540,17 +429,32 @@ fn step<'n>(
         }
         Segment::Index(index) => {
             let items = list_mut(node, location, flag)?;
-            if *index == items.len() {
-                items.push(fresh(location));
+            pad(items, *index, location);
+            let item = &mut items[*index];
+            if item.is_null() {
+                *item = fresh(location);
             }
-            let len = items.len();
-            items
-                .get_mut(*index)
-                .ok_or_else(|| out_of_range(flag, path, *index, len))
+            Ok(item)
         }
     }
 }
 
+/// The entries of `node`, which becomes a mapping if it is not one.
+fn map_mut<'n>(
+    node: &'n mut Node,
+    location: Location,
+    flag: &SetFlag,
+) -> Result<&'n mut Vec<Entry>, Error> {
+    if !matches!(node.value, NodeValue::Map(_)) {
+        *node = Node::empty_map(location);
+    }
+    match &mut node.value {
+        NodeValue::Map(entries) => Ok(entries),
+        _ => Err(bad(flag, "internal: expected a mapping")),
+    }
+}
+
+/// The items of `node`, which becomes a list if it is not one.
 fn list_mut<'n>(
     node: &'n mut Node,
     location: Location,
@@ -566,16 +470,6 @@ fn list_mut<'n>(
         NodeValue::Seq(items) => Ok(items),
         _ => Err(bad(flag, "internal: expected a list")),
     }
-}
-
-fn out_of_range(flag: &SetFlag, path: &FieldPath, index: usize, len: usize) -> Error {
-    bad(
-        flag,
-        format!(
-            "index {index} in `{path}` is out of range: the list has {len} item{} (use [{len}] to append)",
-            if len == 1 { "" } else { "s" }
-        ),
-    )
 }
 
 #[cfg(test)]
@@ -606,7 +500,11 @@ mod tests {
             &[(SetKind::Typed, "a.c=3,d=true,e=2.0.0,f=null")],
         )
         .unwrap();
-        assert_eq!(out, json!({"a": {"b": 1, "c": 3}, "d": true, "e": "2.0.0"}));
+        // `null` on a key nothing set stays a null, as in Helm.
+        assert_eq!(
+            out,
+            json!({"a": {"b": 1, "c": 3}, "d": true, "e": "2.0.0", "f": null})
+        );
     }
 
     #[test]
@@ -662,17 +560,22 @@ mod tests {
         let no_eq = run("", &[(SetKind::Typed, "replicas")]).unwrap_err();
         assert_eq!(
             no_eq,
-            r#"--set "replicas": expected `path=value`, found no `=`"#
+            r#"--set "replicas": the last key has no value: write `path=VALUE` (at column 8)"#
         );
-        let dots = run("", &[(SetKind::Typed, "a..b=1")]).unwrap_err();
-        assert!(dots.contains("empty key in `a..b`"), "{dots}");
-        let range = run("l: [1]\n", &[(SetKind::Typed, "l[5]=1")]).unwrap_err();
-        assert!(
-            range.contains(
-                "index 5 in `l[5]` is out of range: the list has 1 item (use [1] to append)"
-            ),
-            "{range}"
-        );
+        for text in ["a..b=1", ".a=1", "=1", "a.=1", "a."] {
+            let dots = run("", &[(SetKind::Typed, text)]).unwrap_err();
+            assert!(dots.contains("empty key"), "{text}: {dots}");
+        }
+        let comma = run("", &[(SetKind::Typed, "name1,name2=v")]).unwrap_err();
+        assert!(comma.contains("a `,` follows it"), "{comma}");
+        let negative = run("", &[(SetKind::Typed, "l[-1]=1")]).unwrap_err();
+        assert!(negative.contains("not negative"), "{negative}");
+        let huge = run("", &[(SetKind::Typed, "l[65537]=1")]).unwrap_err();
+        assert!(huge.contains("65536 at most"), "{huge}");
+        let open = run("", &[(SetKind::Typed, "l={a,b")]).unwrap_err();
+        assert!(open.contains("no closing `}`"), "{open}");
+        let empty_file = run("", &[(SetKind::File, "a=")]).unwrap_err();
+        assert!(empty_file.contains("no file named"), "{empty_file}");
         let missing = run("", &[(SetKind::File, "a=/does/not/exist")]).unwrap_err();
         assert!(
             missing.starts_with("--set-file: cannot read /does/not/exist"),

@@ -91,7 +91,8 @@ impl Node {
 }
 
 /// Merges `overlay` over `base` by Helm's rules: mappings merge key by key, lists and scalars
-/// replace, and a `null` in the overlay deletes the key from the result.
+/// replace, and a `null` in the overlay deletes the key from the result (a `null` where
+/// nothing is set is dropped).
 pub fn merge(base: &mut Node, overlay: Node) {
     if !base.location.is_known() {
         base.location = overlay.location;
@@ -109,7 +110,10 @@ pub fn merge(base: &mut Node, overlay: Node) {
                         base_entries[i].key_location = entry.key_location;
                         merge(&mut base_entries[i].value, entry.value);
                     }
-                    (None, false) => base_entries.push(entry),
+                    (None, false) => base_entries.push(Entry {
+                        value: without_nulls(entry.value),
+                        ..entry
+                    }),
                 }
             }
         }
@@ -118,6 +122,20 @@ pub fn merge(base: &mut Node, overlay: Node) {
             base.location = overlay.location;
         }
     }
+}
+
+/// A new value's mappings without their `null` keys, at every depth (nothing is below a
+/// new key for them to delete; Helm 4 drops them too). Items of lists stay as they are.
+fn without_nulls(mut node: Node) -> Node {
+    if let NodeValue::Map(entries) = &mut node.value {
+        entries.retain(|entry| !entry.value.is_null());
+        for entry in entries.iter_mut() {
+            let location = entry.value.location;
+            let value = std::mem::replace(&mut entry.value, Node::empty_map(location));
+            entry.value = without_nulls(value);
+        }
+    }
+    node
 }
 
 #[cfg(test)]

@@ -335,12 +335,6 @@ fn group_digits(n: u64) -> String {
     out
 }
 
-/// The YAML type of a plain scalar spelled `text` (`None` for the spellings YAML reads as
-/// infinities or not-a-number, which values treat as text).
-pub(crate) fn plain_kind(text: &str) -> Option<ScalarKind> {
-    scalar::resolve_plain(text).ok().map(tree::kind_of)
-}
-
 /// Reads one YAML document of values into a positioned tree, every node located in
 /// `source`. An empty or comment-only text is an empty mapping; keys stay as written (`on:`
 /// is the key `on`); `null`s are kept (merging gives them meaning).
