@@ -283,8 +283,12 @@ def integer(minimum=None, maximum=None, enum=None):
     return schema
 
 
-def array(items, max_items=None, min_items=None, unique=False):
+def array(items, max_items=None, min_items=None, unique=False, map_keys=None):
     schema = {"type": "array", "items": items}
+    if map_keys is not None:
+        # +listType=map with +listMapKey: unique keys, as server-side apply needs.
+        schema["x-kubernetes-list-type"] = "map"
+        schema["x-kubernetes-list-map-keys"] = map_keys
     if min_items is not None:
         schema["minItems"] = min_items
     if max_items is not None:
@@ -368,13 +372,14 @@ obj("HTTPQueryParamMatch", {
 }, ["name", "value"])
 obj("HTTPRouteMatch", {
     "path": default(ref("HTTPPathMatch"), {"type": "PathPrefix", "value": "/"}),
-    "headers": array(ref("HTTPHeaderMatch"), 16),
-    "queryParams": array(ref("HTTPQueryParamMatch"), 16),
+    "headers": array(ref("HTTPHeaderMatch"), 16, map_keys=["name"]),
+    "queryParams": array(ref("HTTPQueryParamMatch"), 16, map_keys=["name"]),
     "method": string(enum=METHODS),
 })
 obj("HTTPHeader", {"name": HEADER_NAME, "value": string(1, 4096)}, ["name", "value"])
 obj("HTTPHeaderFilter", {
-    "set": array(ref("HTTPHeader"), 16), "add": array(ref("HTTPHeader"), 16),
+    "set": array(ref("HTTPHeader"), 16, map_keys=["name"]),
+    "add": array(ref("HTTPHeader"), 16, map_keys=["name"]),
     "remove": array({"type": "string"}, 16, unique=True),
 })
 obj("HTTPPathModifier", {
@@ -450,7 +455,10 @@ obj("GRPCHeaderMatch", {
     "type": default(string(enum=["Exact", "RegularExpression"]), "Exact"), "name": HEADER_NAME,
     "value": string(1, 4096),
 }, ["name", "value"])
-obj("GRPCRouteMatch", {"method": ref("GRPCMethodMatch"), "headers": array(ref("GRPCHeaderMatch"), 16)})
+obj("GRPCRouteMatch", {
+    "method": ref("GRPCMethodMatch"),
+    "headers": array(ref("GRPCHeaderMatch"), 16, map_keys=["name"]),
+})
 obj("GRPCRouteFilter", {
     "type": string(enum=["ResponseHeaderModifier", "RequestHeaderModifier", "RequestMirror", "ExtensionRef"]),
     "requestHeaderModifier": ref("HTTPHeaderFilter"),
@@ -520,13 +528,14 @@ obj("TLSConfig", {"validation": ref("FrontendTLSValidation")})
 obj("TLSPortConfig", {"port": PORT, "tls": ref("TLSConfig")}, ["port", "tls"])
 obj("FrontendTLSConfig", {
     "default": ref("TLSConfig"),
-    "perPort": cel(array(ref("TLSPortConfig"), 64), "FrontendTLSConfig.perPort"),
+    "perPort": cel(array(ref("TLSPortConfig"), 64, map_keys=["port"]), "FrontendTLSConfig.perPort"),
 }, ["default"])
 obj("GatewayBackendTLS", {"clientCertificateRef": ref("SecretObjectReference")})
 obj("GatewayTLSConfig", {"backend": ref("GatewayBackendTLS"), "frontend": ref("FrontendTLSConfig")})
 obj("GatewaySpec", {
     "gatewayClassName": OBJECT_NAME,
-    "listeners": cel(array(ref("Listener"), 64, min_items=1), "GatewaySpec.listeners"),
+    "listeners": cel(array(ref("Listener"), 64, min_items=1, map_keys=["name"]),
+                     "GatewaySpec.listeners"),
     "addresses": cel(array(ref("GatewaySpecAddress"), 16), "GatewaySpec.addresses"),
     "infrastructure": ref("GatewayInfrastructure"),
     "allowedListeners": ref("AllowedListeners"),

@@ -522,6 +522,11 @@ impl Manifests {
         self.items.iter()
     }
 
+    /// Keeps only the objects `keep` says yes to.
+    pub(crate) fn retain(&mut self, keep: impl FnMut(&Manifest) -> bool) {
+        self.items.retain(keep);
+    }
+
     /// The number of objects.
     ///
     /// ```

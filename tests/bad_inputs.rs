@@ -524,7 +524,8 @@ fn output_folders_hold_exactly_the_release() {
         &chart.join("templates/escape.yaml"),
         "apiVersion: example.com/v1\nkind: /../../escaped\nmetadata: {name: x}\n",
     );
-    tack_in(&dir, &["render", "chart", "-o", "out"], None).expect(0, "a kind with slashes");
+    tack_in(&dir, &["render", "chart", "--output-dir", "out"], None)
+        .expect(0, "a kind with slashes");
     let names: Vec<String> = std::fs::read_dir(dir.join("out"))
         .expect("out")
         .filter_map(Result::ok)
@@ -545,11 +546,11 @@ fn output_folders_hold_exactly_the_release() {
     // A render that fails leaves the previous output as it was.
     std::fs::remove_file(chart.join("templates/escape.yaml")).expect("remove");
     write(&chart.join("templates/broken.yaml"), "{{ nope }}");
-    tack_in(&dir, &["render", "chart", "-o", "out"], None).expect(1, "a failing render");
+    tack_in(&dir, &["render", "chart", "--output-dir", "out"], None).expect(1, "a failing render");
     assert!(dir.join("out/01-secret-demo.yaml").is_file());
     // The next good render removes files of objects that are gone.
     std::fs::remove_file(chart.join("templates/broken.yaml")).expect("remove");
-    tack_in(&dir, &["render", "chart", "-o", "out"], None).expect(0, "a good render");
+    tack_in(&dir, &["render", "chart", "--output-dir", "out"], None).expect(0, "a good render");
     assert!(std::fs::read_dir(dir.join("out")).expect("out").all(|e| {
         !e.expect("entry")
             .file_name()
@@ -558,7 +559,7 @@ fn output_folders_hold_exactly_the_release() {
     }));
     // A folder of someone else's files is never replaced.
     write(&dir.join("mine/notes.txt"), "keep");
-    tack_in(&dir, &["render", "chart", "-o", "mine"], None)
+    tack_in(&dir, &["render", "chart", "--output-dir", "mine"], None)
         .expect(2, "a folder tack did not write")
         .says("holds files tack did not write");
     assert!(dir.join("mine/notes.txt").is_file());

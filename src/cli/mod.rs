@@ -10,10 +10,12 @@ mod completions;
 mod console;
 mod diff;
 mod explain;
+mod habits;
 mod lint;
 mod new;
 mod render;
 mod schema;
+mod show;
 mod validate;
 mod values_args;
 
@@ -57,7 +59,7 @@ enum ColorChoice {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Render a chart into validated manifests (YAML on stdout, for `kubectl apply -f -`).
-    #[command(after_help = render::EXAMPLES)]
+    #[command(after_help = render::EXAMPLES, visible_alias = "template")]
     Render(Box<render::RenderArgs>),
     /// Show what a change of values, or of files since a git revision, does to the objects.
     #[command(after_help = diff::EXAMPLES)]
@@ -80,6 +82,9 @@ enum Command {
     /// Validate manifests offline: schema, removed APIs, API-server rules, cross-object checks.
     #[command(after_help = validate::EXAMPLES)]
     Validate(validate::ValidateArgs),
+    /// Print a chart's values.yaml or Chart.yaml, as `helm show values|chart` does.
+    #[command(after_help = show::EXAMPLES)]
+    Show(show::ShowArgs),
 }
 
 /// Parses this process's command line, runs the command and returns its exit code: all
@@ -109,6 +114,12 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    if let Some(answer) = habits::answer(&args) {
+        let console = Console::new(ColorChoice::Auto);
+        console.error(&answer.message, Some(answer.help));
+        return ExitCode::from(EXIT_USAGE);
+    }
     let matches = match Cli::command().try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(err) => return clap_exit(&err),
@@ -121,6 +132,7 @@ where
     let outcome = match cli.command {
         Command::Render(args) => render::run(*args, matches.subcommand_matches("render"), &console),
         Command::Schema(args) => schema::run(args, &console),
+        Command::Show(args) => show::run(args, &console),
         Command::New(args) => new::run(args, &console),
         Command::Lint(args) => lint::run(args, &console),
         Command::Completions(args) => completions::run(args, &console),

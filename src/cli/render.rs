@@ -15,17 +15,24 @@ use std::path::{Path, PathBuf};
 /// Examples shown by `tack render --help`.
 pub const EXAMPLES: &str = "Examples:
   tack render charts/model-serving -f values/canary.yaml | kubectl apply -f -
+  tack template mnist charts/model-serving -f values/canary.yaml   (Helm's order: NAME CHART)
   tack render charts/model-serving -f values/canary.yaml --set strategy.canary.weight=50
   tack render charts/model-serving -f values/blue-green.yaml --set strategy.blueGreen.active=green
-  tack render charts/model-serving --namespace ml --format json
+  tack render charts/model-serving --namespace ml -o json
   tack render charts/model-serving -f values/routing.yaml --output-dir out/";
 
 /// Arguments of `tack render`.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The chart folder (holding Chart.yaml and values.yaml).
-    #[arg(required_unless_present = "releases", conflicts_with = "releases")]
-    chart: Option<PathBuf>,
+    /// The chart folder (holding Chart.yaml and values.yaml); or, as `helm template NAME
+    /// CHART`, the release name followed by the chart folder.
+    #[arg(
+        required_unless_present = "releases",
+        conflicts_with = "releases",
+        value_name = "[NAME] CHART",
+        num_args = 1..=2
+    )]
+    chart: Vec<PathBuf>,
     /// Render every release of a releases file (tack.yaml) instead of one chart.
     #[arg(short = 'r', long = "releases", value_name = "FILE", conflicts_with_all = values_args::IDS)]
     releases: Option<PathBuf>,
@@ -34,12 +41,16 @@ pub struct RenderArgs {
     only: Option<String>,
     #[command(flatten)]
     values: ValuesArgs,
-    /// Output format.
-    #[arg(long = "format", value_enum, default_value_t = Format::Yaml)]
+    /// Output format (as kubectl's `-o`).
+    #[arg(short = 'o', long = "output", visible_alias = "format", value_enum, default_value_t = Format::Yaml)]
     format: Format,
     /// Write one file per object into this folder instead of printing.
-    #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
+    #[arg(long = "output-dir", value_name = "DIR")]
     output_dir: Option<PathBuf>,
+    /// Print only these objects: a template (`templates/job.yaml`) or `Kind/name`
+    /// (`Deployment/mnist`); repeatable. Each must match something.
+    #[arg(short = 's', long = "show-only", value_name = "TEMPLATE|KIND/NAME")]
+    show_only: Vec<String>,
     /// Print the merged values to stderr, each with the file or flag that set it
     /// (secret values are shown as `<redacted>`).
     #[arg(long = "debug")]
@@ -64,19 +75,57 @@ pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, console: &Console) ->
     if let Some(file) = &args.releases {
         return run_releases(&args, file, &renderer, console);
     }
-    let request = args
+    let mut request = args
         .values
-        .request(args.chart.clone().unwrap_or_default(), matches);
+        .request(args.chart.last().cloned().unwrap_or_default(), matches);
+    if let [name, _] = args.chart.as_slice() {
+        let name = name.to_string_lossy().into_owned();
+        if args.values.release.as_ref().is_some_and(|r| *r != name) {
+            console.error(
+                &format!(
+                    "the release is named twice: `{name}` before the chart and `--release {}`",
+                    args.values.release.as_deref().unwrap_or_default()
+                ),
+                Some("give the name once: `tack render NAME CHART` or `tack render CHART --release NAME`"),
+            );
+            return Ok(EXIT_USAGE);
+        }
+        request.release = Some(name);
+    }
     let rendered = renderer.layer(&request).and_then(|layered| {
         if args.debug {
             print_merged_values(&layered, console);
         }
         renderer.render_layered(layered, &request)
     });
-    let rendered = match rendered {
+    let mut rendered = match rendered {
         Ok(rendered) => rendered,
         Err(error) => return Ok(report_failure(&error, console)),
     };
+    if !args.show_only.is_empty() {
+        let unmatched: Vec<&String> = args
+            .show_only
+            .iter()
+            .filter(|wanted| !rendered.manifests.iter().any(|m| shown(m, wanted)))
+            .collect();
+        if let Some(first) = unmatched.first() {
+            let names: Vec<String> = rendered
+                .manifests
+                .iter()
+                .map(|m| format!("{}/{}", m.kind(), m.name()))
+                .collect();
+            console.error(
+                &format!(
+                    "--show-only {first}: no object of the render is that template or Kind/name"
+                ),
+                Some(&format!("the render holds {}", names.join(", "))),
+            );
+            return Ok(EXIT_USAGE);
+        }
+        rendered
+            .manifests
+            .retain(|m| args.show_only.iter().any(|wanted| shown(m, wanted)));
+    }
     print_notes(&rendered, console);
     if let Some(dir) = &args.output_dir {
         return Ok(write_dir(dir, [("", &rendered.manifests)], console));
@@ -87,6 +136,15 @@ pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, console: &Console) ->
     };
     console.out(text)?;
     Ok(EXIT_OK)
+}
+
+/// Whether `--show-only wanted` names `manifest`: its template (`templates/job.yaml`, as
+/// Helm writes it, or the whole source), or its `Kind/name`.
+fn shown(manifest: &crate::manifest::Manifest, wanted: &str) -> bool {
+    let source = manifest.source();
+    source == wanted
+        || source.ends_with(&format!("/{wanted}"))
+        || wanted == format!("{}/{}", manifest.kind(), manifest.name())
 }
 
 /// Prints a failed render's problems and a summary line; returns the exit code.

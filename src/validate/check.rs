@@ -106,7 +106,15 @@ pub(crate) fn check_object(
                     | SchemaSource::Crd { namespaced: n, .. } => namespaced = Some(*n),
                     SchemaSource::Custom { .. } => {}
                 }
-                if let SchemaSource::Crd { open, .. } = &compiled.source {
+                let open = match &compiled.source {
+                    SchemaSource::Crd { open, .. } => Some(open.as_ref()),
+                    SchemaSource::Builtin {
+                        rules: Some(builtin),
+                        ..
+                    } => Some(&builtin.schema),
+                    _ => None,
+                };
+                if let Some(open) = open {
                     for (path, message) in super::crd::list_map_problems(open, &object.value) {
                         outcome.problems.push(object.problem(
                             Severity::Error,

@@ -261,7 +261,10 @@ fn convert(openapi: &Value) -> Value {
             // Kept for the CEL evaluator (rules, and the defaults the API server fills in
             // before they run); `jsonschema` ignores keywords it does not know, and treats
             // `default` as an annotation.
-            "x-kubernetes-validations" | "default" => {
+            "x-kubernetes-validations"
+            | "default"
+            | "x-kubernetes-list-type"
+            | "x-kubernetes-list-map-keys" => {
                 out.insert(key.clone(), value.clone());
             }
             // Not validation: description, example, x-kubernetes-* handled above.
@@ -383,13 +386,22 @@ pub(crate) fn list_map_problems(openapi: &Value, value: &Value) -> Vec<(String, 
         {
             return;
         }
+        if super::cel::past_its_limit(schema, value) {
+            // Already an error of the schema; its items are not checked one by one.
+            return;
+        }
         let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
+        let mut reported = 0usize;
         for (i, item) in items.iter().enumerate() {
             let key: Vec<String> = keys
                 .iter()
                 .map(|k| item.get(*k).map_or("(unset)".to_string(), Value::to_string))
                 .collect();
             if let Some(first) = seen.insert(key.clone(), i) {
+                reported += 1;
+                if reported > MAX_DUPLICATES_SHOWN {
+                    continue;
+                }
                 let shown: Vec<String> = keys
                     .iter()
                     .zip(&key)
@@ -405,10 +417,23 @@ pub(crate) fn list_map_problems(openapi: &Value, value: &Value) -> Vec<(String, 
                 ));
             }
         }
+        if reported > MAX_DUPLICATES_SHOWN {
+            problems.push((
+                path.to_string(),
+                format!(
+                    "{} more items repeat a key of the list (keyed by {}); only the first {MAX_DUPLICATES_SHOWN} are shown",
+                    reported - MAX_DUPLICATES_SHOWN,
+                    keys.join(", ")
+                ),
+            ));
+        }
     });
     problems.sort();
     problems
 }
+
+/// The most repeated keys of one list-map reported one by one.
+const MAX_DUPLICATES_SHOWN: usize = 16;
 
 /// Calls `visit` with every node of `value` that `schema` describes, iteratively (a hostile
 /// object nests deeply): the schema node's JSON Pointer, the value's, the schema node and
@@ -531,6 +556,20 @@ mod tests {
         let problems = list_map_problems(&schema, &value);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].0, "/ports/2");
+        // A hostile list: the first few repeats, then one line for the rest.
+        let many = json!({"ports": (0..1000).map(|i| json!({"port": i % 3})).collect::<Vec<_>>()});
+        let problems = list_map_problems(&schema, &many);
+        assert_eq!(problems.len(), MAX_DUPLICATES_SHOWN + 1);
+        assert!(
+            problems
+                .iter()
+                .any(|(_, m)| m.starts_with("981 more items")),
+            "{problems:?}"
+        );
+        // The CRD's own conversion keeps the list type (a real CRD's lists were missed).
+        let converted = convert(&json!({"type": "array", "x-kubernetes-list-type": "map",
+            "x-kubernetes-list-map-keys": ["name"], "items": {"type": "object"}}));
+        assert_eq!(converted["x-kubernetes-list-map-keys"], json!(["name"]));
     }
 
     #[test]

@@ -373,7 +373,7 @@ fn evaluate_all(jobs: &[(&[Rule], &Json)]) -> Vec<Vec<Verdict>> {
 /// A list longer than its `maxItems` (a map with more than `maxProperties`): the schema
 /// already rejects it, and its rules, which the API server budgets by those limits, are not
 /// run over a hostile number of items.
-fn past_its_limit(node: &Json, value: &Json) -> bool {
+pub(crate) fn past_its_limit(node: &Json, value: &Json) -> bool {
     let limit = |keyword: &str| {
         node.get(keyword)
             .and_then(Json::as_u64)

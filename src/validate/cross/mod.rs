@@ -559,7 +559,12 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
     if !options.references {
         return problems;
     }
-    problems.extend(scaling::problems(all, severity, &hint_outside));
+    problems.extend(scaling::problems(
+        all,
+        severity,
+        &hint_outside,
+        &|kind, name| is_external(options.externals, kind, name),
+    ));
     // Objects by kind and name, so that a long stream's references resolve in constant time.
     let mut by_name: HashMap<(&str, &str), Vec<&Facts>> = HashMap::new();
     for facts in all {
@@ -627,6 +632,9 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
             }
         }
         for backend in &facts.backends {
+            if is_external(options.externals, "Service", &backend.service) {
+                continue;
+            }
             match find("Service", &backend.service, facts) {
                 None => problems.push(facts.site.problem(
                     severity,
@@ -893,6 +901,26 @@ mod tests {
         assert!(messages[2].contains(
             "with 1 replicas of Deployment/mnist-canary, this budget allows no eviction"
         ));
+    }
+
+    #[test]
+    fn external_names_silence_backends_and_scale_targets() {
+        let route = json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"name": "r"},
+            "spec": {"rules": [{"backendRefs": [{"name": "triton", "port": 8001}]}]}});
+        let autoscaler = json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "a"},
+            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                     "minReplicas": 1, "maxReplicas": 3}});
+        let values = [route, autoscaler];
+        assert_eq!(problems(&values, true, &[]).len(), 2);
+        let externals = ["triton".to_string(), "Deployment/web".to_string()];
+        let left = problems(&values, true, &externals);
+        assert!(
+            left.is_empty(),
+            "{:?}",
+            left.iter().map(|d| &d.message).collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub(super) fn problems(
     all: &[Facts],
     severity: Severity,
     hint_outside: &dyn Fn(&str) -> Option<String>,
+    external: &dyn Fn(&str, &str) -> bool,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let workloads: Vec<&Facts> = all
@@ -117,6 +118,7 @@ pub(super) fn problems(
                 && w.same_namespace(autoscaler)
         });
         match target {
+            None if external(kind, name) => {}
             None => problems.push(autoscaler.site.problem(
                 severity,
                 Check::References,
