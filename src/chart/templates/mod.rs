@@ -8,6 +8,7 @@
 //! an error in it points at the template line that wrote the bad line.
 
 mod functions;
+mod go_syntax;
 mod markers;
 mod scrub;
 
@@ -712,6 +713,12 @@ impl Reporter<'_> {
         }
     }
 
+    /// The text of line `line` (1-based) of the template `name`.
+    fn line_text(&self, name: Option<&str>, line: Option<usize>) -> Option<&str> {
+        let file = self.files.iter().find(|f| Some(f.name.as_str()) == name)?;
+        file.source.lines().nth(line?.checked_sub(1)?)
+    }
+
     /// The innermost error of a chain (include errors wrap the real one), and how many
     /// includes deep it was.
     fn innermost(err: &minijinja::Error) -> (&minijinja::Error, usize) {
@@ -773,6 +780,11 @@ impl Reporter<'_> {
         } else {
             self.location(err.name(), err.line(), err.range())
         };
+        // Helm's Go syntax on the failing line: show the line in minijinja.
+        let help = self
+            .line_text(inner.name().or(err.name()), inner.line().or(err.line()))
+            .and_then(go_syntax::hint)
+            .or(help);
         let mut problem = Diagnostic::error(Check::Template, message)
             .at(location)
             .help_opt(help);
