@@ -242,7 +242,8 @@ impl ValuesLoader {
         let Some(mut app) = typed.value else {
             return Err(self.invalid(problems));
         };
-        if app.image.tag.is_none() {
+        // No tag, or Helm's `tag: ""`: the chart's appVersion.
+        if app.image.tag.as_deref().is_none_or(str::is_empty) {
             app.image.tag = app_version.map(str::to_string);
         }
         // Checks of fields that were already wrong (or of what holds them) would only
@@ -483,6 +484,20 @@ mod tests {
         let mut loader = ValuesLoader::new();
         loader
             .add_yaml("values.yaml", "name: mnist\nimage: {repository: r}\n")
+            .unwrap();
+        assert_eq!(
+            loader.finish(Some("3.1")).unwrap().app.image.tag.as_deref(),
+            Some("3.1")
+        );
+        // Helm charts write `tag: ""` for "the appVersion".
+        let mut loader = ValuesLoader::new();
+        loader
+            .add_yaml(
+                "values.yaml",
+                "name: mnist
+image: {repository: r, tag: \"\"}
+",
+            )
             .unwrap();
         assert_eq!(
             loader.finish(Some("3.1")).unwrap().app.image.tag.as_deref(),
