@@ -47,6 +47,13 @@ pub struct RenderArgs {
     /// Write one file per object into this folder instead of printing.
     #[arg(long = "output-dir", value_name = "DIR")]
     output_dir: Option<PathBuf>,
+    /// Accepted for Helm's sake: the chart's `crds/` are always printed, first.
+    #[arg(long = "include-crds", conflicts_with = "skip_crds")]
+    include_crds: bool,
+    /// Leave out the objects of the chart's `crds/` folder (they are still used to check
+    /// the custom resources).
+    #[arg(long = "skip-crds")]
+    skip_crds: bool,
     /// Print only these objects: a template (`templates/job.yaml`) or `Kind/name`
     /// (`Deployment/mnist`); repeatable. Each must match something.
     #[arg(short = 's', long = "show-only", value_name = "TEMPLATE|KIND/NAME")]
@@ -102,6 +109,9 @@ pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, console: &Console) ->
         Ok(rendered) => rendered,
         Err(error) => return Ok(report_failure(&error, console)),
     };
+    if args.skip_crds {
+        rendered.manifests.retain(|m| !is_chart_crd(m));
+    }
     if !args.show_only.is_empty() {
         let unmatched: Vec<&String> = args
             .show_only
@@ -136,6 +146,14 @@ pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, console: &Console) ->
     };
     console.out(text)?;
     Ok(EXIT_OK)
+}
+
+/// Whether `manifest` comes from the chart's `crds/` folder.
+fn is_chart_crd(manifest: &crate::manifest::Manifest) -> bool {
+    manifest
+        .source()
+        .split_once('/')
+        .is_some_and(|(_, rest)| rest.starts_with("crds/"))
 }
 
 /// Whether `--show-only wanted` names `manifest`: its template (`templates/job.yaml`, as
