@@ -347,6 +347,7 @@ impl Releases {
             release: Some(entry.name.clone()),
             namespace: entry.namespace.clone(),
             cwd: self.dir.clone(),
+            api_versions: Vec::new(),
         })
     }
 

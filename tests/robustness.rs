@@ -190,6 +190,7 @@ fn mutated_templates_never_panic() {
         kube_version: tack::KubeVersion::LATEST,
         secrets: vec![],
         objects: serde_json::Value::Null,
+        api_versions: Vec::new(),
     };
     let mut rng = Rng(seed(7));
     for round in 0..rounds(300) {

@@ -141,6 +141,7 @@ pub fn template(data: &[u8]) {
         kube_version: tack::KubeVersion::LATEST,
         secrets: vec![SECRET.to_string()],
         objects: serde_json::Value::Null,
+        api_versions: vec!["apps/v1".into(), "policy/v1".into()],
     };
     if let Err(error) = templates.render(&context) {
         assert_hidden(&error.0.to_string());

@@ -32,6 +32,16 @@ pub struct ValuesArgs {
     /// `extra.args=--a=1,--b=2`.
     #[arg(long = "set-literal", value_name = "PATH=TEXT")]
     pub set_literal: Vec<String>,
+    /// API versions the cluster serves beyond the built-in ones of --kube-version, for
+    /// templates' `capabilities.apiVersions` (`monitoring.coreos.com/v1`, or with the kind:
+    /// `monitoring.coreos.com/v1/ServiceMonitor`); repeatable or comma-separated.
+    #[arg(
+        short = 'a',
+        long = "api-versions",
+        value_name = "GROUP/VERSION",
+        value_delimiter = ','
+    )]
+    pub api_versions: Vec<String>,
     /// Release name, the `app.kubernetes.io/instance` label (default: the app's name).
     #[arg(long = "release", value_name = "NAME")]
     pub release: Option<String>,
@@ -102,7 +112,8 @@ impl PracticesLevel {
 }
 
 /// Ids of the value arguments, for `conflicts_with_all`.
-pub const IDS: [&str; 8] = [
+pub const IDS: [&str; 9] = [
+    "api_versions",
     "values",
     "set",
     "set_string",
@@ -147,6 +158,7 @@ impl ValuesArgs {
             release: self.release.clone(),
             namespace: self.namespace.clone(),
             cwd: PathBuf::from("."),
+            api_versions: self.api_versions.clone(),
         }
     }
 }

@@ -61,6 +61,9 @@ pub struct RenderRequest {
     pub namespace: Option<String>,
     /// Folder that relative `--set-file` paths start from.
     pub cwd: PathBuf,
+    /// API versions the cluster serves beyond the built-in ones of `--kube-version`
+    /// (`--api-versions`), for templates' `capabilities.apiVersions`.
+    pub api_versions: Vec<String>,
 }
 
 impl RenderRequest {
@@ -419,6 +422,19 @@ impl Renderer {
         }
     }
 
+    /// What templates see as `capabilities.apiVersions`: every `group/version` and
+    /// `group/version/Kind` built in for the target Kubernetes version, and `extra`
+    /// (`--api-versions`), sorted.
+    fn api_versions(&self, extra: &[String]) -> Vec<String> {
+        let mut versions: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for (api_version, kind) in crate::validate::builtin_kinds(self.kube_version) {
+            versions.insert(api_version.to_string());
+            versions.insert(format!("{api_version}/{kind}"));
+        }
+        versions.extend(extra.iter().cloned());
+        versions.into_iter().collect()
+    }
+
     /// Also checks best practices (see [`Validator::practices`]), their problems reported
     /// as `severity`; `None` turns the check off (the default; `tack lint` turns it on).
     ///
@@ -608,6 +624,7 @@ impl Renderer {
                 kube_version: self.kube_version,
                 secrets,
                 objects: release.template_objects(&manifests),
+                api_versions: self.api_versions(&request.api_versions),
             };
             let items = templates
                 .render(&context)?

@@ -55,6 +55,13 @@ pub use removed::{INTRODUCED_APIS, REMOVED_APIS, RemovedApi, introduced_in, remo
 pub use report::{Checks, Report, UnknownCheck};
 pub(crate) use schema::definition_problems;
 
+/// Every `(apiVersion, kind)` with a built-in schema in Kubernetes `version`.
+pub(crate) fn builtin_kinds(
+    version: crate::KubeVersion,
+) -> impl Iterator<Item = (&'static str, &'static str)> {
+    schema::builtin::table(version).all_kinds()
+}
+
 use crate::diagnostic::{CheckedObject, Severity};
 use crate::source::SourceMap;
 use check::{Compiled, Lookup};

@@ -22,6 +22,7 @@ use std::cell::RefCell;
 /// #     kube_version: tack::KubeVersion::LATEST,
 /// #     secrets: Vec::new(),
 /// #     objects: serde_json::Value::Null,
+/// #     api_versions: Vec::new(),
 /// # };
 /// let templates = Templates::from_sources([
 ///     ("_loop.yaml", "{{ include('_loop.yaml') }}"),

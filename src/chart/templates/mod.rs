@@ -3,7 +3,7 @@
 //!
 //! Templates see `values` (the typed values with every key present, plus the chart's
 //! `extra` keys), `release` (`name`, `namespace`, `revision`), `chart` (`Chart.yaml`) and
-//! `capabilities` (`kubeVersion`). Undefined variables are errors. `_*.yaml` files are
+//! `capabilities` (`kubeVersion`, `apiVersions`). Undefined variables are errors. `_*.yaml` files are
 //! partials for `include` and render nothing themselves. Output is parsed as YAML documents;
 //! an error in it points at the template line that wrote the bad line.
 
@@ -112,6 +112,7 @@ impl TemplateFile {
 ///     kube_version: tack::KubeVersion::LATEST,
 ///     secrets: Vec::new(),
 ///     objects: serde_json::Value::Null,
+///     api_versions: Vec::new(),
 /// };
 /// let rendered = &templates.render(&context)?[0].value;
 /// assert_eq!(rendered, &serde_json::json!({"release": "prod", "namespace": "ml"}));
@@ -139,6 +140,7 @@ pub struct ReleaseInfo {
 ///     kube_version: tack::KubeVersion::new(33),
 ///     secrets: vec!["hunter2".into()],
 ///     objects: serde_json::Value::Null,
+///     api_versions: Vec::new(),
 /// };
 /// let templates = Templates::from_sources([("v.yaml", "kube: {{ capabilities.kubeVersion }}\n")])?;
 /// assert_eq!(templates.render(&context)?[0].value["kube"], "1.33.0");
@@ -161,6 +163,9 @@ pub struct TemplateContext {
     /// `objects`: the names and selector labels of the objects the strategy rendered
     /// (`objects.deployments[*].name`, `objects.selector`, `objects.service.name`...).
     pub objects: serde_json::Value,
+    /// `capabilities.apiVersions`: `group/version` and `group/version/Kind` of what the
+    /// cluster serves (`capabilities.apiVersions.has("apps/v1")`).
+    pub api_versions: Vec<String>,
 }
 
 /// One YAML document written by a template.
@@ -174,6 +179,7 @@ pub struct TemplateContext {
 /// #     kube_version: tack::KubeVersion::LATEST,
 /// #     secrets: Vec::new(),
 /// #     objects: serde_json::Value::Null,
+/// #     api_versions: Vec::new(),
 /// # };
 /// let templates = tack::chart::Templates::from_sources([("two.yaml", "kind: A\n---\nkind: B\n")])?;
 /// let documents = templates.render(&context)?;
@@ -207,6 +213,7 @@ pub struct RenderedDocument {
 /// #     kube_version: tack::KubeVersion::LATEST,
 /// #     secrets: Vec::new(),
 /// #     objects: serde_json::Value::Null,
+/// #     api_versions: Vec::new(),
 /// # };
 /// let templates = tack::chart::Templates::from_sources([
 ///     ("_name.yaml", "{{ values.name }}-settings"),
@@ -429,6 +436,7 @@ impl Templates {
     /// #     kube_version: tack::KubeVersion::LATEST,
     /// #     secrets: Vec::new(),
     /// #     objects: serde_json::Value::Null,
+    /// #     api_versions: Vec::new(),
     /// # };
     /// let templates = tack::chart::Templates::from_sources([("cm.yaml", "n: {{ values.nmae }}\n")])?;
     /// let error = templates.render(&context).unwrap_err(); // undefined variables are errors
@@ -580,13 +588,56 @@ impl Templates {
     }
 }
 
+/// `capabilities.apiVersions`: a list templates iterate or test with `in`, and Helm's
+/// `.Has`: `capabilities.apiVersions.has("policy/v1")`.
+#[derive(Debug)]
+struct ApiVersions(Vec<String>);
+
+impl minijinja::value::Object for ApiVersions {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Seq
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        let index = key.as_usize()?;
+        self.0
+            .get(index)
+            .map(|v| minijinja::Value::from(v.as_str()))
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Seq(self.0.len())
+    }
+
+    fn call_method(
+        self: &std::sync::Arc<Self>,
+        _state: &mut minijinja::State<'_, '_>,
+        method: &str,
+        args: &[minijinja::Value],
+    ) -> Result<minijinja::Value, minijinja::Error> {
+        match (method, args) {
+            ("has", [wanted]) => {
+                let wanted = wanted.as_str().unwrap_or_default();
+                Ok(minijinja::Value::from(self.0.iter().any(|v| v == wanted)))
+            }
+            _ => Err(minijinja::Error::new(
+                minijinja::ErrorKind::UnknownMethod,
+                "capabilities.apiVersions has one method: has(\"group/version\")",
+            )),
+        }
+    }
+}
+
 /// What templates see: `values`, `release`, `chart`, `capabilities`, `objects`.
 fn context_value(context: &TemplateContext) -> minijinja::Value {
     minijinja::context! {
         values => minijinja::Value::from(minijinja::value::Serde(&context.values)),
         release => minijinja::Value::from(minijinja::value::Serde(&context.release)),
         chart => minijinja::Value::from(minijinja::value::Serde(&context.chart)),
-        capabilities => minijinja::context! { kubeVersion => context.kube_version.full() },
+        capabilities => minijinja::context! {
+            kubeVersion => context.kube_version.full(),
+            apiVersions => minijinja::Value::from_object(ApiVersions(context.api_versions.clone())),
+        },
         objects => minijinja::Value::from(minijinja::value::Serde(&context.objects)),
     }
 }
@@ -919,6 +970,7 @@ mod tests {
             kube_version: KubeVersion::LATEST,
             secrets: vec!["hunter2".into()],
             objects: serde_json::Value::Null,
+            api_versions: Vec::new(),
         }
     }
 
