@@ -1015,7 +1015,7 @@ pub fn warm_up() {
 }
 
 /// A copy of a value without `null` members (the API server treats them as unset).
-pub(crate) fn without_nulls(value: &Value) -> Value {
+fn without_nulls(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()

@@ -7,7 +7,6 @@
 use super::set::{self, SetFlag, SetKind};
 use super::{merge, parse_yaml};
 use crate::source::SourceMap;
-use crate::validate::without_nulls;
 use serde_json::Value;
 use std::path::Path;
 
@@ -39,6 +38,20 @@ fn kinds(case: &Case) -> Vec<&str> {
 
 fn texts(case: &Case) -> impl Iterator<Item = &str> {
     case.args.iter().map(|(_, t)| t.as_str())
+}
+
+/// `helm` without its null-valued keys.
+fn without_nulls(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
 }
 
 const DELIBERATE: [Difference; 10] = [
