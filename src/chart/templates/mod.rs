@@ -470,7 +470,14 @@ impl Templates {
                 }
                 (Ok(_), false) => String::from_utf8_lossy(&output.bytes).into_owned(),
                 (Err(err), false) => {
-                    problems.push(reporter.problem(&err));
+                    let mut problem = reporter.problem(&err);
+                    if let Some(suggestion) = close_key(&problem.message, context) {
+                        problem.help = Some(match problem.help {
+                            Some(help) => format!("did you mean `{suggestion}`? ({help})"),
+                            None => format!("did you mean `{suggestion}`?"),
+                        });
+                    }
+                    problems.push(problem);
                     continue;
                 }
             };
@@ -586,6 +593,35 @@ impl Templates {
             .copied()
             .flatten()
     }
+}
+
+/// For "undefined: `values.extra.sise` is undefined": the key of what templates see that
+/// is closest to the undefined one, with its path (`values.extra.size`).
+fn close_key(message: &str, context: &TemplateContext) -> Option<String> {
+    let path = message
+        .strip_prefix("undefined: `")?
+        .strip_suffix("` is undefined")?;
+    let (parent, last) = match path.rsplit_once('.') {
+        Some((parent, last)) => (Some(parent), last),
+        None => (None, path),
+    };
+    let seen = serde_json::json!({
+        "values": context.values,
+        "release": context.release,
+        "chart": context.chart,
+        "capabilities": {"kubeVersion": context.kube_version.full(), "apiVersions": []},
+        "objects": context.objects,
+    });
+    let mut node = &seen;
+    for segment in parent.into_iter().flat_map(|p| p.split('.')) {
+        node = node.get(segment)?;
+    }
+    let keys: Vec<&str> = node.as_object()?.keys().map(String::as_str).collect();
+    let best = crate::diagnostic::closest(last, keys.iter().copied())?;
+    Some(match parent {
+        Some(parent) => format!("{parent}.{best}"),
+        None => best.to_string(),
+    })
 }
 
 /// `capabilities.apiVersions`: a list templates iterate or test with `in`, and Helm's
@@ -1005,13 +1041,26 @@ mod tests {
     #[test]
     fn undefined_variables_name_the_template_line_and_variable() {
         let templates =
-            Templates::from_sources([("cm.yaml", "a: 1\nb: {{ values.nope.deeper }}\n")]).unwrap();
+            Templates::from_sources([("cm.yaml", "a: 1\nb: {{ values.unrelated.deeper }}\n")])
+                .unwrap();
         assert_eq!(
             messages(&templates),
             [
-                "templates/cm.yaml:2:13: error[template]: undefined: `values.nope` is undefined (help: check the name against the values; use `x | default(...)` or `{% if x is defined %}` for optional keys)"
+                "templates/cm.yaml:2:13: error[template]: undefined: `values.unrelated` is undefined (help: check the name against the values; use `x | default(...)` or `{% if x is defined %}` for optional keys)"
             ]
         );
+        // A near miss names the key meant, top-level names too.
+        let templates = Templates::from_sources([
+            ("a.yaml", "size: {{ values.extra.sise }}\n"),
+            ("b.yaml", "name: {{ relase.name }}\n"),
+        ])
+        .unwrap();
+        let found = messages(&templates);
+        assert!(
+            found[0].contains("did you mean `values.extra.size`?"),
+            "{found:?}"
+        );
+        assert!(found[1].contains("did you mean `release`?"), "{found:?}");
     }
 
     #[test]
