@@ -138,13 +138,16 @@ pub fn run(args: RenderArgs, matches: Option<&ArgMatches>, console: &Console) ->
     }
     print_notes(&rendered, console);
     if let Some(dir) = &args.output_dir {
-        return Ok(write_dir(dir, [("", &rendered.manifests)], console));
+        let code = write_dir(dir, [("", &rendered.manifests)], console);
+        print_chart_notes(&rendered, console);
+        return Ok(code);
     }
     let text = match args.format {
         Format::Yaml => rendered.manifests.to_yaml(),
         Format::Json => rendered.manifests.to_json(),
     };
     console.out(text)?;
+    print_chart_notes(&rendered, console);
     Ok(EXIT_OK)
 }
 
@@ -200,6 +203,13 @@ fn report_problems(
 
 /// Warnings of a valid render (an empty value file, validation warnings) and kinds that
 /// were not checked against a schema, on stderr.
+/// The chart's `NOTES.txt`, after the output, on stderr (as Helm prints it after an install).
+fn print_chart_notes(rendered: &Rendered, console: &Console) {
+    if let Some(notes) = rendered.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+        console.note(notes.trim_end());
+    }
+}
+
 fn print_notes(rendered: &Rendered, console: &Console) {
     console.diagnostics(&rendered.warnings);
     console.diagnostics(&rendered.report.diagnostics());

@@ -215,6 +215,8 @@ pub struct Rendered {
     pub warnings: Diagnostics,
     /// What validation found: no errors, maybe warnings and kinds skipped (custom resources).
     pub report: Report,
+    /// The chart's `templates/NOTES.txt`, rendered (Helm's usage notes), if it has one.
+    pub notes: Option<String>,
 }
 
 /// Why a render failed; each variant is the error of one stage.
@@ -612,6 +614,7 @@ impl Renderer {
         let mut template_warnings = Vec::new();
         let templates = chart.templates();
         let mut template_context = None;
+        let mut notes = None;
         if !templates.is_empty() {
             let context = TemplateContext {
                 values: serde_json::to_value(release.app()).unwrap_or_default(),
@@ -651,6 +654,7 @@ impl Renderer {
                 })
                 .collect();
             manifests.extend(Manifests::new(items));
+            notes = templates.render_notes(&context)?;
             template_context = Some(context);
         }
         let at_template_lines = |report: &mut Report| {
@@ -683,6 +687,7 @@ impl Renderer {
             manifests,
             warnings: Diagnostics::new(warnings, sources),
             report,
+            notes,
         })
     }
 }

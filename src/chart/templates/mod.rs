@@ -96,7 +96,26 @@ impl TemplateFile {
             .next()
             .is_some_and(|base| base.starts_with('_'))
     }
+
+    /// True for `NOTES.txt`, Helm's usage notes: rendered apart, printed to stderr, never a
+    /// manifest.
+    ///
+    /// ```
+    /// let templates = tack::chart::Templates::from_sources([("NOTES.txt", "hi"), ("cm.yaml", "")])?;
+    /// let notes: Vec<bool> = templates.files().iter().map(|f| f.is_notes()).collect();
+    /// assert_eq!(notes, [true, false]);
+    /// # Ok::<(), tack::chart::TemplateError>(())
+    /// ```
+    pub fn is_notes(&self) -> bool {
+        self.name == NOTES
+    }
 }
+
+/// The name of Helm's usage notes in `templates/`.
+const NOTES: &str = "NOTES.txt";
+
+/// The most text `NOTES.txt` may print.
+const MAX_NOTES_BYTES: usize = 64 * 1024;
 
 /// The variables a template sees besides `values`.
 ///
@@ -389,6 +408,51 @@ impl Templates {
         })
     }
 
+    /// Renders `NOTES.txt`, if the chart has one: the text Helm prints after an install,
+    /// secrets replaced by `***`, at most 64 KiB.
+    ///
+    /// # Errors
+    /// The notes template fails.
+    ///
+    /// ```
+    /// # use tack::chart::templates::{ReleaseInfo, TemplateContext};
+    /// # let context = TemplateContext {
+    /// #     values: serde_json::json!({"name": "mnist"}),
+    /// #     release: ReleaseInfo { name: "prod".into(), namespace: None, revision: 1 },
+    /// #     chart: serde_json::json!({"name": "demo"}),
+    /// #     kube_version: tack::KubeVersion::LATEST,
+    /// #     secrets: Vec::new(),
+    /// #     objects: serde_json::Value::Null,
+    /// #     api_versions: Vec::new(),
+    /// # };
+    /// let templates = tack::chart::Templates::from_sources([("NOTES.txt", "Open {{ release.name }}.")])?;
+    /// assert_eq!(templates.render_notes(&context)?.as_deref(), Some("Open prod."));
+    /// assert!(templates.render(&context)?.is_empty()); // not a manifest
+    /// # Ok::<(), tack::chart::TemplateError>(())
+    /// ```
+    pub fn render_notes(&self, context: &TemplateContext) -> Result<Option<String>, TemplateError> {
+        let (Some(env), true) = (&self.env, self.files.iter().any(TemplateFile::is_notes)) else {
+            return Ok(None);
+        };
+        let reporter = self.reporter(&context.secrets);
+        functions::start_render();
+        let mut output = LimitedOutput::default();
+        let rendered = env.get_template(NOTES).and_then(|template| {
+            template
+                .render_captured_to(context_value(context), &mut output)
+                .map(drop)
+        });
+        if let Err(err) = rendered {
+            return Err(TemplateError(Diagnostics::new(
+                vec![reporter.problem(&err)],
+                self.sources.clone(),
+            )));
+        }
+        let text = String::from_utf8_lossy(&output.bytes);
+        let text = crate::diagnostic::shorten(&text, MAX_NOTES_BYTES);
+        Ok(Some(reporter.scrub(&text)))
+    }
+
     fn reporter(&self, secrets: &[String]) -> Reporter<'_> {
         Reporter {
             files: &self.files,
@@ -455,7 +519,7 @@ impl Templates {
         let mut documents = Vec::new();
         let mut problems = Vec::new();
         for (index, file) in self.files.iter().enumerate() {
-            if file.is_partial() {
+            if file.is_partial() || file.is_notes() {
                 continue;
             }
             functions::start_render();
@@ -979,9 +1043,10 @@ fn collect_in(
         if metadata.is_dir() {
             collect_in(&path, paths, visited)?;
         } else if metadata.is_file()
-            && path
+            && (path
                 .extension()
                 .is_some_and(|e| e == "yaml" || e == "yml" || e == "tpl")
+                || path.file_name().is_some_and(|n| n == NOTES))
         {
             paths.push(path);
         }
