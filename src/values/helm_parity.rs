@@ -1,7 +1,7 @@
 //! The `--set` family against real Helm 4.3.1: every case of
-//! `tests/fixtures/helm-set/cases.json` (Helm's own strvals test inputs and the cases Helm
-//! users hit, with the `.Values` Helm produced) is run through tack's values loader and
-//! compared. Where tack differs on purpose, the case must match one of [`DELIBERATE`], and
+//! `tests/fixtures/helm-set/cases.json` (the inputs of Helm's own strvals and coalesce
+//! tests and the cases Helm users hit, with the `.Values` Helm produced) is run through tack's
+//! values loader and compared. Where tack differs on purpose, the case must match one of [`DELIBERATE`], and
 //! each of those must be used by some case.
 
 use super::set::{self, SetFlag, SetKind};
@@ -179,6 +179,8 @@ fn the_set_family_reads_values_as_helm_4_does() {
         serde_json::from_str(include_str!("../../tests/fixtures/helm-set/cases.json"))
             .expect("the cases are JSON");
     assert!(cases.len() > 400, "{} cases", cases.len());
+    let tables = |file: &str| cases.iter().filter(|c| c.source.contains(file)).count();
+    assert!(tables("parser_test.go") > 200 && tables("coalesce_test.go") >= 8);
     let mut used = [0usize; DELIBERATE.len()];
     let mut unexplained = Vec::new();
     let mut agreed = 0;
