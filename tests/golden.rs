@@ -197,6 +197,11 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         .filter_map(Result::ok)
     {
         let path = entry.path();
+        // Converted Helm charts keep Helm's defaults (no resources): `tests/from_helm.rs`
+        // checks their output with the full schemas, without the best-practice errors.
+        if path.is_dir() && path.file_name().is_some_and(|n| n == "from-helm") {
+            continue;
+        }
         if path.is_dir() {
             files.extend(walk(&path));
         } else if path.extension().is_some_and(|e| e == "yaml") {

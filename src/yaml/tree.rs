@@ -187,9 +187,9 @@ impl Node {
     }
 }
 
-#[cfg(test)]
 impl Node {
     /// The tree as JSON, typed the way YAML types it (for templates and schemas).
+    /// (`a: [1, yes, ~]` is `{"a": [1, "yes", null]}`: tack reads YAML 1.2).
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value;
         match &self.value {

@@ -49,7 +49,7 @@ fn is_go_template(line: &str) -> bool {
 }
 
 /// The line written as a tack template, if it is Go template syntax.
-pub(super) fn minijinja_form(line: &str) -> Option<String> {
+pub(crate) fn minijinja_form(line: &str) -> Option<String> {
     // A line longer than any template line a person writes is not worth translating.
     if line.len() > MAX_LINE_BYTES || !is_go_template(line) {
         return None;

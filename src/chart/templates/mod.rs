@@ -9,6 +9,7 @@
 
 mod functions;
 mod go_syntax;
+pub(crate) use go_syntax::minijinja_form;
 mod markers;
 mod scrub;
 
@@ -259,51 +260,9 @@ impl Templates {
     /// `.tpl` files). Files that resolve outside the chart folder `root` (canonical; through
     /// symlinks) are refused.
     pub(crate) fn load(chart_dir: &Path, root: &Path) -> Result<Templates, Error> {
-        let dir = chart_dir.join("templates");
-        if !dir.is_dir() {
+        let files = read_files(chart_dir, root)?;
+        if files.is_empty() {
             return Ok(Templates::default());
-        }
-        let mut paths = Vec::new();
-        collect(&dir, &mut paths)?;
-        paths.sort();
-        let mut files = Vec::new();
-        for path in paths {
-            let real = canonical(&path)?;
-            if !real.starts_with(root) {
-                return Err(Error::Refused {
-                    path,
-                    reason: "it resolves outside the chart folder (a symlink?); templates must live in the chart".to_string(),
-                });
-            }
-            let bytes =
-                crate::input::read_limited(&path, MAX_TEMPLATE_BYTES).map_err(
-                    |error| match error {
-                        InputError::TooLarge { .. } => Error::Refused {
-                            path: path.clone(),
-                            reason: format!(
-                                "templates may be up to {}",
-                                crate::input::human_bytes(MAX_TEMPLATE_BYTES)
-                            ),
-                        },
-                        other => Error::Read(other),
-                    },
-                )?;
-            let source = String::from_utf8(bytes).map_err(|_| Error::Refused {
-                path: path.clone(),
-                reason: "it is not UTF-8 text".to_string(),
-            })?;
-            let name = path
-                .strip_prefix(&dir)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            files.push(TemplateFile {
-                name,
-                display: path.display().to_string(),
-                source,
-            });
         }
         Ok(Templates::compile(files)?)
     }
@@ -1010,6 +969,57 @@ fn io_error(path: &Path, source: std::io::Error) -> Error {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// Reads the files of a chart's `templates/` (recursively; `.yaml`, `.yml` and `.tpl` files
+/// and `NOTES.txt`), in name order, without compiling them. Files that resolve outside the
+/// chart folder `root` (canonical; through symlinks) are refused.
+pub(crate) fn read_files(chart_dir: &Path, root: &Path) -> Result<Vec<TemplateFile>, Error> {
+    let dir = chart_dir.join("templates");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut paths = Vec::new();
+    collect(&dir, &mut paths)?;
+    paths.sort();
+    let mut files = Vec::new();
+    for path in paths {
+        let real = canonical(&path)?;
+        if !real.starts_with(root) {
+            return Err(Error::Refused {
+                path,
+                reason: "it resolves outside the chart folder (a symlink?); templates must live in the chart".to_string(),
+            });
+        }
+        let bytes =
+            crate::input::read_limited(&path, MAX_TEMPLATE_BYTES).map_err(|error| match error {
+                InputError::TooLarge { .. } => Error::Refused {
+                    path: path.clone(),
+                    reason: format!(
+                        "templates may be up to {}",
+                        crate::input::human_bytes(MAX_TEMPLATE_BYTES)
+                    ),
+                },
+                other => Error::Read(other),
+            })?;
+        let source = String::from_utf8(bytes).map_err(|_| Error::Refused {
+            path: path.clone(),
+            reason: "it is not UTF-8 text".to_string(),
+        })?;
+        let name = path
+            .strip_prefix(&dir)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        files.push(TemplateFile {
+            name,
+            display: path.display().to_string(),
+            source,
+        });
+    }
+    Ok(files)
 }
 
 fn canonical(path: &Path) -> Result<PathBuf, Error> {

@@ -1,4 +1,7 @@
-//! `tack new`: a new chart that renders and lints clean, with one value file per strategy.
+//! `tack new`: a new chart that renders and lints clean, with one value file per strategy,
+//! or one converted from a Helm chart ([`from_helm`]).
+
+pub mod from_helm;
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +16,15 @@ pub enum ScaffoldError {
     /// The folder exists already.
     #[error("{} exists already; tack new never overwrites files", .0.display())]
     Exists(PathBuf),
+    /// The Helm chart to convert cannot be read: no `Chart.yaml`, a file that is not YAML,
+    /// too large, or outside the chart.
+    #[error("cannot convert {}: {reason}", path.display())]
+    Source {
+        /// The file or folder.
+        path: PathBuf,
+        /// What is wrong, and the fix where one exists.
+        reason: String,
+    },
     /// A file could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {
@@ -74,20 +86,7 @@ pub fn new_chart(dir: &Path, schema: &Path) -> Result<Scaffold, ScaffoldError> {
         return Err(ScaffoldError::Exists(dir.to_path_buf()));
     }
     let mut files = Vec::new();
-    let mut write = |path: PathBuf, text: String| -> Result<(), ScaffoldError> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| ScaffoldError::Write {
-                path: parent.to_path_buf(),
-                source,
-            })?;
-        }
-        std::fs::write(&path, text).map_err(|source| ScaffoldError::Write {
-            path: path.clone(),
-            source,
-        })?;
-        files.push(path);
-        Ok(())
-    };
+    let mut write = |path: PathBuf, text: String| write_file(&mut files, path, text);
     let schema_line = |from: &Path| {
         format!(
             "# yaml-language-server: $schema={}\n",
@@ -126,6 +125,22 @@ pub fn new_chart(dir: &Path, schema: &Path) -> Result<Scaffold, ScaffoldError> {
         write(schema.to_path_buf(), crate::values::values_schema_text())?;
     }
     Ok(Scaffold { files })
+}
+
+/// Writes `text` to `path` (making its folders) and records it in `files`.
+fn write_file(files: &mut Vec<PathBuf>, path: PathBuf, text: String) -> Result<(), ScaffoldError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| ScaffoldError::Write {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    std::fs::write(&path, text).map_err(|source| ScaffoldError::Write {
+        path: path.clone(),
+        source,
+    })?;
+    files.push(path);
+    Ok(())
 }
 
 /// `to` relative to the folder `from` (both relative to the same place, or both absolute).
