@@ -43,6 +43,7 @@
 #![cfg_attr(doc_examples, feature(rustdoc_missing_doc_code_examples))]
 #![cfg_attr(doc_examples, deny(rustdoc::missing_doc_code_examples))]
 
+pub mod argocd;
 pub mod build;
 pub mod chart;
 mod checksum;

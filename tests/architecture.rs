@@ -39,6 +39,7 @@ const LAYERS: &[&str] = &[
     "diff",
     "git",
     "scaffold",
+    "argocd",
     "error",
     "cli",
 ];

@@ -242,6 +242,7 @@ fn completions_and_help_examples() {
         "new",
         "schema",
         "completions",
+        "argocd",
     ] {
         let output = tack(&root(), &[command, "--help"]);
         assert!(output.status.success());

@@ -6,6 +6,7 @@
 //! stops quietly), 1 invalid input, 2 usage or I/O error; `tack diff` uses 1 for "there are
 //! changes".
 
+mod argocd;
 mod completions;
 mod console;
 mod diff;
@@ -82,6 +83,9 @@ enum Command {
     /// Validate manifests offline: schema, removed APIs, API-server rules, cross-object checks.
     #[command(after_help = validate::EXAMPLES)]
     Validate(validate::ValidateArgs),
+    /// Argo CD config management plugin commands: generate, parameters, discover.
+    #[command(after_help = argocd::EXAMPLES)]
+    Argocd(argocd::ArgocdArgs),
     /// Print a chart's values.yaml or Chart.yaml, as `helm show values|chart` does.
     #[command(after_help = show::EXAMPLES)]
     Show(show::ShowArgs),
@@ -133,6 +137,7 @@ where
         Command::Render(args) => render::run(*args, matches.subcommand_matches("render"), &console),
         Command::Schema(args) => schema::run(args, &console),
         Command::Show(args) => show::run(args, &console),
+        Command::Argocd(args) => argocd::run(args, &console),
         Command::New(args) => new::run(args, &console),
         Command::Lint(args) => lint::run(args, &console),
         Command::Completions(args) => completions::run(args, &console),

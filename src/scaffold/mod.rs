@@ -144,7 +144,7 @@ fn write_file(files: &mut Vec<PathBuf>, path: PathBuf, text: String) -> Result<(
 }
 
 /// `to` relative to the folder `from` (both relative to the same place, or both absolute).
-fn relative(from: &Path, to: &Path) -> PathBuf {
+pub(crate) fn relative(from: &Path, to: &Path) -> PathBuf {
     let from: Vec<_> = from.components().collect();
     let to_parts: Vec<_> = to.components().collect();
     let common = from
