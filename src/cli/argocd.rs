@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 
 /// Examples shown by `tack argocd --help`.
 pub const EXAMPLES: &str =
-    "Examples (Argo CD runs these in the app's source folder; see deploy/argocd/):
+    "Examples: (Argo CD runs these in the app's source folder; see deploy/argocd/)
   ARGOCD_APP_NAME=mnist ARGOCD_APP_NAMESPACE=ml tack argocd generate
   ARGOCD_APP_PARAMETERS='[{\"name\":\"canaryWeight\",\"string\":\"30\"}]' tack argocd generate
   tack argocd parameters
