@@ -272,3 +272,32 @@ fn explain_help_examples_run() {
         );
     }
 }
+
+#[test]
+fn version_names_the_git_revision_it_was_built_from() {
+    let output = tack(&root(), &["--version"]);
+    let version = text(&output.stdout);
+    let revision = version
+        .trim()
+        .strip_prefix(&format!("tack {} (git ", env!("CARGO_PKG_VERSION")))
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("unexpected --version: {version}"));
+    if revision == "unknown" {
+        return; // built outside a git checkout
+    }
+    assert!(
+        revision.len() == 12 && revision.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{revision}"
+    );
+    // A commit of this repository (the build may predate the latest commit).
+    let known = std::process::Command::new("git")
+        .args(["cat-file", "-e", &format!("{revision}^{{commit}}")])
+        .current_dir(root())
+        .status();
+    if let Ok(status) = known {
+        assert!(
+            status.success(),
+            "{revision} is not a commit of this repository"
+        );
+    }
+}

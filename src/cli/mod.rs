@@ -31,12 +31,20 @@ const EXIT_INVALID: u8 = 1;
 /// Exit code for usage and I/O errors.
 const EXIT_USAGE: u8 = 2;
 
+/// `tack --version`: the version and the git revision it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (git ",
+    env!("TACK_GIT_REVISION"),
+    ")"
+);
+
 /// What a command returns: its exit code, or why it stopped writing.
 type Outcome = Result<u8, Failure>;
 
 /// Typed, validated Kubernetes manifests for model-serving apps.
 #[derive(Debug, Parser)]
-#[command(name = "tack", version, about, long_about = None)]
+#[command(name = "tack", version = VERSION, about, long_about = None)]
 struct Cli {
     /// When to colour diagnostics: auto (when the stream is a terminal and NO_COLOR is
     /// unset), always, never.
