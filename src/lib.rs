@@ -53,6 +53,7 @@ pub mod diff;
 mod error;
 mod git;
 pub mod input;
+pub mod krm;
 pub mod kube_version;
 pub mod lint;
 pub mod manifest;

@@ -40,6 +40,7 @@ const LAYERS: &[&str] = &[
     "git",
     "scaffold",
     "argocd",
+    "krm",
     "error",
     "cli",
 ];

@@ -373,3 +373,29 @@ fn pathdiff(from: &Path, to: &Path) -> String {
     );
     parts.join("/")
 }
+
+#[test]
+fn deploy_argocd_validates_and_calls_the_plugin_commands() {
+    let output = tack(&root(), &["validate", "deploy/argocd"]);
+    assert!(
+        output.status.success(),
+        "{}{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+    let plugin =
+        std::fs::read_to_string(root().join("deploy/argocd/plugin.yaml")).expect("plugin.yaml");
+    for command in ["generate", "discover", "parameters"] {
+        assert!(
+            plugin.contains(&format!("command: [tack, argocd, {command}]")),
+            "plugin.yaml does not run `tack argocd {command}`"
+        );
+    }
+    let dockerfile =
+        std::fs::read_to_string(root().join("deploy/argocd/Dockerfile")).expect("Dockerfile");
+    assert!(
+        dockerfile
+            .contains("COPY deploy/argocd/plugin.yaml /home/argocd/cmp-server/config/plugin.yaml")
+    );
+    assert!(dockerfile.contains("USER 999") && dockerfile.contains("+crt-static"));
+}

@@ -243,6 +243,7 @@ fn completions_and_help_examples() {
         "schema",
         "completions",
         "argocd",
+        "krm",
     ] {
         let output = tack(&root(), &[command, "--help"]);
         assert!(output.status.success());

@@ -9,7 +9,8 @@
 
 mod params;
 
-pub use params::{NAMES, Parameters};
+pub use params::NAMES;
+use params::Parameters;
 
 use crate::KubeVersion;
 use crate::diagnostic::Diagnostics;
@@ -20,6 +21,14 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 /// Why a plugin command failed.
+///
+/// ```
+/// use tack::argocd::{ArgoEnv, Error, generate};
+/// let env = ArgoEnv::from_pairs([("ARGOCD_APP_PARAMETERS", r#"[{"name":"valuesFiles","array":[]}]"#)]);
+/// let error = generate(&env, "charts/model-serving".as_ref()).unwrap_err();
+/// assert!(matches!(error, Error::Parameters(_)));
+/// assert!(error.to_string().starts_with("unknown parameter `valuesFiles`"));
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The parameters are not Argo CD's format, or name something tack does not read.
@@ -203,6 +212,11 @@ impl ArgoEnv {
 }
 
 /// What a source folder holds.
+///
+/// ```
+/// use tack::argocd::{SourceKind, source_kind};
+/// assert_eq!(source_kind("charts/model-serving".as_ref()), Some(SourceKind::Chart));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceKind {
     /// A `tack.yaml`: its releases are rendered.
@@ -298,7 +312,15 @@ fn value_file(cwd: &Path, root: &Path, given: &str) -> Result<PathBuf, Error> {
     Ok(path)
 }
 
-/// What `generate` made: the objects and the warnings for stderr.
+/// What `generate` made: the objects and the warnings.
+///
+/// ```
+/// let env = tack::argocd::ArgoEnv::from_pairs([("ARGOCD_APP_NAME", "mnist")]);
+/// let generated = tack::argocd::generate(&env, "charts/model-serving".as_ref())?;
+/// assert!(generated.manifests.iter().any(|m| m.kind() == "Deployment"));
+/// assert!(generated.warning_lines().is_empty());
+/// # Ok::<(), tack::argocd::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct Generated {
     /// Every object, in install order per release, releases in file order.

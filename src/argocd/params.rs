@@ -10,6 +10,10 @@ use std::collections::BTreeMap;
 const MAX_ITEMS: usize = 1000;
 
 /// The parameters tack reads, by the name an Application gives them.
+///
+/// ```
+/// assert_eq!(tack::argocd::NAMES[0], "valueFiles"); // as Argo CD's Helm source names it
+/// ```
 pub const NAMES: [&str; 9] = [
     "valueFiles",
     "set",

@@ -12,6 +12,7 @@ mod console;
 mod diff;
 mod explain;
 mod habits;
+mod krm;
 mod lint;
 mod new;
 mod render;
@@ -94,6 +95,10 @@ enum Command {
     /// Argo CD config management plugin commands: generate, parameters, discover.
     #[command(after_help = argocd::EXAMPLES)]
     Argocd(argocd::ArgocdArgs),
+    /// Run as a KRM function (kustomize generator, kpt): a ResourceList with a tack.dev/v1
+    /// Release on stdin, the rendered objects appended on stdout.
+    #[command(after_help = krm::EXAMPLES)]
+    Krm(krm::KrmArgs),
     /// Print a chart's values.yaml or Chart.yaml, as `helm show values|chart` does.
     #[command(after_help = show::EXAMPLES)]
     Show(show::ShowArgs),
@@ -146,6 +151,7 @@ where
         Command::Schema(args) => schema::run(args, &console),
         Command::Show(args) => show::run(args, &console),
         Command::Argocd(args) => argocd::run(args, &console),
+        Command::Krm(args) => krm::run(args, &console),
         Command::New(args) => new::run(args, &console),
         Command::Lint(args) => lint::run(args, &console),
         Command::Completions(args) => completions::run(args, &console),
