@@ -307,6 +307,12 @@ mod tests {
             ),
             ("kind: List\n".to_string(), "not a ResourceList"),
             ("a: [\n".to_string(), "not a ResourceList"),
+            // Hostile: nesting far past the reader's depth limit, and an alias bomb.
+            (format!("kind: ResourceList\nitems: {}", "[".repeat(100_000)), "not a ResourceList"),
+            (
+                "kind: ResourceList\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n".to_string(),
+                "not a ResourceList",
+            ),
         ] {
             let outcome = run(&input, Path::new("."));
             assert!(outcome.failed, "{input}");

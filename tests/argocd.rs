@@ -6,27 +6,10 @@
 
 mod common;
 
-use common::{root, tack};
+use common::{copy_dir, root, tack, text};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("folder");
-    for entry in std::fs::read_dir(from).expect("readable") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).expect("copy");
-        }
-    }
-}
 
 /// A copy of this repository's charts, value files and tack.yaml, as the repo-server
 /// unpacks a repository.
@@ -46,11 +29,17 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     while let Some(next) = stack.pop() {
         for entry in std::fs::read_dir(&next).expect("readable") {
             let path = entry.expect("entry").path();
-            if path.is_dir() {
+            let kind = std::fs::symlink_metadata(&path)
+                .expect("metadata")
+                .file_type();
+            if kind.is_dir() {
                 stack.push(path);
-            } else {
+            } else if kind.is_file() {
                 let bytes = std::fs::read(&path).expect("readable");
                 files.push((path, bytes));
+            } else {
+                // Links and FIFOs: their names (reading a FIFO would block).
+                files.push((path, Vec::new()));
             }
         }
     }
@@ -63,10 +52,14 @@ fn set_read_only(dir: &Path, read_only: bool) {
     while let Some(next) = stack.pop() {
         for entry in std::fs::read_dir(&next).expect("readable") {
             let path = entry.expect("entry").path();
-            if path.is_dir() {
+            let metadata = std::fs::symlink_metadata(&path).expect("metadata");
+            if metadata.file_type().is_symlink() {
+                continue; // its target is not the repository's
+            }
+            if metadata.is_dir() {
                 stack.push(path.clone());
             }
-            let mut permissions = std::fs::metadata(&path).expect("metadata").permissions();
+            let mut permissions = metadata.permissions();
             permissions.set_readonly(read_only);
             std::fs::set_permissions(&path, permissions).expect("chmod");
         }
@@ -293,11 +286,28 @@ fn discover_recognises_tack_sources_only() {
 #[test]
 fn every_failure_exits_non_zero_with_nothing_on_stdout() {
     let repo = repository();
-    std::fs::write(repo.path().join("secret.txt"), "hunter2\n").expect("write");
+    // Files of the repository that are not values (their text is the repository's, so an
+    // error may quote it), and a planted secret outside it, reached through a link inside.
+    std::fs::write(repo.path().join("secret.txt"), "not values\n").expect("write");
+    std::fs::write(repo.path().join("secret.yaml"), "a: 1\na: 2\n").expect("write");
+    let linked = tempfile::tempdir().expect("temp dir");
+    std::fs::write(linked.path().join("v.yaml"), "apiKey: hunter2\n").expect("write");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        linked.path().join("v.yaml"),
+        repo.path().join("values/link.yaml"),
+    )
+    .expect("symlink");
+    #[cfg(unix)]
+    {
+        let fifo = repo.path().join("values/fifo.yaml");
+        let made = Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    }
     std::fs::create_dir_all(repo.path().join("empty")).expect("folder");
     std::fs::write(repo.path().join("empty/tack.yaml"), "releases: []\n").expect("write");
     let outside = tempfile::tempdir().expect("temp dir");
-    std::fs::write(outside.path().join("v.yaml"), "replicas: 1\n").expect("write");
+    std::fs::write(outside.path().join("v.yaml"), "password: hunter2\n").expect("write");
     let outside_file = format!(
         "{}/v.yaml",
         pathdiff(&repo.path().join("charts/model-serving"), outside.path())
@@ -343,6 +353,38 @@ fn every_failure_exits_non_zero_with_nothing_on_stdout() {
         ),
         ("values", vec![], "not a tack source"),
         ("empty", vec![], "no releases"),
+        (
+            "charts/model-serving",
+            vec![(
+                "ARGOCD_APP_PARAMETERS",
+                r#"[{"name":"valueFiles","array":["../../secret.txt"]}]"#,
+            )],
+            "secret.txt",
+        ),
+        (
+            "charts/model-serving",
+            vec![(
+                "ARGOCD_APP_PARAMETERS",
+                r#"[{"name":"valueFiles","array":["../../secret.yaml"]}]"#,
+            )],
+            "duplicate key",
+        ),
+        (
+            "charts/model-serving",
+            vec![(
+                "ARGOCD_APP_PARAMETERS",
+                r#"[{"name":"valueFiles","array":["../../values/link.yaml"]}]"#,
+            )],
+            "outside the repository",
+        ),
+        (
+            "charts/model-serving",
+            vec![(
+                "ARGOCD_APP_PARAMETERS",
+                r#"[{"name":"valueFiles","array":["../../values/fifo.yaml"]}]"#,
+            )],
+            "FIFO",
+        ),
     ] {
         let output = plugin(repo.path(), path, "generate", &env);
         let stderr = text(&output.stderr);

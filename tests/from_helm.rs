@@ -5,25 +5,8 @@
 
 mod common;
 
-use common::{compare, root, tack};
+use common::{compare, copy_dir, root, tack, text};
 use std::path::{Path, PathBuf};
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("folder");
-    for entry in std::fs::read_dir(from).expect("fixture") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).expect("copy");
-        }
-    }
-}
 
 /// Converts the fixture `name` in a fresh folder, as `helm/<name>` -> `charts/<name>`.
 fn convert(name: &str) -> (tempfile::TempDir, std::process::Output) {

@@ -7,14 +7,10 @@
 
 mod common;
 
-use common::root;
+use common::{root, text};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn krm(cwd: &Path, input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tack"))

@@ -186,11 +186,7 @@ impl ArgoEnv {
                 Ok(KubeVersion::LATEST)
             }
             Err(error) => Err(Error::Env {
-                name: if name == "KUBE_VERSION" {
-                    "KUBE_VERSION"
-                } else {
-                    "ARGOCD_ENV_TACK_KUBE_VERSION"
-                },
+                name,
                 value: crate::diagnostic::shorten(value, 80).into_owned(),
                 reason: error.to_string(),
             }),
@@ -285,7 +281,8 @@ fn repository_root(cwd: &Path, env: &ArgoEnv) -> Result<PathBuf, Error> {
     Ok(root)
 }
 
-/// A value file given by a parameter: relative to the source folder, inside the repository.
+/// A value file given by a parameter: relative to the source folder, inside the repository
+/// (`root`, canonical).
 fn value_file(cwd: &Path, root: &Path, given: &str) -> Result<PathBuf, Error> {
     let bad = |reason: String| Error::ValueFile {
         given: crate::diagnostic::shorten(given, 200).into_owned(),
@@ -301,10 +298,7 @@ fn value_file(cwd: &Path, root: &Path, given: &str) -> Result<PathBuf, Error> {
     let real = path
         .canonicalize()
         .map_err(|e| bad(format!("cannot be read: {e}")))?;
-    let real_root = root
-        .canonicalize()
-        .map_err(|e| bad(format!("the repository cannot be read: {e}")))?;
-    if !real.starts_with(&real_root) {
+    if !real.starts_with(root) {
         return Err(bad(
             "it is outside the repository; value files must be in the app's repository".into(),
         ));
@@ -385,6 +379,7 @@ pub fn generate(env: &ArgoEnv, cwd: &Path) -> Result<Generated, Error> {
         path: cwd.to_path_buf(),
         source,
     })?;
+    // Canonical, as the working directory it is cut from.
     let root = repository_root(&absolute, env)?;
     let kind = source_kind(cwd).ok_or_else(|| Error::NotASource(cwd.to_path_buf()))?;
     let value_files = parameters

@@ -87,12 +87,7 @@ pub fn new_chart(dir: &Path, schema: &Path) -> Result<Scaffold, ScaffoldError> {
     }
     let mut files = Vec::new();
     let mut write = |path: PathBuf, text: String| write_file(&mut files, path, text);
-    let schema_line = |from: &Path| {
-        format!(
-            "# yaml-language-server: $schema={}\n",
-            relative(from, schema).display()
-        )
-    };
+    let schema_line = |from: &Path| schema_line(from, schema);
     write(
         dir.join("Chart.yaml"),
         format!(
@@ -125,6 +120,14 @@ pub fn new_chart(dir: &Path, schema: &Path) -> Result<Scaffold, ScaffoldError> {
         write(schema.to_path_buf(), crate::values::values_schema_text())?;
     }
     Ok(Scaffold { files })
+}
+
+/// The first line of a value file in `folder`: the values schema for editors.
+fn schema_line(folder: &Path, schema: &Path) -> String {
+    format!(
+        "# yaml-language-server: $schema={}\n",
+        relative(folder, schema).display()
+    )
 }
 
 /// Writes `text` to `path` (making its folders) and records it in `files`.

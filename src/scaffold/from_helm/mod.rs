@@ -10,7 +10,7 @@ mod values;
 
 pub use values::{ConvertedValues, ValueNote, convert_values};
 
-use super::{STRATEGY_FILES, ScaffoldError, relative, write_file};
+use super::{STRATEGY_FILES, ScaffoldError, schema_line, write_file};
 use crate::source::SourceId;
 use crate::yaml::{Limits, read_tree};
 use serde_json::{Map, Value};
@@ -150,8 +150,9 @@ pub fn from_helm(helm: &Path, dir: &Path, schema: &Path) -> Result<Migration, Sc
         "app"
     };
     let mut converted = convert_values(&helm_values, app_name);
-    fit_to_model(&mut converted);
-    in_model_order(&mut converted.values);
+    let model = crate::values::values_schema();
+    fit_to_model(&mut converted, &model);
+    in_model_order(&mut converted.values, &model);
     let name = converted.values["name"]
         .as_str()
         .unwrap_or(app_name)
@@ -179,12 +180,7 @@ pub fn from_helm(helm: &Path, dir: &Path, schema: &Path) -> Result<Migration, Sc
 
     let mut files = Vec::new();
     write_file(&mut files, dir.join("Chart.yaml"), chart_yaml(&meta, &name))?;
-    let schema_line = |from: &Path| {
-        format!(
-            "# yaml-language-server: $schema={}\n",
-            relative(from, schema).display()
-        )
-    };
+    let schema_line = |from: &Path| schema_line(from, schema);
     let body = serde_saphyr::to_string(&Value::Object(converted.values.clone()))
         .map_err(|e| source_error(helm, format!("the converted values cannot be written: {e}")))?;
     write_file(
@@ -260,8 +256,8 @@ pub fn from_helm(helm: &Path, dir: &Path, schema: &Path) -> Result<Migration, Sc
 }
 
 /// Moves every top-level value tack's values schema rejects to `extra`, with the reason.
-fn fit_to_model(converted: &mut ConvertedValues) {
-    let Ok(validator) = jsonschema::validator_for(&crate::values::values_schema()) else {
+fn fit_to_model(converted: &mut ConvertedValues, model: &Value) {
+    let Ok(validator) = jsonschema::validator_for(model) else {
         return;
     };
     for _ in 0..64 {
@@ -303,9 +299,8 @@ fn fit_to_model(converted: &mut ConvertedValues) {
 }
 
 /// Puts the values in the order of tack's model (the schema's), `extra` last.
-fn in_model_order(values: &mut Map<String, Value>) {
-    let schema = crate::values::values_schema();
-    let order: Vec<&String> = schema
+fn in_model_order(values: &mut Map<String, Value>, model: &Value) {
+    let order: Vec<&String> = model
         .get("properties")
         .and_then(Value::as_object)
         .map(|p| p.keys().collect())
@@ -631,7 +626,7 @@ mod tests {
     fn values_the_model_rejects_move_to_extra() {
         let helm = serde_json::json!({"resources": {"requests": {"cpu": [1]}}, "replicaCount": 2});
         let mut converted = convert_values(helm.as_object().expect("a mapping"), "web");
-        fit_to_model(&mut converted);
+        fit_to_model(&mut converted, &crate::values::values_schema());
         assert!(converted.values.get("resources").is_none());
         assert_eq!(
             converted.values["extra"]["resources"]["requests"]["cpu"][0],

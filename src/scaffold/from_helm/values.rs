@@ -53,26 +53,35 @@ impl Converter<'_> {
         self.values.insert(key.to_string(), value);
     }
 
-    /// Keeps a Helm value for templates, under `extra`.
-    fn keep(&mut self, helm: &str, value: &Value, why: &str) {
-        let mut place = &mut self.extra;
-        let parts: Vec<&str> = helm.split('.').collect();
-        for part in &parts[..parts.len() - 1] {
-            let entry = place
-                .entry((*part).to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !entry.is_object() {
-                *entry = Value::Object(Map::new());
-            }
-            place = entry.as_object_mut().expect("made an object above");
+    /// Keeps a top-level Helm value for templates, as `extra.<key>` (a key may hold dots:
+    /// it is one key).
+    fn keep(&mut self, key: &str, value: &Value, why: &str) {
+        self.extra.insert(key.to_string(), value.clone());
+        self.kept(key.to_string(), why);
+    }
+
+    /// Keeps `<section>.<key>` of the Helm values for templates, as `extra.<section>.<key>`.
+    fn keep_in(&mut self, section: &str, key: &str, value: &Value, why: &str) {
+        let entry = self
+            .extra
+            .entry(section.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !entry.is_object() {
+            *entry = Value::Object(Map::new());
         }
-        place.insert(parts[parts.len() - 1].to_string(), value.clone());
+        if let Value::Object(map) = entry {
+            map.insert(key.to_string(), value.clone());
+        }
+        self.kept(format!("{section}.{key}"), why);
+    }
+
+    fn kept(&mut self, helm: String, why: &str) {
         let became = if why.is_empty() {
             format!("`extra.{helm}` (for templates)")
         } else {
             format!("`extra.{helm}`: {why}")
         };
-        self.note(helm, became);
+        self.note(&helm, became);
     }
 
     /// A value copied as it is, under a tack name, when it is not empty.
@@ -233,7 +242,7 @@ fn image(c: &mut Converter<'_>, value: &Value) {
                 c.note(&helm, "`image.pullPolicy`");
             }
             (_, field) if is_empty(field) => c.note(&helm, "empty; left out"),
-            _ => c.keep(&helm, field, "not a field of tack's image"),
+            _ => c.keep_in("image", key, field, "not a field of tack's image"),
         }
     }
     c.set("image", Value::Object(out));
@@ -283,7 +292,12 @@ fn service_account(c: &mut Converter<'_>, value: &Value) {
                 c.set("automountServiceAccountToken", field.clone());
                 c.note(&helm, "`automountServiceAccountToken`");
             }
-            _ => c.keep(&helm, field, "not a field of tack's ServiceAccount"),
+            _ => c.keep_in(
+                "serviceAccount",
+                key,
+                field,
+                "not a field of tack's ServiceAccount",
+            ),
         }
     }
     c.set("serviceAccount", Value::Object(out));
@@ -302,7 +316,7 @@ fn service(c: &mut Converter<'_>, value: &Value) {
                 c.note(&helm, format!("`{helm}`"));
             }
             _ if is_empty(field) => c.note(&helm, "empty; left out"),
-            _ => c.keep(&helm, field, "not a field of tack's Service"),
+            _ => c.keep_in("service", key, field, "not a field of tack's Service"),
         }
     }
     c.set("service", Value::Object(out));
@@ -348,8 +362,9 @@ fn ingress(c: &mut Converter<'_>, value: &Value) {
                             "`ingress.host`, `ingress.paths` and `ingress.pathType`",
                         );
                         if !rest.is_empty() {
-                            c.keep(
-                                "ingress.moreHosts",
+                            c.keep_in(
+                                "ingress",
+                                "moreHosts",
                                 &Value::Array(rest.to_vec()),
                                 "tack's Ingress has one host; add the others with `patches`",
                             );
@@ -368,8 +383,9 @@ fn ingress(c: &mut Converter<'_>, value: &Value) {
                         );
                     }
                     if field.as_array().is_some_and(|tls| tls.len() > 1) {
-                        c.keep(
-                            "ingress.tls",
+                        c.keep_in(
+                            "ingress",
+                            "tls",
                             field,
                             "tack's Ingress has one TLS Secret; add the others with `patches`",
                         );
@@ -377,7 +393,7 @@ fn ingress(c: &mut Converter<'_>, value: &Value) {
                 }
             },
             _ if is_empty(field) => c.note(&helm, "empty; left out"),
-            _ => c.keep(&helm, field, "not a field of tack's Ingress"),
+            _ => c.keep_in("ingress", key, field, "not a field of tack's Ingress"),
         }
     }
     c.set("ingress", Value::Object(out));
@@ -429,15 +445,16 @@ fn http_route(c: &mut Converter<'_>, value: &Value) {
                         c.note(&helm, "`traffic.gateway.paths` (path prefixes)");
                     }
                     _ if is_empty(field) => c.note(&helm, "empty; left out"),
-                    _ => c.keep(
-                        &helm,
+                    _ => c.keep_in(
+                        "httpRoute",
+                        key,
                         field,
                         "only path-prefix matches map to tack's routes; add the rest with `patches`",
                     ),
                 }
             }
             _ if is_empty(field) => c.note(&helm, "empty; left out"),
-            _ => c.keep(&helm, field, "not a field of tack's routes"),
+            _ => c.keep_in("httpRoute", key, field, "not a field of tack's routes"),
         }
     }
     if enabled {
@@ -466,7 +483,12 @@ fn autoscaling(c: &mut Converter<'_>, value: &Value) {
                 continue;
             }
             _ => {
-                c.keep(&helm, field, "not a field of tack's autoscaling");
+                c.keep_in(
+                    "autoscaling",
+                    key,
+                    field,
+                    "not a field of tack's autoscaling",
+                );
                 continue;
             }
         };
@@ -498,8 +520,9 @@ fn volumes(c: &mut Converter<'_>, value: &Value) {
             .iter()
             .filter(|m| m.get("name").and_then(Value::as_str) == Some(name));
         let (Some(mount), None) = (mine.next(), mine.next()) else {
-            c.keep(
-                &helm,
+            c.keep_in(
+                "volumes",
+                name,
                 volume,
                 "tack's volumes have one mount each; add it with `patches`",
             );
@@ -540,8 +563,7 @@ fn volumes(c: &mut Converter<'_>, value: &Value) {
                 out.push(Value::Object(tack));
                 c.note(&helm, "`volumes` (with its mount)");
             }
-            _ => c.keep(
-                &helm,
+            _ => c.keep_in("volumes", name,
                 volume,
                 "only PersistentVolumeClaim, ConfigMap, Secret and emptyDir volumes map to tack's; add it with `patches`",
             ),
@@ -624,6 +646,7 @@ mod tests {
             "volumes": [{"name": "nfs", "nfs": {"server": "s", "path": "/"}}],
             "volumeMounts": [{"name": "nfs", "mountPath": "/n"}],
             "team": {"slack": "#ml"},
+            "prometheus.io": {"scrape": true},
         }));
         let v = &converted.values;
         assert_eq!(v["name"], "fraud");
@@ -632,6 +655,7 @@ mod tests {
         assert!(v["extra"]["httpRoute"]["rules"].is_array());
         assert_eq!(v["extra"]["volumes"]["nfs"]["nfs"]["server"], "s");
         assert_eq!(v["extra"]["team"]["slack"], "#ml");
+        assert_eq!(v["extra"]["prometheus.io"]["scrape"], true); // one key, dots and all
         assert!(became(&converted, "volumes.nfs").contains("patches"));
         assert!(became(&converted, "team").contains("extra.team"));
     }
