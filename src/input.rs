@@ -62,6 +62,30 @@ impl InputError {
     }
 }
 
+/// True when `relative`, joined to `base` and with its `..` resolved by name alone, stays
+/// inside `root` (`base` and `root` absolute and canonical).
+///
+/// Checked before touching the file system, so a path that climbs out is refused as outside
+/// whether or not its target exists (and nothing outside is probed). Symlinks are for the
+/// caller's `canonicalize` afterwards.
+pub(crate) fn lexically_inside(root: &Path, base: &Path, relative: &Path) -> bool {
+    use std::path::Component;
+    let mut resolved = base.to_path_buf();
+    for component in relative.components() {
+        match component {
+            Component::ParentDir => {
+                if !resolved.pop() {
+                    return false;
+                }
+            }
+            Component::Normal(part) => resolved.push(part),
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return false,
+        }
+    }
+    resolved.starts_with(root)
+}
+
 /// `16777216` as `16 MiB`, `1536` as `1536 bytes`.
 pub(crate) fn human_bytes(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
@@ -162,6 +186,33 @@ pub(crate) fn read_to_limit(reader: impl Read, limit: u64) -> Result<Vec<u8>, Li
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn climbing_out_by_name_is_outside_whatever_exists() {
+        use super::lexically_inside;
+        use std::path::Path;
+        let root = Path::new("/repo");
+        let base = Path::new("/repo/apps/web");
+        assert!(lexically_inside(root, base, Path::new("values/prod.yaml")));
+        assert!(lexically_inside(
+            root,
+            base,
+            Path::new("../../shared/v.yaml")
+        ));
+        assert!(lexically_inside(root, base, Path::new("./a/../b")));
+        assert!(!lexically_inside(
+            root,
+            base,
+            Path::new("../../../etc/passwd")
+        ));
+        assert!(!lexically_inside(root, base, Path::new("../../../repo2/x")));
+        assert!(!lexically_inside(root, base, Path::new("/etc/passwd")));
+        assert!(!lexically_inside(
+            Path::new("/"),
+            Path::new("/"),
+            Path::new("../..")
+        ));
+    }
+
     use super::*;
 
     #[test]

@@ -94,17 +94,23 @@ fn inside(cwd: &Path, field: &str, given: &str) -> Result<PathBuf, String> {
             "spec.{field} {shown:?}: paths are relative to the kustomization's folder"
         ));
     }
+    let outside = || {
+        format!(
+            "spec.{field} {shown:?} is outside the kustomization's folder; charts and value files must be inside it"
+        )
+    };
+    let root = cwd
+        .canonicalize()
+        .map_err(|e| format!("the working directory: {e}"))?;
+    if !crate::input::lexically_inside(&root, &root, Path::new(given)) {
+        return Err(outside());
+    }
     let path = cwd.join(given);
     let real = path
         .canonicalize()
         .map_err(|e| format!("spec.{field} {shown:?}: {e}"))?;
-    let root = cwd
-        .canonicalize()
-        .map_err(|e| format!("the working directory: {e}"))?;
     if !real.starts_with(&root) {
-        return Err(format!(
-            "spec.{field} {shown:?} is outside the kustomization's folder; charts and value files must be inside it"
-        ));
+        return Err(outside());
     }
     Ok(path)
 }

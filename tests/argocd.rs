@@ -334,6 +334,15 @@ fn every_failure_exits_non_zero_with_nothing_on_stdout() {
             "outside the repository",
         ),
         (
+            // Outside by name, whether or not it exists: refused before anything is probed.
+            "charts/model-serving",
+            vec![(
+                "ARGOCD_APP_PARAMETERS",
+                r#"[{"name":"valueFiles","array":["../../../no-such-file.yaml"]}]"#,
+            )],
+            "outside the repository",
+        ),
+        (
             "charts/model-serving",
             vec![("ARGOCD_APP_PARAMETERS", escape.as_str())],
             "outside the repository",

@@ -94,7 +94,10 @@ fn problems_are_results_and_a_non_zero_exit() {
             "kind: Release",
         ),
         (
-            RELEASE.replace("charts/model-serving", "../../etc"),
+            RELEASE.replace(
+                "charts/model-serving",
+                "../no-such-folder-beside-the-repository",
+            ),
             "outside the kustomization's folder",
         ),
         (

@@ -281,9 +281,9 @@ fn repository_root(cwd: &Path, env: &ArgoEnv) -> Result<PathBuf, Error> {
     Ok(root)
 }
 
-/// A value file given by a parameter: relative to the source folder, inside the repository
-/// (`root`, canonical).
-fn value_file(cwd: &Path, root: &Path, given: &str) -> Result<PathBuf, Error> {
+/// A value file given by a parameter: relative to the source folder `cwd` (`absolute` is it
+/// canonical), inside the repository (`root`, canonical).
+fn value_file(cwd: &Path, absolute: &Path, root: &Path, given: &str) -> Result<PathBuf, Error> {
     let bad = |reason: String| Error::ValueFile {
         given: crate::diagnostic::shorten(given, 200).into_owned(),
         reason,
@@ -294,14 +294,17 @@ fn value_file(cwd: &Path, root: &Path, given: &str) -> Result<PathBuf, Error> {
                 .into(),
         ));
     }
+    let outside =
+        || bad("it is outside the repository; value files must be in the app's repository".into());
+    if !crate::input::lexically_inside(root, absolute, Path::new(given)) {
+        return Err(outside());
+    }
     let path = cwd.join(given);
     let real = path
         .canonicalize()
         .map_err(|e| bad(format!("cannot be read: {e}")))?;
     if !real.starts_with(root) {
-        return Err(bad(
-            "it is outside the repository; value files must be in the app's repository".into(),
-        ));
+        return Err(outside());
     }
     Ok(path)
 }
@@ -385,7 +388,7 @@ pub fn generate(env: &ArgoEnv, cwd: &Path) -> Result<Generated, Error> {
     let value_files = parameters
         .value_files
         .iter()
-        .map(|given| value_file(cwd, &root, given))
+        .map(|given| value_file(cwd, &absolute, &root, given))
         .collect::<Result<Vec<_>, _>>()?;
     let sets = parameters.set_flags();
     let api_versions = env.api_versions();
