@@ -67,6 +67,7 @@ pub mod release;
 pub mod releases;
 mod scaffold;
 pub mod source;
+mod spool;
 pub mod strategy;
 pub mod traffic_map;
 pub mod validate;

@@ -17,6 +17,7 @@ const LAYERS: &[&str] = &[
     "input",
     "walk",
     "parallel",
+    "spool",
     "yaml",
     // How one object looks: k8s-openapi types only.
     "build",

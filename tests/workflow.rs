@@ -302,3 +302,42 @@ fn version_names_the_git_revision_it_was_built_from() {
         );
     }
 }
+
+#[test]
+fn many_releases_print_in_file_order_and_a_failing_one_prints_nothing() {
+    let dir = temp_dir("many-releases");
+    common::copy_dir(&root().join("charts/model-serving"), &dir.join("chart"));
+    std::fs::copy(root().join("values/canary.yaml"), dir.join("canary.yaml")).expect("copy");
+    let releases = |bad: Option<usize>| {
+        let mut text = String::from("releases:\n");
+        for i in 0..40 {
+            let weight = if Some(i) == bad { 300 } else { 10 + i };
+            text.push_str(&format!(
+                "  - {{name: r{i}, namespace: ns{i}, chart: chart, values: [canary.yaml], set: [strategy.canary.weight={weight}]}}\n"
+            ));
+        }
+        std::fs::write(dir.join("tack.yaml"), text).expect("write");
+    };
+    releases(None);
+    let output = tack(&dir, &["render", "-r", "tack.yaml"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    let namespaces: Vec<&str> = stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("  namespace: "))
+        .collect();
+    let mut in_order = namespaces.clone();
+    in_order.dedup();
+    let expected: Vec<String> = (0..40).map(|i| format!("ns{i}")).collect();
+    assert_eq!(in_order, expected, "each release's objects together, in file order");
+    let again = tack(&dir, &["render", "-r", "tack.yaml"]);
+    assert_eq!(again.stdout, output.stdout, "byte-identical from run to run");
+
+    releases(Some(33));
+    let output = tack(&dir, &["render", "-r", "tack.yaml"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "no part of the releases is printed");
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("release `ns33/r33`"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -66,6 +66,14 @@ impl Console {
         Ok(())
     }
 
+    /// Writes held-back output to stdout.
+    pub(crate) fn out_spool(&self, spool: crate::spool::Spool) -> Result<(), Failure> {
+        let mut stdout = io::stdout().lock();
+        spool.copy_to(&mut stdout)?;
+        stdout.flush()?;
+        Ok(())
+    }
+
     /// Writes a line to stderr (progress notes such as "wrote 5 files"). Failing to write
     /// to stderr is not reported: there is nowhere left to report it.
     pub fn note(&self, line: &str) {

@@ -7,6 +7,7 @@ use crate::manifest::Manifests;
 use crate::output::OutputDir;
 use crate::pipeline::{self, Layered, Rendered, Renderer};
 use crate::releases::Releases;
+use crate::spool::Spool;
 use crate::validate::Report;
 use crate::values::{NodeValue, ScalarKind, is_sensitive};
 use clap::{ArgMatches, Args, ValueEnum};
@@ -254,6 +255,10 @@ fn write_dir<'m>(
 
 /// `tack render -r tack.yaml`: every release, rendered in parallel, printed in file order.
 /// If any release fails, every failure is reported and nothing is printed.
+///
+/// Each release is turned into its output text on the core that rendered it and its objects
+/// are dropped there; the text waits in a [`Spool`] (or goes into the output folder being
+/// filled) until every release is done, so memory holds text, not object trees.
 fn run_releases(args: &RenderArgs, file: &Path, renderer: &Renderer, console: &Console) -> Outcome {
     let releases = match Releases::load(file) {
         Ok(releases) => releases,
@@ -263,74 +268,129 @@ fn run_releases(args: &RenderArgs, file: &Path, renderer: &Renderer, console: &C
         Ok(selected) => selected,
         Err(error) => return Ok(report_releases_error(&error, console)),
     };
-    let results = releases.render(&selected, renderer);
-    let mut worst = EXIT_OK;
-    let mut rendered = Vec::new();
-    for (index, result) in results {
-        match result {
-            Ok(output) => rendered.push((index, output)),
-            Err(error) => {
-                let entry = &releases.entries()[index];
-                console.error(
-                    &format!(
-                        "release `{}` ({}) failed:",
-                        entry.id(),
-                        releases.describe(index)
-                    ),
-                    None,
-                );
-                worst = worst.max(report_failure(&error, console));
+    let requests: Vec<(usize, pipeline::RenderRequest)> = selected
+        .iter()
+        .filter_map(|i| releases.request(*i).map(|r| (*i, r)))
+        .collect();
+    let mut out_dir = match &args.output_dir {
+        Some(dir) => match OutputDir::new(dir) {
+            Ok(out) => Some(out),
+            Err(err) => {
+                console.error(&err.to_string(), None);
+                return Ok(EXIT_USAGE);
             }
-        }
-    }
+        },
+        None => None,
+    };
+    // Text for stdout; objects only for a JSON List, which is one document.
+    let keep_objects = out_dir.is_some() || args.format == Format::Json;
+    let mut spool = Spool::default();
+    let mut json = Manifests::default();
+    let mut worst = EXIT_OK;
+    let mut failure: Option<String> = None;
+    crate::parallel::for_each_in_order(
+        &requests,
+        |(index, request)| {
+            let rendered = renderer.render(request).map(|output| Finished {
+                text: (!keep_objects).then(|| output.manifests.to_yaml()),
+                objects: keep_objects.then_some(output.manifests),
+                warnings: output.warnings,
+                report: output.report,
+            });
+            (*index, rendered)
+        },
+        |_, (index, result)| {
+            let entry = &releases.entries()[index];
+            let finished = match result {
+                Ok(finished) => finished,
+                Err(error) => {
+                    console.error(
+                        &format!(
+                            "release `{}` ({}) failed:",
+                            entry.id(),
+                            releases.describe(index)
+                        ),
+                        None,
+                    );
+                    worst = worst.max(report_failure(&error, console));
+                    return;
+                }
+            };
+            if worst != EXIT_OK || failure.is_some() {
+                return;
+            }
+            let mut notes = finished.warnings;
+            notes.append(finished.report.diagnostics());
+            for diagnostic in &mut notes.items {
+                diagnostic.message = format!("release `{}`: {}", entry.id(), diagnostic.message);
+            }
+            console.diagnostics(&notes);
+            print_skipped(&finished.report, console);
+            let written = match (&mut out_dir, finished.objects, finished.text) {
+                (Some(out), Some(objects), _) => {
+                    let folder = match &entry.namespace {
+                        Some(ns) => format!("{ns}/{}", entry.name),
+                        None => entry.name.clone(),
+                    };
+                    out.write_manifests(&folder, &objects)
+                        .map_err(|e| e.to_string())
+                }
+                (None, Some(objects), _) => {
+                    json.append(objects);
+                    Ok(())
+                }
+                (_, None, Some(text)) => spool
+                    .write(text.as_bytes())
+                    .map_err(|e| format!("cannot hold the output in a temporary file: {e}")),
+                (_, None, None) => Ok(()),
+            };
+            if let Err(error) = written {
+                failure = Some(error);
+            }
+        },
+    );
     if worst != EXIT_OK {
         return Ok(worst);
     }
-    for (index, output) in &rendered {
-        let entry = &releases.entries()[*index];
-        let mut notes = output.warnings.clone();
-        notes.append(output.report.diagnostics());
-        for diagnostic in &mut notes.items {
-            diagnostic.message = format!("release `{}`: {}", entry.id(), diagnostic.message);
-        }
-        console.diagnostics(&notes);
-        print_skipped(&output.report, console);
+    if let Some(failure) = failure {
+        console.error(&failure, None);
+        return Ok(EXIT_USAGE);
     }
-    if let Some(dir) = &args.output_dir {
-        let folders: Vec<(String, &Manifests)> = rendered
-            .iter()
-            .map(|(index, output)| {
-                let entry = &releases.entries()[*index];
-                let folder = match &entry.namespace {
-                    Some(ns) => format!("{ns}/{}", entry.name),
-                    None => entry.name.clone(),
-                };
-                (folder, &output.manifests)
-            })
-            .collect();
-        return Ok(write_dir(
-            dir,
-            folders
-                .iter()
-                .map(|(folder, manifests)| (folder.as_str(), *manifests)),
-            console,
-        ));
-    }
-    let text = match args.format {
-        Format::Yaml => rendered
-            .iter()
-            .map(|(_, r)| r.manifests.to_yaml())
-            .collect(),
-        Format::Json => {
-            let mut all = Manifests::default();
-            for (_, output) in &rendered {
-                all.append(output.manifests.clone());
+    if let Some(out) = out_dir {
+        return Ok(match out.commit() {
+            Ok(files) => {
+                console.note(&format!(
+                    "wrote {} files to {}",
+                    files.len(),
+                    args.output_dir
+                        .as_deref()
+                        .unwrap_or(Path::new("."))
+                        .display()
+                ));
+                EXIT_OK
             }
-            all.to_json()
-        }
-    };
-    console.out(text)?;
+            Err(err) => {
+                console.error(&err.to_string(), None);
+                EXIT_USAGE
+            }
+        });
+    }
+    if args.format == Format::Json {
+        console.out(json.to_json())?;
+    } else {
+        console.out_spool(spool)?;
+    }
     Ok(EXIT_OK)
+}
+
+/// One release's output, kept until every release is done.
+struct Finished {
+    /// Its YAML, when printing YAML.
+    text: Option<String>,
+    /// Its objects, for an output folder or a JSON List.
+    objects: Option<Manifests>,
+    warnings: crate::diagnostic::Diagnostics,
+    report: Report,
 }
 
 /// Prints a releases file's problems; returns the exit code.

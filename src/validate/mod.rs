@@ -65,7 +65,7 @@ pub(crate) fn builtin_kinds(
 use crate::diagnostic::{CheckedObject, Severity};
 use crate::source::SourceMap;
 use check::{Compiled, Lookup};
-use cross::{CrossOptions, Facts};
+use cross::{Collected, CrossOptions, Facts};
 use object::Object;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -813,12 +813,12 @@ impl Validator {
             sources,
             ..Report::default()
         };
-        let mut facts = Vec::new();
+        let mut facts = Collected::default();
         for object in &contents.objects {
             let outcome = check::check_object(&this.config, object, &lookup);
             self.absorb(&mut report, &mut facts, object, outcome);
         }
-        self.finish(&mut report, &facts);
+        self.finish(&mut report, facts.all());
         report
     }
 
@@ -900,7 +900,7 @@ impl Validator {
     fn absorb(
         &self,
         report: &mut Report,
-        facts: &mut Vec<Facts>,
+        facts: &mut Collected,
         object: &Object,
         outcome: check::Outcome,
     ) {

@@ -51,9 +51,9 @@ impl Object {
             .unwrap_or(self.document_line)
     }
 
-    /// A copy without the value, that remembers only the lines of `pointers` (so that a
+    /// Where the object is, without the object: the lines of `pointers` only (so that a
     /// long stream does not keep every document's line index alive).
-    pub(crate) fn site(&self, pointers: &[&str]) -> Object {
+    pub(crate) fn site(&self, pointers: &[&str]) -> Site {
         let lines = self.lines.as_ref().map(|_| {
             let mut kept = LineIndex::with_capacity(pointers.len() + 1);
             kept.record(self.base, self.line());
@@ -61,15 +61,14 @@ impl Object {
                 kept.record(pointer_path(self.base, pointer), self.line_of(pointer));
             }
             kept.seal();
-            Arc::new(kept)
+            Box::new(kept)
         });
-        Object {
-            value: Value::Null,
+        Site {
             source: self.source,
             document_line: self.document_line,
             lines,
             base: self.base,
-            name: self.name.clone(),
+            name: self.name.clone().into_boxed_str(),
         }
     }
 
@@ -88,17 +87,18 @@ impl Object {
         help: Option<String>,
     ) -> Diagnostic {
         let path = path.into();
-        let mut diagnostic = Diagnostic::new(severity, check, message)
-            .at(Location {
-                source: self.source,
-                line: self.line_of(&path),
-                column: 0,
-            })
-            .object(self.name.clone())
-            .help_opt(help);
-        diagnostic.document_line = self.line();
-        diagnostic.path = path;
-        diagnostic
+        let line = self.line_of(&path);
+        problem(
+            self.source,
+            &self.name,
+            line,
+            self.line(),
+            path,
+            severity,
+            check,
+            message,
+            help,
+        )
     }
 
     /// The object's `apiVersion`, or `""`.
@@ -120,5 +120,83 @@ impl Object {
             .get("metadata")
             .and_then(|m| m.get(key))
             .and_then(Value::as_str)
+    }
+}
+
+/// A diagnostic at `line` of the object `name` whose document starts at `document_line`.
+#[allow(clippy::too_many_arguments)] // Internal: the two callers pass their own fields.
+fn problem(
+    source: SourceId,
+    name: &str,
+    line: u32,
+    document_line: u32,
+    path: String,
+    severity: Severity,
+    check: Check,
+    message: impl Into<String>,
+    help: Option<String>,
+) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(severity, check, message)
+        .at(Location {
+            source,
+            line,
+            column: 0,
+        })
+        .object(name)
+        .help_opt(help);
+    diagnostic.document_line = document_line;
+    diagnostic.path = path;
+    diagnostic
+}
+
+/// Where an object was, kept after the object is dropped: enough to place a problem found
+/// later (by the cross-object checks) at the lines of the fields it recorded.
+#[derive(Debug, Clone)]
+pub(crate) struct Site {
+    /// The input it came from.
+    pub source: SourceId,
+    document_line: u32,
+    lines: Option<Box<LineIndex>>,
+    base: u64,
+    /// `Kind/namespace/name`.
+    pub name: Box<str>,
+}
+
+impl Site {
+    /// The line of the recorded node at `path`, or of the object.
+    fn line_of(&self, path: &str) -> u32 {
+        self.lines
+            .as_ref()
+            .and_then(|lines| lines.line_of(self.base, path))
+            .unwrap_or(self.document_line)
+    }
+
+    /// The line where the object starts.
+    pub(crate) fn line(&self) -> u32 {
+        self.line_of("")
+    }
+
+    /// A problem in the object, at the recorded `path`.
+    pub(crate) fn problem(
+        &self,
+        severity: Severity,
+        check: Check,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Diagnostic {
+        let path = path.into();
+        let line = self.line_of(&path);
+        problem(
+            self.source,
+            &self.name,
+            line,
+            self.line(),
+            path,
+            severity,
+            check,
+            message,
+            help,
+        )
     }
 }

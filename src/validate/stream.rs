@@ -7,7 +7,7 @@
 //! documents of a long stream.
 
 use super::check::{self, Outcome};
-use super::cross::Facts;
+use super::cross::{Collected, Facts};
 use super::parse::{self, Contents};
 use super::report::Report;
 use super::split::{Chunk, Splitter};
@@ -281,7 +281,7 @@ pub(crate) fn run(validator: &Validator, sources: Vec<Source<'_>>) -> Report {
         names.add_name(source.name());
     }
     let mut report = Report::default();
-    let mut facts = Vec::new();
+    let mut facts = Collected::default();
     let mut crds = Vec::new();
     let mut deferred = Vec::new();
     let deferred_bytes = std::sync::atomic::AtomicUsize::new(0);
@@ -329,6 +329,6 @@ pub(crate) fn run(validator: &Validator, sources: Vec<Source<'_>>) -> Report {
         validator.absorb(&mut report, &mut facts, &object, outcome);
     }
     report.sources = names;
-    validator.finish(&mut report, &facts);
+    validator.finish(&mut report, facts.all());
     report
 }

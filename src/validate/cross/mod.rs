@@ -5,28 +5,38 @@
 //! Each object is reduced to a few [`Facts`] while it is checked (on whichever core read
 //! it), so a stream of any length never keeps its documents, only these.
 
+mod index;
+mod intern;
 mod scaling;
 
+pub(crate) use intern::{Collected, Interner};
+
 use super::document::at;
-use super::object::Object;
-use super::rules::{containers, pod_template, selector_matches};
+use super::object::{Object, Site};
+use super::rules::{containers, pod_template};
 use crate::diagnostic::{Check, Diagnostic, Severity};
 use crate::source::SourceMap;
+use index::{NameIndex, PodIndex};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Text shared between the facts of a stream (see [`Interner`]).
+type Text = Arc<str>;
 
 /// A reference from one object to a Secret or ConfigMap.
 #[derive(Debug, Clone)]
 struct Reference {
     kind: &'static str,
-    name: String,
-    key: Option<String>,
-    path: String,
+    name: Text,
+    key: Option<Text>,
+    /// Where it is: `/spec/template/spec/volumes/0/secret/secretName`.
+    path: Text,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct ContainerPort {
-    name: Option<String>,
+    name: Option<Text>,
     number: i64,
 }
 
@@ -53,35 +63,61 @@ struct Budget {
     max_unavailable: Option<Value>,
 }
 
+/// Pod labels, sorted (text values only: others cannot match a selector).
+type Labels = Arc<[(Text, Text)]>;
+
 /// What the cross-object checks need to know about one object.
+///
+/// Kept for every object of a stream, so it is small: text is shared through an
+/// [`Interner`] (a thousand copies of an app share their label sets, ports and paths), and
+/// what only a few kinds have is behind [`Facts::more`].
 #[derive(Debug, Clone)]
 pub(crate) struct Facts {
     /// Where it is (its value is dropped).
-    site: Object,
-    kind: String,
-    namespace: Option<String>,
-    name: Option<String>,
+    site: Site,
+    kind: Text,
+    namespace: Option<Text>,
+    name: Option<Text>,
     namespaced: bool,
-    /// The pod template's labels (text values only: others cannot match a selector).
-    pod_labels: Option<Vec<(String, String)>>,
-    ports: Vec<ContainerPort>,
+    /// A workload with more than one replica and nothing spreading them (practices).
+    wants_budget: bool,
+    /// A workload's `spec.replicas`.
+    replicas: Option<i64>,
+    /// The pod template's labels.
+    pod_labels: Option<Labels>,
+    ports: Arc<[ContainerPort]>,
+    references: Box<[Reference]>,
+    /// What Services, Ingresses, routes, budgets, autoscalers, Secrets and ConfigMaps have.
+    more: Option<Box<More>>,
+}
+
+/// The facts only some kinds have.
+#[derive(Debug, Clone, Default)]
+struct More {
     selector: Option<Map<String, Value>>,
     service_ports: Vec<ServicePort>,
     backends: Vec<Backend>,
-    references: Vec<Reference>,
-    keys: Vec<String>,
-    /// A workload with more than one replica and nothing spreading them (practices).
-    wants_budget: bool,
+    keys: Vec<Text>,
     /// A PodDisruptionBudget's selector and limits.
     budget: Option<Budget>,
-    /// A workload's `spec.replicas`.
-    replicas: Option<i64>,
     /// A HorizontalPodAutoscaler's target: kind and name.
-    scale_target: Option<(String, String)>,
+    scale_target: Option<(Text, Text)>,
+}
+
+/// [`Facts`] while they are read.
+#[derive(Default)]
+struct Draft {
+    ports: Vec<ContainerPort>,
+    references: Vec<Reference>,
+    more: More,
 }
 
 fn text(value: Option<&Value>) -> Option<String> {
     value.and_then(Value::as_str).map(str::to_string)
+}
+
+fn shared(value: Option<&Value>) -> Option<Text> {
+    value.and_then(Value::as_str).map(Text::from)
 }
 
 fn optional(value: &Value) -> bool {
@@ -92,63 +128,55 @@ impl Facts {
     /// Reads the facts of `object`; `namespaced` is its kind's scope when known.
     pub(crate) fn of(object: &Object, namespaced: Option<bool>) -> Facts {
         let value = &object.value;
-        let kind = object.kind().to_string();
-        let mut facts = Facts {
-            site: Object::new(Value::Null, object.source, 0, None),
-            namespace: text(at(value, "/metadata/namespace")),
-            name: text(at(value, "/metadata/name")),
-            namespaced: namespaced.unwrap_or(true),
-            pod_labels: None,
-            ports: Vec::new(),
-            selector: None,
-            service_ports: Vec::new(),
-            backends: Vec::new(),
-            references: Vec::new(),
-            keys: Vec::new(),
-            wants_budget: false,
-            budget: None,
-            replicas: None,
-            scale_target: None,
-            kind,
-        };
-        if let Some((metadata_path, spec_path)) = pod_template(&facts.kind) {
+        let kind = object.kind();
+        let namespace = shared(at(value, "/metadata/namespace"));
+        let mut draft = Draft::default();
+        let mut pod_labels = None;
+        let mut replicas = None;
+        let mut wants_budget = false;
+        if let Some((metadata_path, spec_path)) = pod_template(kind) {
             let labels = at(value, metadata_path)
                 .and_then(|m| m.get("labels"))
                 .and_then(Value::as_object);
-            facts.pod_labels = Some(
-                labels
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                    .collect(),
-            );
-            facts.replicas = at(value, "/spec/replicas").and_then(Value::as_i64);
+            let mut labels: Vec<(Text, Text)> = labels
+                .into_iter()
+                .flatten()
+                .filter_map(|(k, v)| Some((Text::from(k.as_str()), Text::from(v.as_str()?))))
+                .collect();
+            // Sorted, so that equal label sets group together whatever their order.
+            labels.sort_unstable();
+            pod_labels = Some(Labels::from(labels));
+            replicas = at(value, "/spec/replicas").and_then(Value::as_i64);
             if let Some(spec) = at(value, spec_path) {
-                facts.pod(spec, spec_path);
-                facts.wants_budget =
-                    super::practices::wants_disruption_budget(&facts.kind, value, spec);
+                draft.pod(spec, spec_path);
+                wants_budget = super::practices::wants_disruption_budget(kind, value, spec);
             }
         }
-        match facts.kind.as_str() {
-            "Service" => facts.service(value),
-            "Ingress" => facts.ingress(value),
+        match kind {
+            "Service" => draft.service(value),
+            "Ingress" => draft.ingress(value),
             "PodDisruptionBudget" => {
-                facts.budget = Some(Budget {
+                draft.more.budget = Some(Budget {
                     selector: at(value, "/spec/selector").cloned(),
                     min_available: at(value, "/spec/minAvailable").cloned(),
                     max_unavailable: at(value, "/spec/maxUnavailable").cloned(),
                 });
             }
             "HorizontalPodAutoscaler" => {
-                facts.scale_target = at(value, "/spec/scaleTargetRef").and_then(|target| {
-                    Some((text(target.get("kind"))?, text(target.get("name"))?))
+                draft.more.scale_target = at(value, "/spec/scaleTargetRef").and_then(|target| {
+                    Some((shared(target.get("kind"))?, shared(target.get("name"))?))
                 });
             }
-            "HTTPRoute" | "GRPCRoute" if is_gateway_api(value) => facts.route(value),
+            "HTTPRoute" | "GRPCRoute" if is_gateway_api(value) => {
+                draft.route(value, namespace.as_deref());
+            }
             "Secret" | "ConfigMap" => {
                 for section in ["data", "stringData", "binaryData"] {
                     if let Some(Value::Object(map)) = value.get(section) {
-                        facts.keys.extend(map.keys().cloned());
+                        draft
+                            .more
+                            .keys
+                            .extend(map.keys().map(|k| Text::from(k.as_str())));
                     }
                 }
             }
@@ -160,28 +188,82 @@ impl Facts {
             "/spec/replicas".into(),
             "/spec/scaleTargetRef/name".into(),
         ];
-        for port in &facts.service_ports {
+        for port in &draft.more.service_ports {
             pointers.push(format!("{}/targetPort", port.path));
         }
-        for backend in &facts.backends {
+        for backend in &draft.more.backends {
             pointers.push(format!("{}/name", backend.path));
             pointers.push(format!("{}/port", backend.path));
         }
-        for reference in &facts.references {
+        for reference in &draft.references {
             pointers.push(reference.path.replace("/name", "/key"));
-            pointers.push(reference.path.clone());
+            pointers.push(reference.path.to_string());
         }
         let pointers: Vec<&str> = pointers.iter().map(String::as_str).collect();
-        facts.site = object.site(&pointers);
-        // A long stream keeps these for every object: no spare capacity.
-        facts.ports.shrink_to_fit();
-        facts.service_ports.shrink_to_fit();
-        facts.backends.shrink_to_fit();
-        facts.references.shrink_to_fit();
-        facts.keys.shrink_to_fit();
-        facts
+        let Draft {
+            ports,
+            references,
+            mut more,
+        } = draft;
+        more.service_ports.shrink_to_fit();
+        more.backends.shrink_to_fit();
+        more.keys.shrink_to_fit();
+        let has_more = more.selector.is_some()
+            || !more.service_ports.is_empty()
+            || !more.backends.is_empty()
+            || !more.keys.is_empty()
+            || more.budget.is_some()
+            || more.scale_target.is_some();
+        Facts {
+            site: object.site(&pointers),
+            kind: Text::from(kind),
+            namespace,
+            name: shared(at(value, "/metadata/name")),
+            namespaced: namespaced.unwrap_or(true),
+            wants_budget,
+            replicas,
+            pod_labels,
+            ports: ports.into(),
+            references: references.into_boxed_slice(),
+            more: has_more.then(|| Box::new(more)),
+        }
     }
 
+    /// The facts of a Service, Ingress, route, budget, autoscaler, Secret or ConfigMap.
+    fn more(&self) -> &More {
+        static NONE: std::sync::OnceLock<More> = std::sync::OnceLock::new();
+        self.more
+            .as_deref()
+            .unwrap_or_else(|| NONE.get_or_init(More::default))
+    }
+
+    /// Replaces each text with the copy `strings` keeps, so that equal texts of a stream
+    /// are stored once.
+    pub(crate) fn share(&mut self, strings: &mut Interner) {
+        self.kind = strings.text(&self.kind);
+        for text in [&mut self.namespace, &mut self.name].into_iter().flatten() {
+            *text = strings.text(text);
+        }
+        if let Some(labels) = &self.pod_labels {
+            self.pod_labels = Some(strings.labels(labels));
+        }
+        self.ports = strings.ports(&self.ports);
+        for reference in &mut self.references {
+            reference.name = strings.text(&reference.name);
+            reference.path = strings.text(&reference.path);
+            if let Some(key) = &reference.key {
+                reference.key = Some(strings.text(key));
+            }
+        }
+        if let Some(more) = &mut self.more {
+            for key in &mut more.keys {
+                *key = strings.text(key);
+            }
+        }
+    }
+}
+
+impl Draft {
     /// Records the Secret or ConfigMap a source names under one of `fields` (`secretRef`,
     /// `configMap`, ...), unless it is optional.
     fn named_references(&mut self, source: &Value, fields: [(&str, &'static str); 2], path: &str) {
@@ -209,9 +291,9 @@ impl Facts {
         if let Some(name) = name.and_then(Value::as_str).filter(|n| !n.is_empty()) {
             self.references.push(Reference {
                 kind,
-                name: name.to_string(),
-                key: text(key),
-                path,
+                name: Text::from(name),
+                key: shared(key),
+                path: Text::from(path),
             });
         }
     }
@@ -222,7 +304,7 @@ impl Facts {
                 for port in ports {
                     if let Some(number) = port.get("containerPort").and_then(Value::as_i64) {
                         self.ports.push(ContainerPort {
-                            name: text(port.get("name")),
+                            name: shared(port.get("name")),
                             number,
                         });
                     }
@@ -317,7 +399,7 @@ impl Facts {
         if spec.get("type").and_then(Value::as_str) == Some("ExternalName") {
             return;
         }
-        self.selector = spec
+        self.more.selector = spec
             .get("selector")
             .and_then(Value::as_object)
             .filter(|s| !s.is_empty())
@@ -325,7 +407,7 @@ impl Facts {
         if let Some(Value::Array(ports)) = spec.get("ports") {
             for (i, port) in ports.iter().enumerate() {
                 if let Some(number) = port.get("port").and_then(Value::as_i64) {
-                    self.service_ports.push(ServicePort {
+                    self.more.service_ports.push(ServicePort {
                         path: format!("/spec/ports/{i}"),
                         name: text(port.get("name")),
                         port: number,
@@ -345,7 +427,7 @@ impl Facts {
                     .get("port")
                     .and_then(|p| p.get("number").or_else(|| p.get("name")))
                     .cloned();
-                self.backends.push(Backend {
+                self.more.backends.push(Backend {
                     path: format!("{path}/service"),
                     service: name,
                     port,
@@ -380,7 +462,7 @@ impl Facts {
 
     /// The Services a Gateway API route sends requests to (backends of another kind, or in
     /// another namespace through a ReferenceGrant, are not followed).
-    fn route(&mut self, value: &Value) {
+    fn route(&mut self, value: &Value, namespace: Option<&str>) {
         let Some(Value::Array(rules)) = at(value, "/spec/rules") else {
             return;
         };
@@ -397,34 +479,18 @@ impl Facts {
                 let elsewhere = backend
                     .get("namespace")
                     .and_then(Value::as_str)
-                    .is_some_and(|n| Some(n) != self.namespace.as_deref());
+                    .is_some_and(|n| Some(n) != namespace);
                 if !group.is_empty() || kind != "Service" || elsewhere {
                     continue;
                 }
                 if let Some(name) = text(backend.get("name")) {
-                    self.backends.push(Backend {
+                    self.more.backends.push(Backend {
                         path: format!("/spec/rules/{i}/backendRefs/{j}"),
                         service: name,
                         port: backend.get("port").cloned(),
                     });
                 }
             }
-        }
-    }
-
-    /// The pod template's labels as a JSON map, for [`selector_matches`].
-    fn pod_label_map(&self) -> Map<String, Value> {
-        self.pod_labels
-            .iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect()
-    }
-
-    fn same_namespace(&self, other: &Facts) -> bool {
-        match (&self.namespace, &other.namespace) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
         }
     }
 }
@@ -458,18 +524,26 @@ fn is_gateway_api(value: &Value) -> bool {
 
 /// Workloads with more than one replica, no spreading, and no PodDisruptionBudget in their
 /// namespace that selects their pods.
-fn disruption_problems(all: &[Facts], severity: Severity) -> Vec<Diagnostic> {
-    let selectors: Vec<(&Facts, &Value)> = all
-        .iter()
-        .filter_map(|f| Some((f, f.budget.as_ref()?.selector.as_ref()?)))
-        .collect();
+fn disruption_problems(all: &[Facts], pods: &PodIndex<'_>, severity: Severity) -> Vec<Diagnostic> {
+    let mut covered = vec![false; all.len()];
+    for budget in all {
+        let Some(selector) = budget
+            .more()
+            .budget
+            .as_ref()
+            .and_then(|b| b.selector.as_ref())
+        else {
+            continue;
+        };
+        for group in pods.selected_in(budget.namespace.as_deref(), selector) {
+            for &position in &group.members {
+                covered[position] = true;
+            }
+        }
+    }
     let mut problems = Vec::new();
-    for facts in all.iter().filter(|f| f.wants_budget) {
-        let labels = facts.pod_label_map();
-        let covered = selectors.iter().any(|(budget, selector)| {
-            budget.namespace == facts.namespace && selector_matches(selector, &labels)
-        });
-        if !covered {
+    for (facts, covered) in all.iter().zip(covered) {
+        if facts.wants_budget && !covered {
             problems.push(facts.site.problem(
                 severity,
                 Check::Practices,
@@ -526,15 +600,15 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
         })
     };
     if options.rules {
-        let mut seen: HashMap<(String, String, String), &Facts> = HashMap::new();
+        let mut seen: HashMap<(&str, &str, &str), &Facts> = HashMap::new();
         for facts in all {
             let Some(name) = &facts.name else { continue };
             let namespace = if facts.namespaced {
-                facts.namespace.clone().unwrap_or_default()
+                facts.namespace.as_deref().unwrap_or_default()
             } else {
-                String::new()
+                ""
             };
-            let key = (facts.kind.clone(), namespace, name.clone());
+            let key = (&*facts.kind, namespace, &**name);
             if let Some(first) = seen.get(&key) {
                 problems.push(facts.site.problem(
                     Severity::Error,
@@ -553,51 +627,31 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
             }
         }
     }
+    if options.practices.is_none() && !options.references {
+        return problems;
+    }
+    let pods = PodIndex::new(all);
     if let Some(severity) = options.practices {
-        problems.extend(disruption_problems(all, severity));
+        problems.extend(disruption_problems(all, &pods, severity));
     }
     if !options.references {
         return problems;
     }
+    let names = NameIndex::new(all);
     problems.extend(scaling::problems(
         all,
+        &pods,
+        &names,
         severity,
         &hint_outside,
         &|kind, name| is_external(options.externals, kind, name),
     ));
-    // Objects by kind and name, so that a long stream's references resolve in constant time.
-    let mut by_name: HashMap<(&str, &str), Vec<&Facts>> = HashMap::new();
+    let find = |kind: &str, name: &str, from: &Facts| names.find(kind, name, from);
     for facts in all {
-        if let Some(name) = &facts.name {
-            by_name
-                .entry((facts.kind.as_str(), name.as_str()))
-                .or_default()
-                .push(facts);
-        }
-    }
-    let find = |kind: &str, name: &str, from: &Facts| {
-        by_name
-            .get(&(kind, name))
-            .and_then(|found| found.iter().copied().find(|f| f.same_namespace(from)))
-    };
-    let pods: Vec<&Facts> = all.iter().filter(|f| f.pod_labels.is_some()).collect();
-    for facts in all {
-        if let Some(selector) = &facts.selector {
-            let pods: Vec<&Facts> = pods
-                .iter()
-                .copied()
-                .filter(|p| {
-                    p.same_namespace(facts)
-                        && p.pod_labels.as_ref().is_some_and(|labels| {
-                            selector.iter().all(|(k, v)| {
-                                labels
-                                    .iter()
-                                    .any(|(lk, lv)| lk == k && v.as_str() == Some(lv.as_str()))
-                            })
-                        })
-                })
-                .collect();
-            if pods.is_empty() {
+        let more = facts.more();
+        if let Some(selector) = &more.selector {
+            let selected = pods.matching_service(facts.namespace.as_deref(), selector);
+            if selected.is_empty() {
                 problems.push(facts.site.problem(
                     severity,
                     Check::References,
@@ -609,12 +663,9 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
                     hint_outside("workload"),
                 ));
             } else {
-                for port in &facts.service_ports {
+                for port in &more.service_ports {
                     let target = port.target.clone().unwrap_or(Value::from(port.port));
-                    let declared = pods.iter().flat_map(|p| &p.ports).any(|c| match &target {
-                        Value::String(name) => c.name.as_deref() == Some(name.as_str()),
-                        other => other.as_i64() == Some(c.number),
-                    });
+                    let declared = selected.iter().any(|group| group.declares(&target));
                     if !declared {
                         let shown = match &target {
                             Value::String(name) => format!("\"{name}\""),
@@ -631,7 +682,7 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
                 }
             }
         }
-        for backend in &facts.backends {
+        for backend in &more.backends {
             if is_external(options.externals, "Service", &backend.service) {
                 continue;
             }
@@ -652,8 +703,9 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
                         Some(number) => number.as_i64() == Some(p.port),
                         None => true,
                     };
-                    if !service.service_ports.iter().any(matches) {
+                    if !service.more().service_ports.iter().any(matches) {
                         let ports: Vec<String> = service
+                            .more()
                             .service_ports
                             .iter()
                             .map(|p| {
@@ -697,7 +749,7 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
                 None => problems.push(facts.site.problem(
                     severity,
                     Check::References,
-                    reference.path.clone(),
+                    reference.path.to_string(),
                     format!(
                         "{} \"{}\" is not in the input",
                         reference.kind, reference.name
@@ -706,7 +758,7 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
                 )),
                 Some(target) => {
                     if let Some(key) = &reference.key
-                        && !target.keys.contains(key)
+                        && !target.more().keys.contains(key)
                     {
                         problems.push(
                             facts.site.problem(
@@ -717,9 +769,9 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
                                     "{} \"{}\" has no key \"{key}\"; it has: {}",
                                     reference.kind,
                                     reference.name,
-                                    target.keys.join(", ")
+                                    target.more().keys.join(", ")
                                 ),
-                                crate::diagnostic::closest(key, &target.keys)
+                                crate::diagnostic::closest(key, &target.more().keys)
                                     .map(|k| format!("did you mean \"{k}\"?")),
                             ),
                         );

@@ -2,10 +2,11 @@
 //! exactly one workload of the input and leaves room for an eviction; a
 //! HorizontalPodAutoscaler scales a workload of the input that leaves `replicas` to it.
 
+use super::index::{NameIndex, PodIndex};
 use super::{Budget, Facts};
 use crate::diagnostic::{Check, Diagnostic, Severity};
-use crate::validate::rules::selector_matches;
 use serde_json::Value;
+use std::collections::HashSet;
 
 /// Kinds a HorizontalPodAutoscaler or a PodDisruptionBudget works with.
 const SCALABLE: [&str; 3] = ["Deployment", "StatefulSet", "ReplicaSet"];
@@ -38,27 +39,30 @@ fn blocks_every_eviction(budget: &Budget, replicas: i64) -> bool {
 /// that may be outside the input; `hint_outside` names the fix for those.
 pub(super) fn problems(
     all: &[Facts],
+    pods: &PodIndex<'_>,
+    names: &NameIndex<'_>,
     severity: Severity,
     hint_outside: &dyn Fn(&str) -> Option<String>,
     external: &dyn Fn(&str, &str) -> bool,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let workloads: Vec<&Facts> = all
+    let autoscaled: HashSet<(&str, &str)> = all
         .iter()
-        .filter(|f| f.pod_labels.is_some() && f.kind != "Pod")
+        .filter_map(|f| f.more().scale_target.as_ref())
+        .map(|(kind, name)| (&**kind, &**name))
         .collect();
-    let autoscaled: Vec<(&str, &str)> = all
+    for (budget, limits) in all
         .iter()
-        .filter_map(|f| f.scale_target.as_ref())
-        .map(|(kind, name)| (kind.as_str(), name.as_str()))
-        .collect();
-    for (budget, limits) in all.iter().filter_map(|f| Some((f, f.budget.as_ref()?))) {
+        .filter_map(|f| Some((f, f.more().budget.as_ref()?)))
+    {
         let Some(selector) = &limits.selector else {
             continue;
         };
-        let covered: Vec<&&Facts> = workloads
-            .iter()
-            .filter(|w| w.same_namespace(budget) && selector_matches(selector, &w.pod_label_map()))
+        let groups = pods.selected_from(budget.namespace.as_deref(), selector);
+        let covered: Vec<&Facts> = pods
+            .members(&groups)
+            .into_iter()
+            .filter(|w| &*w.kind != "Pod")
             .collect();
         match covered.as_slice() {
             [] => problems.push(budget.site.problem(
@@ -72,7 +76,7 @@ pub(super) fn problems(
                 let autoscaled = workload
                     .name
                     .as_deref()
-                    .is_some_and(|name| autoscaled.contains(&(workload.kind.as_str(), name)));
+                    .is_some_and(|name| autoscaled.contains(&(&*workload.kind, name)));
                 if let Some(replicas) = workload.replicas
                     && !autoscaled
                     && blocks_every_eviction(limits, replicas)
@@ -90,7 +94,7 @@ pub(super) fn problems(
                 }
             }
             several => {
-                let names: Vec<String> = several.iter().map(|w| display(w)).collect();
+                let listed: Vec<String> = several.iter().map(|w| display(w)).collect();
                 problems.push(budget.site.problem(
                     Severity::Warning,
                     Check::References,
@@ -98,25 +102,23 @@ pub(super) fn problems(
                     format!(
                         "the PodDisruptionBudget selects the pods of {} workloads ({}): its limits count them together, so one may lose every pod",
                         several.len(),
-                        names.join(", ")
+                        listed.join(", ")
                     ),
                     Some("give each workload its own budget, selecting its pods only (its spec.selector)".into()),
                 ));
             }
         }
     }
-    for autoscaler in all.iter().filter(|f| f.scale_target.is_some()) {
-        let Some((kind, name)) = &autoscaler.scale_target else {
+    for autoscaler in all {
+        let Some((kind, name)) = &autoscaler.more().scale_target else {
             continue;
         };
-        if !SCALABLE.contains(&kind.as_str()) {
+        if !SCALABLE.contains(&&**kind) {
             continue;
         }
-        let target = workloads.iter().find(|w| {
-            w.kind == *kind
-                && w.name.as_deref() == Some(name.as_str())
-                && w.same_namespace(autoscaler)
-        });
+        let target = names
+            .find(kind, name, autoscaler)
+            .filter(|w| w.pod_labels.is_some());
         match target {
             None if external(kind, name) => {}
             None => problems.push(autoscaler.site.problem(

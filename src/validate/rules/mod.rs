@@ -66,7 +66,14 @@ pub(crate) fn containers<'a>(
 
 /// Whether a `LabelSelector` (`matchLabels` + `matchExpressions`) selects `labels`.
 pub(crate) fn selector_matches(selector: &Value, labels: &Map<String, Value>) -> bool {
-    let label = |key: &str| labels.get(key).and_then(Value::as_str);
+    selector_matches_labels(selector, |key| labels.get(key).and_then(Value::as_str))
+}
+
+/// [`selector_matches`] over labels given by a lookup (`label(key)` is the label's value).
+pub(crate) fn selector_matches_labels<'a>(
+    selector: &Value,
+    label: impl Fn(&str) -> Option<&'a str>,
+) -> bool {
     if let Some(Value::Object(match_labels)) = selector.get("matchLabels")
         && !match_labels.iter().all(|(k, v)| label(k) == v.as_str())
     {
