@@ -102,12 +102,12 @@ def write_deployments(path, count):
 
 
 def write_mix(path, count):
-    """Apps of the two bundled charts, each in its own namespace: Deployments, Services,
+    """Apps of the two bundled charts, each copy in its own namespaces: Deployments, Services,
     Ingresses, a Secret, a ConfigMap, a claim, a Job, a CronJob, a PodDisruptionBudget."""
     app = documents(render_text(["charts/model-serving", "-f", "values/canary-ingress.yaml",
                                  "-n", "bench-ns"]))
     app += documents(render_text(["charts/mnist-pipeline", "-f", "values/mnist-pipeline/prod.yaml",
-                                  "-n", "bench-ns"]))
+                                  "-n", "bench-ns-ml"]))
     written = 0
     with open(path, "w") as out:
         copy = 0

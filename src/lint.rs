@@ -204,6 +204,11 @@ pub fn run(targets: Vec<Target>, renderer: &Renderer) -> Vec<Outcome> {
                 }));
             }
         }
+        // The chart's values schema is checked against its meta-schema here, not at
+        // every render (see `Chart::check_values_schema`).
+        if let Ok(chart) = renderer.chart(&target.chart) {
+            chart.check_values_schema().map_err(Error::Chart)?;
+        }
         renderer.render(&target.request)
     });
     targets

@@ -329,15 +329,47 @@ fn many_releases_print_in_file_order_and_a_failing_one_prints_nothing() {
     let mut in_order = namespaces.clone();
     in_order.dedup();
     let expected: Vec<String> = (0..40).map(|i| format!("ns{i}")).collect();
-    assert_eq!(in_order, expected, "each release's objects together, in file order");
+    assert_eq!(
+        in_order, expected,
+        "each release's objects together, in file order"
+    );
     let again = tack(&dir, &["render", "-r", "tack.yaml"]);
-    assert_eq!(again.stdout, output.stdout, "byte-identical from run to run");
+    assert_eq!(
+        again.stdout, output.stdout,
+        "byte-identical from run to run"
+    );
 
     releases(Some(33));
     let output = tack(&dir, &["render", "-r", "tack.yaml"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(output.stdout.is_empty(), "no part of the releases is printed");
+    assert!(
+        output.stdout.is_empty(),
+        "no part of the releases is printed"
+    );
     let stderr = text(&output.stderr);
     assert!(stderr.contains("release `ns33/r33`"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn lint_checks_the_values_schema_against_its_meta_schema_and_render_trusts_it() {
+    let dir = temp_dir("lint-schema");
+    let chart = dir.join("charts/demo");
+    common::copy_dir(&root().join("tests/cases/_charts/tiny"), &chart);
+    // A title must be a string: jsonschema compiles it (annotations assert nothing), the
+    // draft's meta-schema refuses it.
+    std::fs::write(
+        chart.join("values.schema.json"),
+        r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "title": 5, "type": "object", "properties": {"size": {"type": "integer"}}}"#,
+    )
+    .expect("write");
+    let render = tack(&dir, &["render", "charts/demo"]);
+    assert!(render.status.success(), "{}", text(&render.stderr));
+    let bad_extra = tack(&dir, &["render", "charts/demo", "--set", "extra.size=big"]);
+    assert_eq!(bad_extra.status.code(), Some(1), "the schema still applies");
+    let lint = tack(&dir, &["lint", "charts/demo"]);
+    let output = format!("{}{}", text(&lint.stdout), text(&lint.stderr));
+    assert_eq!(lint.status.code(), Some(1), "{output}");
+    assert!(output.contains("not a valid JSON Schema at /title"), "{output}");
     let _ = std::fs::remove_dir_all(&dir);
 }

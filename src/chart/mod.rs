@@ -246,8 +246,7 @@ impl Chart {
             };
             let schema: serde_json::Value =
                 serde_json::from_str(&text).map_err(|err| bad(err.to_string()))?;
-            let validator =
-                jsonschema::validator_for(&schema).map_err(|err| bad(err.to_string()))?;
+            let validator = crate::validate::compile_values_schema(&schema).map_err(bad)?;
             Some(ExtraSchema {
                 schema,
                 validator: Arc::new(validator),
@@ -347,6 +346,32 @@ impl Chart {
     /// ```
     pub fn extra_schema(&self) -> Option<&serde_json::Value> {
         self.extra_schema.as_ref().map(|extra| &extra.schema)
+    }
+
+    /// Checks the chart's `values.schema.json` against its draft's meta-schema. A render
+    /// only compiles the schema (a valid one compiles; most mistakes of form do not, but a
+    /// misspelt keyword is silently ignored); `tack lint` runs this once per chart.
+    ///
+    /// # Errors
+    /// The schema is not a valid JSON Schema of its draft.
+    ///
+    /// ```
+    /// use tack::chart::Chart;
+    /// Chart::load("charts/mnist-pipeline".as_ref())?.check_values_schema()?;
+    /// # Ok::<(), tack::chart::Error>(())
+    /// ```
+    pub fn check_values_schema(&self) -> Result<(), Error> {
+        match self
+            .extra_schema
+            .as_ref()
+            .and_then(|extra| crate::validate::meta_problem(&extra.schema))
+        {
+            Some(message) => Err(Error::BadSchema {
+                path: self.dir.join("values.schema.json"),
+                message,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Checks the chart's `kubeVersion` range against `target`.

@@ -46,6 +46,8 @@ mod removed;
 mod report;
 mod rules;
 mod schema;
+
+pub(crate) use schema::{compile_values_schema, meta_problem};
 mod split;
 mod stream;
 

@@ -190,6 +190,51 @@ pub(crate) fn compile(
         .map_err(|e| format!("invalid JSON Schema: {e}"))
 }
 
+/// Where [`compile_values_schema`] registers the chart's schema.
+const VALUES_SCHEMA_URI: &str = "urn:tack:values-schema";
+
+/// Compiles a chart's `values.schema.json` without checking it against its draft's
+/// meta-schema: that check is `tack lint`'s ([`meta_problem`]), not every render's.
+///
+/// `jsonschema` checks every schema it compiles against its meta-schema and has no switch
+/// to skip it; for a 2020-12 schema it first builds that draft's meta-validator, more work
+/// than the rest of a small chart's render. Resources of a registry are not checked, so the
+/// schema goes into one (with its own draft, 2020-12 when it names none, as
+/// `jsonschema::validator_for`) and the validator is built from a one-line root that
+/// refers to it, checked against draft 7's meta-schema, which the warm-up builds on
+/// another core.
+///
+/// # Errors
+/// The schema cannot be compiled (a keyword of the wrong shape, a `$ref` to nothing).
+pub(crate) fn compile_values_schema(schema: &Value) -> Result<jsonschema::Validator, String> {
+    let draft = jsonschema::Draft::Draft202012.detect(schema);
+    let registry = jsonschema::Registry::new()
+        .draft(draft)
+        .retrieve_known_draft_meta_schemas(false)
+        .add(VALUES_SCHEMA_URI, schema)
+        .and_then(jsonschema::RegistryBuilder::prepare)
+        .map_err(|e| e.to_string())?;
+    jsonschema::options()
+        .with_draft(DRAFT)
+        .with_registry(&registry)
+        .build(&serde_json::json!({ "$ref": VALUES_SCHEMA_URI }))
+        .map_err(|e| e.to_string())
+}
+
+/// What is wrong with a chart's `values.schema.json` as a JSON Schema of the draft it
+/// declares (2020-12 when it declares none), if anything.
+pub(crate) fn meta_problem(schema: &Value) -> Option<String> {
+    jsonschema::meta::validate(schema).err().map(|error| {
+        let at = error.instance_path().to_string();
+        let place = if at.is_empty() {
+            "the root".to_string()
+        } else {
+            at
+        };
+        format!("not a valid JSON Schema at {place}: {error}")
+    })
+}
+
 /// Builds `jsonschema`'s meta-schema validator, which its first compilation in a process
 /// otherwise pays for: lets a caller do it on another core while it parses.
 pub(crate) fn warm_up() {
