@@ -370,6 +370,9 @@ fn lint_checks_the_values_schema_against_its_meta_schema_and_render_trusts_it() 
     let lint = tack(&dir, &["lint", "charts/demo"]);
     let output = format!("{}{}", text(&lint.stdout), text(&lint.stderr));
     assert_eq!(lint.status.code(), Some(1), "{output}");
-    assert!(output.contains("not a valid JSON Schema at /title"), "{output}");
+    assert!(
+        output.contains("not a valid JSON Schema at /title"),
+        "{output}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

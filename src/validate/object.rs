@@ -55,10 +55,16 @@ impl Object {
     /// long stream does not keep every document's line index alive).
     pub(crate) fn site(&self, pointers: &[&str]) -> Site {
         let lines = self.lines.as_ref().map(|_| {
+            let own = self.line();
             let mut kept = LineIndex::with_capacity(pointers.len() + 1);
-            kept.record(self.base, self.line());
+            kept.record(self.base, own);
             for pointer in pointers {
-                kept.record(pointer_path(self.base, pointer), self.line_of(pointer));
+                // A node on the object's own line (or absent, so placed there) needs no
+                // record: the lookup falls back to the object's line.
+                let line = self.line_of(pointer);
+                if line != own {
+                    kept.record(pointer_path(self.base, pointer), line);
+                }
             }
             kept.seal();
             Box::new(kept)

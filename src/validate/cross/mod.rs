@@ -94,12 +94,12 @@ pub(crate) struct Facts {
 /// The facts only some kinds have.
 #[derive(Debug, Clone, Default)]
 struct More {
-    selector: Option<Map<String, Value>>,
+    selector: Option<Box<Map<String, Value>>>,
     service_ports: Vec<ServicePort>,
     backends: Vec<Backend>,
     keys: Vec<Text>,
     /// A PodDisruptionBudget's selector and limits.
-    budget: Option<Budget>,
+    budget: Option<Box<Budget>>,
     /// A HorizontalPodAutoscaler's target: kind and name.
     scale_target: Option<(Text, Text)>,
 }
@@ -156,11 +156,11 @@ impl Facts {
             "Service" => draft.service(value),
             "Ingress" => draft.ingress(value),
             "PodDisruptionBudget" => {
-                draft.more.budget = Some(Budget {
+                draft.more.budget = Some(Box::new(Budget {
                     selector: at(value, "/spec/selector").cloned(),
                     min_available: at(value, "/spec/minAvailable").cloned(),
                     max_unavailable: at(value, "/spec/maxUnavailable").cloned(),
-                });
+                }));
             }
             "HorizontalPodAutoscaler" => {
                 draft.more.scale_target = at(value, "/spec/scaleTargetRef").and_then(|target| {
@@ -403,7 +403,7 @@ impl Draft {
             .get("selector")
             .and_then(Value::as_object)
             .filter(|s| !s.is_empty())
-            .cloned();
+            .map(|s| Box::new(s.clone()));
         if let Some(Value::Array(ports)) = spec.get("ports") {
             for (i, port) in ports.iter().enumerate() {
                 if let Some(number) = port.get("port").and_then(Value::as_i64) {
