@@ -7,7 +7,8 @@ several runs of a fresh process (spawn included, as for the floors `/bin/true` a
 `tack --version`); memory is the peak resident set of one run. "1 core" runs pin the
 process to CPU 0 (`taskset -c 0`); "2 cores" leave it free. `helm template` and
 `kubeconform` columns are filled when those programs are found (`$HELM`, `$KUBECONFORM` or
-on `PATH`).
+on `PATH`); rows for the static build are added when scripts/static-build.sh has built it
+(or `$TACK_STATIC` names one).
 
 Usage: scripts/bench.py TACK [--quick]
 """
@@ -127,6 +128,13 @@ def main():
     try:
         row("`/bin/true` (floor)", fmt_ms(median_ms(["/bin/true"], runs)))
         row("`tack --version` (floor)", fmt_ms(median_ms([TACK, "--version"], runs)))
+        static = os.environ.get("TACK_STATIC", "target/x86_64-unknown-linux-gnu/release/tack")
+        if os.path.exists(static):  # built by scripts/static-build.sh
+            static = os.path.abspath(static)
+            row("static build: `tack --version`", fmt_ms(median_ms([static, "--version"], runs)))
+            cmd = [static, "render", "charts/model-serving", "-f", "values/canary.yaml"]
+            row("static build: render model-serving -f canary",
+                f"{fmt_ms(median_ms(cmd, runs))}, {peak_mb(cmd):.1f} MB", "", "under 1.6 ms, under 8 MB")
         helm_chart = "tests/fixtures/helm-create/fraud-detector"
         for label, args, target in [
             ("render model-serving -f canary", ["charts/model-serving", "-f", "values/canary.yaml"],
