@@ -9,6 +9,7 @@
 use super::{Facts, Text};
 use crate::validate::rules::selector_matches_labels;
 use serde_json::{Map, Value};
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 /// Pod templates of one namespace with one label set.
@@ -238,29 +239,53 @@ impl<'a> PodIndex<'a> {
     }
 }
 
-/// Objects by kind, namespace and name: the first of each, in stream order.
+/// Objects by kind, namespace and name: the first of each, in stream order; and the later
+/// ones that repeat a key (duplicates).
 pub(super) struct NameIndex<'a> {
     all: &'a [Facts],
-    exact: HashMap<(&'a str, Namespace<'a>, &'a str), usize>,
-    anywhere: HashMap<(&'a str, &'a str), usize>,
+    exact: HashMap<(&'a str, Namespace<'a>, &'a str), u32>,
+    /// By kind and name alone, for objects without a namespace (built only if there are any).
+    anywhere: Option<HashMap<(&'a str, &'a str), u32>>,
+    /// `(later, first)` positions of objects with the kind, namespace and name of an
+    /// earlier one, in stream order.
+    pub duplicates: Vec<(usize, usize)>,
+}
+
+/// The namespace an object's name lives in: none for a cluster-scoped kind.
+fn scope(facts: &Facts) -> Namespace<'_> {
+    if facts.namespaced {
+        facts.namespace.as_deref().filter(|n| !n.is_empty())
+    } else {
+        None
+    }
 }
 
 impl<'a> NameIndex<'a> {
     /// Indexes the named objects among `all`.
     pub(super) fn new(all: &'a [Facts]) -> Self {
+        let unplaced = all
+            .iter()
+            .any(|f| f.name.is_some() && f.namespace.is_none());
         let mut index = NameIndex {
             all,
-            exact: HashMap::new(),
-            anywhere: HashMap::new(),
+            exact: HashMap::with_capacity(all.len()),
+            anywhere: unplaced.then(HashMap::new),
+            duplicates: Vec::new(),
         };
         for (position, facts) in all.iter().enumerate() {
-            if let Some(name) = &facts.name {
-                let kind = &*facts.kind;
-                index
-                    .exact
-                    .entry((kind, facts.namespace.as_deref(), name))
-                    .or_insert(position);
-                index.anywhere.entry((kind, name)).or_insert(position);
+            let Some(name) = &facts.name else { continue };
+            let kind = &*facts.kind;
+            let slot = u32::try_from(position).unwrap_or(u32::MAX);
+            match index.exact.entry((kind, scope(facts), name)) {
+                Entry::Occupied(first) => {
+                    index.duplicates.push((position, *first.get() as usize));
+                }
+                Entry::Vacant(entry) => {
+                    entry.insert(slot);
+                }
+            }
+            if let Some(anywhere) = &mut index.anywhere {
+                anywhere.entry((kind, name)).or_insert(slot);
             }
         }
         index
@@ -271,7 +296,11 @@ impl<'a> NameIndex<'a> {
     /// namespace may be in any.
     pub(super) fn find(&self, kind: &str, name: &str, from: &Facts) -> Option<&'a Facts> {
         let position = match from.namespace.as_deref() {
-            None => self.anywhere.get(&(kind, name)).copied(),
+            None => self
+                .anywhere
+                .as_ref()
+                .and_then(|anywhere| anywhere.get(&(kind, name)))
+                .copied(),
             namespace => {
                 let here = self.exact.get(&(kind, namespace, name)).copied();
                 let nowhere = self.exact.get(&(kind, None, name)).copied();
@@ -279,7 +308,7 @@ impl<'a> NameIndex<'a> {
                 here.into_iter().chain(nowhere).min()
             }
         };
-        position.map(|p| &self.all[p])
+        position.map(|p| &self.all[p as usize])
     }
 }
 

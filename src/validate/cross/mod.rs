@@ -18,7 +18,6 @@ use crate::diagnostic::{Check, Diagnostic, Severity};
 use crate::source::SourceMap;
 use index::{NameIndex, PodIndex};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Text shared between the facts of a stream (see [`Interner`]).
@@ -599,32 +598,24 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
             )
         })
     };
-    if options.rules {
-        let mut seen: HashMap<(&str, &str, &str), &Facts> = HashMap::new();
-        for facts in all {
-            let Some(name) = &facts.name else { continue };
-            let namespace = if facts.namespaced {
-                facts.namespace.as_deref().unwrap_or_default()
-            } else {
-                ""
-            };
-            let key = (&*facts.kind, namespace, &**name);
-            if let Some(first) = seen.get(&key) {
-                problems.push(facts.site.problem(
-                    Severity::Error,
-                    Check::Rules,
-                    "/metadata/name",
-                    format!(
-                        "duplicate {}: also defined at {}:{}",
-                        facts.site.name,
-                        options.sources.name(first.site.source),
-                        first.site.line()
-                    ),
-                    Some("one of them would silently replace the other when applied".into()),
-                ));
-            } else {
-                seen.insert(key, facts);
-            }
+    let names = (options.rules || options.references).then(|| NameIndex::new(all));
+    if options.rules
+        && let Some(names) = &names
+    {
+        for &(later, first) in &names.duplicates {
+            let (facts, first) = (&all[later], &all[first]);
+            problems.push(facts.site.problem(
+                Severity::Error,
+                Check::Rules,
+                "/metadata/name",
+                format!(
+                    "duplicate {}: also defined at {}:{}",
+                    facts.site.name,
+                    options.sources.name(first.site.source),
+                    first.site.line()
+                ),
+                Some("one of them would silently replace the other when applied".into()),
+            ));
         }
     }
     if options.practices.is_none() && !options.references {
@@ -634,14 +625,13 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
     if let Some(severity) = options.practices {
         problems.extend(disruption_problems(all, &pods, severity));
     }
-    if !options.references {
+    let (true, Some(names)) = (options.references, &names) else {
         return problems;
-    }
-    let names = NameIndex::new(all);
+    };
     problems.extend(scaling::problems(
         all,
         &pods,
-        &names,
+        names,
         severity,
         &hint_outside,
         &|kind, name| is_external(options.externals, kind, name),
