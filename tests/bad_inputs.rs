@@ -735,3 +735,30 @@ spec: {{token: {SECRET}, s: {long_string}, items: [{items}]}}
 fn serde_json_string(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
+
+#[test]
+fn a_values_schema_that_loops_or_reaches_out_neither_hangs_nor_fetches() {
+    let dir = scratch("schema-refs");
+    let chart = dir.join("chart");
+    common::copy_dir(&root().join("tests/cases/_charts/tiny"), &chart);
+    let schema = chart.join("values.schema.json");
+    // Compiled without the meta-schema check: references that loop still compile and end.
+    for looping in [
+        r##"{"$ref": "#"}"##,
+        r##"{"$defs": {"a": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##,
+    ] {
+        write(&schema, looping);
+        tack_in(&dir, &["render", "chart", "--set", "extra.a=1"], None).expect(0, looping);
+    }
+    // Nothing is fetched, from the network or the disk.
+    for outside in [
+        r#"{"$ref": "https://example.com/x.json"}"#,
+        r#"{"$ref": "file:///etc/passwd"}"#,
+    ] {
+        write(&schema, outside);
+        tack_in(&dir, &["render", "chart"], None)
+            .expect(1, outside)
+            .says("does not fetch resources");
+        tack_in(&dir, &["lint", "chart"], None).expect(1, outside);
+    }
+}

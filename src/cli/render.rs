@@ -292,8 +292,11 @@ fn run_releases(args: &RenderArgs, file: &Path, renderer: &Renderer, console: &C
         &requests,
         |(index, request)| {
             let rendered = renderer.render(request).map(|output| Finished {
-                text: (!keep_objects).then(|| output.manifests.to_yaml()),
-                objects: keep_objects.then_some(output.manifests),
+                body: if keep_objects {
+                    Body::Objects(output.manifests)
+                } else {
+                    Body::Text(output.manifests.to_yaml())
+                },
                 warnings: output.warnings,
                 report: output.report,
             });
@@ -326,8 +329,8 @@ fn run_releases(args: &RenderArgs, file: &Path, renderer: &Renderer, console: &C
             }
             console.diagnostics(&notes);
             print_skipped(&finished.report, console);
-            let written = match (&mut out_dir, finished.objects, finished.text) {
-                (Some(out), Some(objects), _) => {
+            let written = match (&mut out_dir, finished.body) {
+                (Some(out), Body::Objects(objects)) => {
                     let folder = match &entry.namespace {
                         Some(ns) => format!("{ns}/{}", entry.name),
                         None => entry.name.clone(),
@@ -335,14 +338,13 @@ fn run_releases(args: &RenderArgs, file: &Path, renderer: &Renderer, console: &C
                     out.write_manifests(&folder, &objects)
                         .map_err(|e| e.to_string())
                 }
-                (None, Some(objects), _) => {
+                (None, Body::Objects(objects)) => {
                     json.append(objects);
                     Ok(())
                 }
-                (_, None, Some(text)) => spool
+                (_, Body::Text(text)) => spool
                     .write(text.as_bytes())
                     .map_err(|e| format!("cannot hold the output in a temporary file: {e}")),
-                (_, None, None) => Ok(()),
             };
             if let Err(error) = written {
                 failure = Some(error);
@@ -383,12 +385,16 @@ fn run_releases(args: &RenderArgs, file: &Path, renderer: &Renderer, console: &C
     Ok(EXIT_OK)
 }
 
+/// What is kept of a release's objects: their YAML, or the objects themselves for an
+/// output folder or a JSON List.
+enum Body {
+    Text(String),
+    Objects(Manifests),
+}
+
 /// One release's output, kept until every release is done.
 struct Finished {
-    /// Its YAML, when printing YAML.
-    text: Option<String>,
-    /// Its objects, for an output folder or a JSON List.
-    objects: Option<Manifests>,
+    body: Body,
     warnings: crate::diagnostic::Diagnostics,
     report: Report,
 }

@@ -45,10 +45,7 @@ impl Object {
 
     /// The line of the node at `path` (a JSON Pointer), or of the object.
     pub(crate) fn line_of(&self, path: &str) -> u32 {
-        self.lines
-            .as_ref()
-            .and_then(|lines| lines.line_of(self.base, path))
-            .unwrap_or(self.document_line)
+        line_in(self.lines.as_deref(), self.base, path, self.document_line)
     }
 
     /// Where the object is, without the object: the lines of `pointers` only (so that a
@@ -129,6 +126,13 @@ impl Object {
     }
 }
 
+/// The line of the node at `path` below `base` in `lines`, or `document_line`.
+fn line_in(lines: Option<&LineIndex>, base: u64, path: &str, document_line: u32) -> u32 {
+    lines
+        .and_then(|lines| lines.line_of(base, path))
+        .unwrap_or(document_line)
+}
+
 /// A diagnostic at `line` of the object `name` whose document starts at `document_line`.
 #[allow(clippy::too_many_arguments)] // Internal: the two callers pass their own fields.
 fn problem(
@@ -171,10 +175,7 @@ pub(crate) struct Site {
 impl Site {
     /// The line of the recorded node at `path`, or of the object.
     fn line_of(&self, path: &str) -> u32 {
-        self.lines
-            .as_ref()
-            .and_then(|lines| lines.line_of(self.base, path))
-            .unwrap_or(self.document_line)
+        line_in(self.lines.as_deref(), self.base, path, self.document_line)
     }
 
     /// The line where the object starts.

@@ -316,15 +316,9 @@ impl<'a> NameIndex<'a> {
 mod tests {
     use super::*;
     use crate::source::SourceId;
+    use crate::validate::cross::tests::facts;
     use crate::validate::object::Object;
     use serde_json::json;
-
-    fn facts(values: &[Value]) -> Vec<Facts> {
-        values
-            .iter()
-            .map(|v| Facts::of(&Object::new(v.clone(), SourceId(0), 1, None), Some(true)))
-            .collect()
-    }
 
     fn deployment(name: &str, namespace: Option<&str>, app: &str) -> Value {
         let mut value = json!({"kind": "Deployment", "metadata": {"name": name},

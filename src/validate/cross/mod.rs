@@ -774,12 +774,12 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::source::SourceId;
     use serde_json::json;
 
-    fn facts(values: &[Value]) -> Vec<Facts> {
+    pub(super) fn facts(values: &[Value]) -> Vec<Facts> {
         values
             .iter()
             .map(|v| Facts::of(&Object::new(v.clone(), SourceId(0), 1, None), Some(true)))
