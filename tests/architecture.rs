@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&str] = &[
     // Shared, knowing nothing of the pipeline.
     "source",
+    "spool",
     "diagnostic",
     "kube_version",
     "names",
@@ -17,7 +18,6 @@ const LAYERS: &[&str] = &[
     "input",
     "walk",
     "parallel",
-    "spool",
     "yaml",
     // How one object looks: k8s-openapi types only.
     "build",

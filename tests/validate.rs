@@ -787,3 +787,92 @@ fn cli_junit_output() {
         "{text}"
     );
 }
+
+// Streaming: problems are handed on as found, not kept.
+
+/// `count` ConfigMaps, each with a misspelt field, and one Service that selects no pods.
+fn misspelt_configmaps(count: usize) -> String {
+    let mut text = String::new();
+    for i in 0..count {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: config-{i}}}\ndta: {{key: value}}\n"
+        ));
+    }
+    text.push_str("---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n");
+    text
+}
+
+#[test]
+fn problems_handed_to_a_sink_are_those_of_the_report_in_the_same_order() {
+    let text = misspelt_configmaps(200);
+    let input = || {
+        vec![Input::Text {
+            name: "in.yaml".to_string(),
+            text: text.clone(),
+        }]
+    };
+    let kept = Validator::default().validate_inputs(input());
+    let mut handed = Vec::new();
+    let streamed = Validator::default().validate_inputs_to(input(), &mut |problem, sources| {
+        assert_eq!(sources.name(problem.location.source), "in.yaml");
+        handed.push(problem);
+    });
+    assert!(streamed.problems.is_empty());
+    assert_eq!(handed, kept.problems);
+    assert_eq!(kept.problems.len(), 201);
+    // The cross-object warning comes last, after every object's own problems.
+    assert_eq!(handed.last().map(|p| p.check), Some(Check::References));
+    assert_eq!(
+        (streamed.error_count(), streamed.warning_count()),
+        (kept.error_count(), kept.warning_count())
+    );
+    assert_eq!((streamed.error_count(), streamed.warning_count()), (200, 1));
+    assert!(!streamed.is_valid() && !streamed.has_input_errors());
+}
+
+#[test]
+fn every_format_reports_a_long_stream_whole_and_in_input_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("stream.yaml");
+    std::fs::write(&path, misspelt_configmaps(3000)).expect("stream written");
+    let path = path.to_str().expect("UTF-8 path");
+
+    let human = tack(&["validate", path], None);
+    assert_eq!(human.status.code(), Some(1));
+    let out = stdout(&human);
+    let lines: Vec<usize> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("--> {path}:")))
+        .filter_map(|l| l.parse().ok())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        3001,
+        "{}",
+        &out[out.len().saturating_sub(500)..]
+    );
+    assert!(lines.windows(2).take(2999).all(|w| w[0] < w[1]));
+    assert!(
+        out.ends_with("invalid: 3000 errors, 1 warning in 3001 objects (3001 documents)\n"),
+        "{}",
+        &out[out.len().saturating_sub(300)..]
+    );
+
+    let json = tack(&["validate", "--format", "json", path], None);
+    assert_eq!(json.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&json.stdout).expect("one JSON document");
+    let problems = report["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 3001);
+    assert_eq!(report["summary"]["errors"], 3000);
+    assert_eq!(problems[0]["object"], "ConfigMap/config-0");
+    assert_eq!(problems[2999]["object"], "ConfigMap/config-2999");
+    assert_eq!(problems[3000]["check"], "references");
+
+    let junit = tack(&["validate", "--format", "junit", path], None);
+    let xml = stdout(&junit);
+    assert!(
+        xml.contains("tests=\"3001\" failures=\"3000\""),
+        "{}",
+        &xml[..300.min(xml.len())]
+    );
+}

@@ -8,7 +8,7 @@ use crate::diagnostic::Output;
 use crate::diagnostic::human::HumanOutput;
 use crate::diagnostic::json::JsonOutput;
 use crate::diagnostic::junit::JunitOutput;
-use crate::validate::{Checks, NodePortRange, Report, Validator, collect_inputs};
+use crate::validate::{Checks, Input, NodePortRange, Report, Validator, collect_inputs};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -142,43 +142,40 @@ pub fn run(args: ValidateArgs, console: &Console) -> Outcome {
             return Ok(EXIT_USAGE);
         }
     };
-    let report = validator.validate_inputs(inputs);
-    let bytes = write_report(&report, args.format, args.summary, console.stdout_colour())?;
-    console.out(bytes)?;
+    let stdout = || std::io::BufWriter::new(std::io::stdout().lock());
+    let colour = console.stdout_colour();
+    let report = match args.format {
+        Format::Human => {
+            let out = HumanOutput::new(stdout(), colour).totals_only(args.summary);
+            report_to(&validator, inputs, out, args.summary)?.0
+        }
+        Format::Json => report_to(&validator, inputs, JsonOutput::new(stdout()), args.summary)?.0,
+        Format::Junit => report_to(&validator, inputs, JunitOutput::new(stdout()), args.summary)?.0,
+    };
     Ok(exit_code(&report))
 }
 
-/// The report in `format`.
-fn write_report(
-    report: &Report,
-    format: Format,
+/// Validates `inputs`, handing each problem to `out` as it is found (people see problems
+/// while a long stream is still being read; nothing keeps them all), then the totals.
+fn report_to<O: Output>(
+    validator: &Validator,
+    inputs: Vec<Input>,
+    mut out: O,
     totals_only: bool,
-    colour: bool,
-) -> std::io::Result<Vec<u8>> {
-    let summary = report.summary(totals_only);
-    match format {
-        Format::Human => {
-            let mut out = HumanOutput::new(Vec::new(), colour).totals_only(totals_only);
-            for problem in &report.problems {
-                out.write(problem, &report.sources)?;
-            }
-            out.finish(&summary, &report.sources)
+) -> Result<(Report, O::Target), std::io::Error> {
+    let mut failed = None;
+    let report = validator.validate_inputs_to(inputs, &mut |problem, sources| {
+        if failed.is_none()
+            && let Err(error) = out.write(&problem, sources)
+        {
+            failed = Some(error);
         }
-        Format::Json => {
-            let mut out = JsonOutput::new(Vec::new());
-            for problem in &report.problems {
-                out.write(problem, &report.sources)?;
-            }
-            out.finish(&summary, &report.sources)
-        }
-        Format::Junit => {
-            let mut out = JunitOutput::new(Vec::new());
-            for problem in &report.problems {
-                out.write(problem, &report.sources)?;
-            }
-            out.finish(&summary, &report.sources)
-        }
+    });
+    if let Some(error) = failed {
+        return Err(error);
     }
+    let target = out.finish(&report.summary(totals_only), &report.sources)?;
+    Ok((report, target))
 }
 
 fn exit_code(report: &Report) -> u8 {
@@ -201,16 +198,36 @@ mod tests {
             .validate_str("in.yaml", text)
     }
 
-    fn text(report: &Report, format: Format, totals_only: bool) -> String {
-        String::from_utf8(write_report(report, format, totals_only, false).unwrap_or_default())
-            .unwrap_or_default()
+    /// What `tack validate --format FORMAT` prints for `input`.
+    fn text(input: &str, format: Format, totals_only: bool) -> String {
+        let validator = Validator::default().record_objects(format == Format::Junit);
+        let inputs = vec![Input::Text {
+            name: "in.yaml".to_string(),
+            text: input.to_string(),
+        }];
+        let bytes = match format {
+            Format::Human => {
+                let out = HumanOutput::new(Vec::new(), false).totals_only(totals_only);
+                report_to(&validator, inputs, out, totals_only).map(|(_, bytes)| bytes)
+            }
+            Format::Json => report_to(&validator, inputs, JsonOutput::new(Vec::new()), totals_only)
+                .map(|(_, bytes)| bytes),
+            Format::Junit => report_to(
+                &validator,
+                inputs,
+                JunitOutput::new(Vec::new()),
+                totals_only,
+            )
+            .map(|(_, bytes)| bytes),
+        };
+        String::from_utf8(bytes.unwrap_or_default()).unwrap_or_default()
     }
 
     const BAD: &str = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 80}]\n  tpye: ClusterIP\n";
 
     #[test]
     fn human_output_names_place_and_fix() {
-        let out = text(&report(BAD), Format::Human, false);
+        let out = text(BAD, Format::Human, false);
         assert!(
             out.contains("error[schema]: Service/web: unknown field \"tpye\""),
             "{out}"
@@ -222,14 +239,14 @@ mod tests {
             out.ends_with("invalid: 1 error, 0 warnings in 1 object (1 document)\n"),
             "{out}"
         );
-        let summary = text(&report(BAD), Format::Human, true);
+        let summary = text(BAD, Format::Human, true);
         assert_eq!(summary.lines().count(), 1);
     }
 
     #[test]
     fn json_output_is_the_report() {
         let value: serde_json::Value =
-            serde_json::from_str(&text(&report(BAD), Format::Json, false)).unwrap_or_default();
+            serde_json::from_str(&text(BAD, Format::Json, false)).unwrap_or_default();
         assert_eq!(value["summary"]["errors"], 1);
         assert_eq!(value["problems"][0]["path"], "/spec/tpye");
         assert_eq!(value["problems"][0]["line"], 6);
@@ -240,9 +257,9 @@ mod tests {
     #[test]
     fn junit_output_has_a_case_per_object() {
         let out = text(
-            &report(&format!(
+            &format!(
                 "{BAD}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: ok}}\n---\napiVersion: acme.io/v1\nkind: Widget\nmetadata: {{name: w}}\n"
-            )),
+            ),
             Format::Junit,
             false,
         );

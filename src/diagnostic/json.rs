@@ -9,6 +9,7 @@
 
 use super::{Diagnostic, Output, Summary};
 use crate::source::SourceMap;
+use crate::spool::Spool;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
@@ -71,7 +72,12 @@ pub fn summary_json(errors: usize, warnings: usize, summary: &Summary) -> Value 
 /// ```
 pub struct JsonOutput<W: Write> {
     out: W,
-    problems: Vec<Value>,
+    /// The problems written so far, as the pretty-printed items of the `problems` array:
+    /// text, not values, and on disk past a few megabytes, so a run with a million
+    /// problems does not keep a million JSON values.
+    problems: Spool,
+    /// Whether any problem was written (the array is `[]` otherwise).
+    any: bool,
     errors: usize,
     warnings: usize,
 }
@@ -94,7 +100,8 @@ impl<W: Write> JsonOutput<W> {
     pub fn new(out: W) -> Self {
         JsonOutput {
             out,
-            problems: Vec::new(),
+            problems: Spool::default(),
+            any: false,
             errors: 0,
             warnings: 0,
         }
@@ -110,14 +117,20 @@ impl<W: Write> Output for JsonOutput<W> {
         } else {
             self.warnings += 1;
         }
-        self.problems.push(to_json(diagnostic, sources));
-        Ok(())
+        if !std::mem::replace(&mut self.any, true) {
+            self.problems.write(b"[\n")?;
+        } else {
+            self.problems.write(b",\n")?;
+        }
+        let item = serde_json::to_string_pretty(&to_json(diagnostic, sources))?;
+        self.problems.write(b"    ")?;
+        self.problems.write(nested(&item, 2).as_bytes())
     }
 
     fn finish(mut self, summary: &Summary, sources: &SourceMap) -> io::Result<W> {
         let totals = summary_json(self.errors, self.warnings, summary);
-        let value = if summary.totals_only {
-            json!({ "summary": totals })
+        if summary.totals_only {
+            serde_json::to_writer_pretty(&mut self.out, &json!({ "summary": totals }))?;
         } else {
             let skipped: Vec<Value> = summary
                 .checked
@@ -134,11 +147,97 @@ impl<W: Write> Output for JsonOutput<W> {
                     }))
                 })
                 .collect();
-            json!({ "summary": totals, "problems": self.problems, "skipped": skipped })
-        };
-        serde_json::to_writer_pretty(&mut self.out, &value)?;
+            // The layout `serde_json::to_writer_pretty` gives the whole report, with the
+            // problems copied in from the spool.
+            let out = &mut self.out;
+            let summary = serde_json::to_string_pretty(&totals)?;
+            write!(
+                out,
+                "{{\n  \"summary\": {},\n  \"problems\": ",
+                nested(&summary, 1)
+            )?;
+            if self.any {
+                self.problems.copy_to(out)?;
+                out.write_all(b"\n  ]")?;
+            } else {
+                out.write_all(b"[]")?;
+            }
+            let skipped = serde_json::to_string_pretty(&skipped)?;
+            write!(out, ",\n  \"skipped\": {}\n}}", nested(&skipped, 1))?;
+        }
         self.out.write_all(b"\n")?;
         self.out.flush()?;
         Ok(self.out)
+    }
+}
+
+/// Pretty JSON `text` for a place `depth` levels deep: every line after the first
+/// indented by two spaces per level (the first line follows the key or the item's indent).
+fn nested(text: &str, depth: usize) -> String {
+    text.replace('\n', &format!("\n{}", "  ".repeat(depth)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Check, CheckedObject, Diagnostic};
+    use crate::source::{Location, SourceId};
+
+    /// The report as one value, pretty-printed whole: what the spooled writer must match.
+    fn whole(problems: &[Diagnostic], summary: &Summary, sources: &SourceMap) -> String {
+        let errors = problems.iter().filter(|p| p.is_error()).count();
+        let totals = summary_json(errors, problems.len() - errors, summary);
+        let items: Vec<Value> = problems.iter().map(|p| to_json(p, sources)).collect();
+        let skipped: Vec<Value> = summary
+            .checked
+            .iter()
+            .map(|o| json!({"file": sources.name(o.source), "line": o.line, "object": o.object, "apiVersion": "acme.io/v1", "kind": "Widget"}))
+            .collect();
+        let value = json!({"summary": totals, "problems": items, "skipped": skipped});
+        serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    }
+
+    fn written(problems: &[Diagnostic], summary: &Summary, sources: &SourceMap) -> String {
+        let mut out = JsonOutput::new(Vec::new());
+        for problem in problems {
+            out.write(problem, sources).unwrap_or_default();
+        }
+        String::from_utf8(out.finish(summary, sources).unwrap_or_default()).unwrap_or_default()
+    }
+
+    #[test]
+    fn spooled_problems_give_the_layout_of_the_whole_report() {
+        let mut sources = SourceMap::new();
+        let file = sources.add_name("k8s/app.yaml".to_string());
+        let at = Location {
+            source: file,
+            line: 6,
+            column: 2,
+        };
+        let problems = [
+            Diagnostic::error(Check::Schema, "unknown field \"tpye\"\nsecond line")
+                .at(at)
+                .help("did you mean \"type\"?"),
+            Diagnostic::warning(Check::References, "Secret \"mnist\" is not in the input"),
+            Diagnostic::error(Check::Rules, "duplicate port"),
+        ];
+        let summary = Summary {
+            documents: 3,
+            objects: 3,
+            checked: vec![CheckedObject {
+                source: SourceId(0),
+                line: 9,
+                object: "Widget/w".to_string(),
+                skipped: Some("acme.io/v1/Widget".to_string()),
+            }],
+            ..Summary::default()
+        };
+        for count in 0..=problems.len() {
+            let problems = &problems[..count];
+            assert_eq!(
+                written(problems, &summary, &sources),
+                whole(problems, &summary, &sources)
+            );
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{Diagnostic, Output, Summary};
 use crate::source::{SourceId, SourceMap};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
 #[derive(Default)]
@@ -82,32 +82,39 @@ impl<W: Write> Output for JunitOutput<W> {
 
     fn finish(mut self, summary: &Summary, sources: &SourceMap) -> io::Result<W> {
         let mut suites: BTreeMap<String, Vec<Case>> = BTreeMap::new();
-        for checked in &summary.checked {
-            suites
-                .entry(sources.name(checked.source).to_string())
-                .or_default()
-                .push(Case {
-                    name: case_name(Some(&checked.object), checked.line),
-                    skipped: checked.skipped.is_some(),
-                    ..Case::default()
-                });
-        }
-        for (source, name, message, check, line) in self.errors {
-            let cases = suites.entry(sources.name(source).to_string()).or_default();
-            let case = match cases.iter().position(|c| c.name == name) {
-                Some(index) => &mut cases[index],
-                None => {
+        // Each suite's cases by name, so a report with many failing objects is not quadratic.
+        let mut positions: HashMap<(String, String), usize> = HashMap::new();
+        let mut case_of = |suites: &mut BTreeMap<String, Vec<Case>>, file: &str, name: String| {
+            let cases = suites.entry(file.to_string()).or_default();
+            *positions
+                .entry((file.to_string(), name.clone()))
+                .or_insert_with(|| {
                     cases.push(Case {
                         name,
                         ..Case::default()
                     });
-                    let last = cases.len() - 1;
-                    &mut cases[last]
-                }
-            };
-            case.first_message.get_or_insert(message);
-            case.first_check.get_or_insert(check);
-            case.failures.push(line);
+                    cases.len() - 1
+                })
+        };
+        for checked in &summary.checked {
+            let file = sources.name(checked.source);
+            let index = case_of(
+                &mut suites,
+                file,
+                case_name(Some(&checked.object), checked.line),
+            );
+            if let Some(case) = suites.get_mut(file).and_then(|cases| cases.get_mut(index)) {
+                case.skipped |= checked.skipped.is_some();
+            }
+        }
+        for (source, name, message, check, line) in self.errors {
+            let file = sources.name(source);
+            let index = case_of(&mut suites, file, name);
+            if let Some(case) = suites.get_mut(file).and_then(|cases| cases.get_mut(index)) {
+                case.first_message.get_or_insert(message);
+                case.first_check.get_or_insert(check);
+                case.failures.push(line);
+            }
         }
         let total: usize = suites.values().map(Vec::len).sum();
         let failures = suites

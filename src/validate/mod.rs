@@ -54,7 +54,7 @@ mod stream;
 pub use crate::kube_version::{KubeVersion, KubeVersionError};
 pub use document::Document;
 pub use removed::{INTRODUCED_APIS, REMOVED_APIS, RemovedApi, introduced_in, removed_api};
-pub use report::{Checks, Report, UnknownCheck};
+pub use report::{Checks, Passed, Report, UnknownCheck};
 pub(crate) use schema::definition_problems;
 
 /// Every `(apiVersion, kind)` with a built-in schema in Kubernetes `version`.
@@ -64,7 +64,7 @@ pub(crate) fn builtin_kinds(
     schema::builtin::table(version).all_kinds()
 }
 
-use crate::diagnostic::{CheckedObject, Severity};
+use crate::diagnostic::{CheckedObject, Diagnostic, Severity};
 use crate::source::SourceMap;
 use check::{Compiled, Lookup};
 use cross::{Collected, CrossOptions, Facts};
@@ -820,7 +820,7 @@ impl Validator {
             let outcome = check::check_object(&this.config, object, &lookup);
             self.absorb(&mut report, &mut facts, object, outcome);
         }
-        self.finish(&mut report, facts.all());
+        self.finish(&mut report, facts.all(), &mut None);
         report
     }
 
@@ -920,7 +920,8 @@ impl Validator {
         }
     }
 
-    fn finish(&self, report: &mut Report, facts: &[Facts]) {
+    /// Adds the cross-object problems, to `report` or, when there is one, to `sink`.
+    fn finish(&self, report: &mut Report, facts: &[Facts], sink: &mut Option<stream::Sink<'_>>) {
         let options = CrossOptions {
             complete: self.config.complete,
             externals: &self.config.externals,
@@ -934,8 +935,14 @@ impl Validator {
             values_hints: self.config.values_hints,
             sources: &report.sources,
         };
-        let problems = cross::cross_problems(facts, &options);
-        report.problems.extend(problems);
+        let (kept, passed) = (&mut report.problems, &mut report.passed);
+        cross::emit_cross_problems(facts, &options, &mut |problem| match sink {
+            Some(sink) => {
+                passed.count(&problem);
+                sink(problem, options.sources);
+            }
+            None => kept.push(problem),
+        });
     }
 
     /// Validates text: multi-document YAML, JSON (one value or several), or a `v1/List`.
@@ -962,7 +969,7 @@ impl Validator {
     /// assert!(report.is_valid() && report.objects == 1);
     /// ```
     pub fn validate_reader<R: std::io::Read + Send>(&self, name: &str, reader: R) -> Report {
-        stream::run(self, vec![stream::Source::reader(name, reader)])
+        stream::run(self, vec![stream::Source::reader(name, reader)], None)
     }
 
     /// Validates files, standard input or text, in order, as one input (duplicates and
@@ -977,7 +984,39 @@ impl Validator {
     /// assert!(!report.is_valid()); // the same object twice, across inputs
     /// ```
     pub fn validate_inputs(&self, inputs: Vec<Input>) -> Report {
-        stream::run(self, inputs.into_iter().map(stream::Source::from).collect())
+        stream::run(
+            self,
+            inputs.into_iter().map(stream::Source::from).collect(),
+            None,
+        )
+    }
+
+    /// Validates like [`validate_inputs`](Validator::validate_inputs), handing each problem
+    /// to `sink` as soon as it is found instead of keeping it: a stream of any length is
+    /// reported in bounded memory. Problems arrive in input order, with the inputs' names
+    /// to print them with; those found across objects (references, duplicates) come last.
+    /// The report counts them in [`Report::passed`], so its totals and
+    /// [`is_valid`](Report::is_valid) are those of the whole run.
+    ///
+    /// ```
+    /// use tack::validate::{Input, Validator};
+    /// let service = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n";
+    /// let mut seen = Vec::new();
+    /// let report = Validator::default().validate_inputs_to(
+    ///     vec![Input::Text { name: "service.yaml".into(), text: service.into() }],
+    ///     &mut |problem, sources| seen.push(format!("{}: {}", sources.name(problem.location.source), problem.message)),
+    /// );
+    /// assert!(report.problems.is_empty() && report.is_valid());
+    /// assert_eq!(report.warning_count(), 1);
+    /// assert!(seen[0].starts_with("service.yaml: "), "{seen:?}");
+    /// ```
+    pub fn validate_inputs_to(
+        &self,
+        inputs: Vec<Input>,
+        sink: &mut dyn FnMut(Diagnostic, &SourceMap),
+    ) -> Report {
+        let sources = inputs.into_iter().map(stream::Source::from).collect();
+        stream::run(self, sources, Some(sink))
     }
 }
 

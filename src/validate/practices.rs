@@ -18,6 +18,7 @@
 //! | `disruption-budget` | more than one replica, and neither a PodDisruptionBudget nor spreading |
 //! | `secret-in-env` | a literal env value's name looks like a secret (`*_TOKEN`, `*PASSWORD*`, `*_KEY`, `*SECRET*`) |
 
+use super::document::at;
 use super::object::Object;
 use super::rules::pod_template;
 use crate::diagnostic::{Check, Diagnostic, Severity};
@@ -55,7 +56,8 @@ fn long_running(kind: &str) -> bool {
 /// The practices `object` opts out of.
 pub(crate) fn ignored(object: &Value) -> BTreeSet<String> {
     object
-        .pointer("/metadata/annotations")
+        .get("metadata")
+        .and_then(|metadata| metadata.get("annotations"))
         .and_then(|a| a.get(IGNORE_ANNOTATION))
         .and_then(Value::as_str)
         .map(|list| {
@@ -120,7 +122,7 @@ pub(crate) fn problems(object: &Object, severity: Severity) -> Vec<Diagnostic> {
     }
     let kind = object.kind();
     if let Some((_, spec_path)) = pod_template(kind)
-        && let Some(spec) = object.value.pointer(spec_path)
+        && let Some(spec) = at(&object.value, spec_path)
     {
         pod(&mut findings, kind, spec, spec_path);
     }
@@ -216,7 +218,8 @@ fn container(
         .into_iter()
         .filter(|r| {
             resources
-                .and_then(|res| res.pointer(&format!("/requests/{r}")))
+                .and_then(|res| res.get("requests"))
+                .and_then(|requests| requests.get(r))
                 .is_none()
         })
         .collect();
@@ -229,7 +232,8 @@ fn container(
         );
     }
     if resources
-        .and_then(|r| r.pointer("/limits/memory"))
+        .and_then(|r| r.get("limits"))
+        .and_then(|limits| limits.get("memory"))
         .is_none()
     {
         findings.add(
@@ -352,14 +356,15 @@ pub(crate) fn wants_disruption_budget(kind: &str, object: &Value, spec: &Value) 
         return false;
     }
     let replicas = object
-        .pointer("/spec/replicas")
+        .get("spec")
+        .and_then(|spec| spec.get("replicas"))
         .and_then(Value::as_i64)
         .unwrap_or(1);
     let spread = spec
         .get("topologySpreadConstraints")
         .and_then(Value::as_array)
         .is_some_and(|c| !c.is_empty())
-        || spec.pointer("/affinity/podAntiAffinity").is_some();
+        || at(spec, "/affinity/podAntiAffinity").is_some();
     replicas > 1 && !spread
 }
 

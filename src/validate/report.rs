@@ -168,6 +168,52 @@ pub struct Report {
     pub checked: Vec<CheckedObject>,
     /// CEL rules of CRDs not evaluated (transition rules, functions tack does not provide).
     pub cel_skipped: usize,
+    /// Problems handed to a sink as they were found ([`Validator::validate_inputs_to`])
+    /// instead of kept in [`problems`](Report::problems): counted here, so the totals and
+    /// the exit code stay right.
+    ///
+    /// [`Validator::validate_inputs_to`]: crate::validate::Validator::validate_inputs_to
+    pub passed: Passed,
+}
+
+/// Counts of the problems a streaming validation handed on instead of keeping.
+///
+/// ```
+/// use tack::diagnostic::{Check, Diagnostic, Severity};
+/// use tack::validate::Passed;
+/// let mut passed = Passed::default();
+/// passed.count(&Diagnostic::new(Severity::Warning, Check::References, "no pod template matches"));
+/// passed.count(&Diagnostic::new(Severity::Error, Check::Input, "cannot read k8s/app.yaml"));
+/// assert_eq!((passed.errors, passed.warnings, passed.input_errors), (1, 1, 1));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Passed {
+    /// Errors, input errors included.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Problems reading the input ([`Check::Input`]): the CLI exits with 2.
+    pub input_errors: usize,
+}
+
+impl Passed {
+    /// Counts one problem.
+    ///
+    /// ```
+    /// use tack::diagnostic::{Check, Diagnostic, Severity};
+    /// let mut passed = tack::validate::Passed::default();
+    /// passed.count(&Diagnostic::new(Severity::Error, Check::Schema, "unknown field"));
+    /// assert_eq!(passed.errors, 1);
+    /// ```
+    pub fn count(&mut self, problem: &Diagnostic) {
+        match problem.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+        if problem.check == Check::Input {
+            self.input_errors += 1;
+        }
+    }
 }
 
 impl Report {
@@ -191,7 +237,7 @@ impl Report {
     /// assert!(!tack::validate::Report::default().has_errors());
     /// ```
     pub fn has_errors(&self) -> bool {
-        self.problems.iter().any(Diagnostic::is_error)
+        self.passed.errors > 0 || self.problems.iter().any(Diagnostic::is_error)
     }
 
     /// True when an input could not be read at all (the CLI exits with 2).
@@ -204,7 +250,7 @@ impl Report {
     /// assert!(invalid.has_errors() && !invalid.has_input_errors()); // read, but wrong
     /// ```
     pub fn has_input_errors(&self) -> bool {
-        self.problems.iter().any(|p| p.check == Check::Input)
+        self.passed.input_errors > 0 || self.problems.iter().any(|p| p.check == Check::Input)
     }
 
     /// Number of errors.
@@ -230,10 +276,16 @@ impl Report {
     }
 
     fn count(&self, severity: Severity) -> usize {
-        self.problems
-            .iter()
-            .filter(|p| p.severity == severity)
-            .count()
+        let passed = match severity {
+            Severity::Error => self.passed.errors,
+            Severity::Warning => self.passed.warnings,
+        };
+        passed
+            + self
+                .problems
+                .iter()
+                .filter(|p| p.severity == severity)
+                .count()
     }
 
     /// The errors only.
@@ -315,6 +367,9 @@ impl Report {
         self.objects += other.objects;
         self.checked.extend(other.checked);
         self.cel_skipped += other.cel_skipped;
+        self.passed.errors += other.passed.errors;
+        self.passed.warnings += other.passed.warnings;
+        self.passed.input_errors += other.passed.input_errors;
     }
 
     /// The problems as [`crate::diagnostic::Diagnostics`], with the sources they point into.

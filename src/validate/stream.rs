@@ -267,8 +267,27 @@ fn work(
     }
 }
 
-/// Validates the sources in order, on `validator`'s threads.
-pub(crate) fn run(validator: &Validator, sources: Vec<Source<'_>>) -> Report {
+/// Where problems go as they are found, in input order: given each problem and the
+/// inputs' names. Problems a sink takes are counted in [`Report::passed`], not kept.
+pub(crate) type Sink<'s> = &'s mut dyn FnMut(Diagnostic, &SourceMap);
+
+/// Hands `report`'s problems to `sink`, if there is one, counting them.
+fn pass_on(report: &mut Report, names: &SourceMap, sink: &mut Option<Sink<'_>>) {
+    if let Some(sink) = sink {
+        for problem in report.problems.drain(..) {
+            report.passed.count(&problem);
+            sink(problem, names);
+        }
+    }
+}
+
+/// Validates the sources in order, on `validator`'s threads; problems go to `sink` as they
+/// are found when there is one, and into the report when not.
+pub(crate) fn run(
+    validator: &Validator,
+    sources: Vec<Source<'_>>,
+    mut sink: Option<Sink<'_>>,
+) -> Report {
     let threads = match validator.config.threads {
         0 => std::thread::available_parallelism().map_or(2, usize::from),
         n => n,
@@ -302,6 +321,7 @@ pub(crate) fn run(validator: &Validator, sources: Vec<Source<'_>>) -> Report {
             pending.insert(seq, outcome);
             while let Some(outcome) = pending.remove(&next) {
                 report.merge(outcome.report);
+                pass_on(&mut report, names, &mut sink);
                 facts.extend(outcome.facts);
                 crds.extend(outcome.crds);
                 deferred.extend(outcome.deferred);
@@ -327,8 +347,10 @@ pub(crate) fn run(validator: &Validator, sources: Vec<Source<'_>>) -> Report {
             _ => first,
         };
         validator.absorb(&mut report, &mut facts, &object, outcome);
+        pass_on(&mut report, &names, &mut sink);
     }
+    pass_on(&mut report, &names, &mut sink);
     report.sources = names;
-    validator.finish(&mut report, facts.all());
+    validator.finish(&mut report, facts.all(), &mut sink);
     report
 }

@@ -314,7 +314,8 @@ impl Draft {
                     for (field, kind) in
                         [("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")]
                     {
-                        if let Some(selector) = var.pointer(&format!("/valueFrom/{field}"))
+                        if let Some(selector) =
+                            var.get("valueFrom").and_then(|from| from.get(field))
                             && !optional(selector)
                         {
                             self.reference(
@@ -573,8 +574,21 @@ fn selector_text(selector: &Map<String, Value>) -> String {
 }
 
 /// Every cross-object problem of a set of objects.
+#[cfg(test)]
 pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
+    emit_cross_problems(all, options, &mut |problem| problems.push(problem));
+    problems
+}
+
+/// Hands each cross-object problem to `emit` as it is found (a million objects' warnings
+/// are not collected first): duplicates, disruption budgets, scaling targets, then each
+/// object's selectors, backends and references in input order.
+pub(crate) fn emit_cross_problems(
+    all: &[Facts],
+    options: &CrossOptions<'_>,
+    emit: &mut dyn FnMut(Diagnostic),
+) {
     let severity = if options.complete {
         Severity::Error
     } else {
@@ -604,7 +618,7 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
     {
         for &(later, first) in &names.duplicates {
             let (facts, first) = (&all[later], &all[first]);
-            problems.push(facts.site.problem(
+            emit(facts.site.problem(
                 Severity::Error,
                 Check::Rules,
                 "/metadata/name",
@@ -619,30 +633,28 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
         }
     }
     if options.practices.is_none() && !options.references {
-        return problems;
+        return;
     }
     let pods = PodIndex::new(all);
     if let Some(severity) = options.practices {
-        problems.extend(disruption_problems(all, &pods, severity));
+        for_each_problem(emit, disruption_problems(all, &pods, severity));
     }
     let (true, Some(names)) = (options.references, &names) else {
-        return problems;
+        return;
     };
-    problems.extend(scaling::problems(
-        all,
-        &pods,
-        names,
-        severity,
-        &hint_outside,
-        &|kind, name| is_external(options.externals, kind, name),
-    ));
+    for_each_problem(
+        emit,
+        scaling::problems(all, &pods, names, severity, &hint_outside, &|kind, name| {
+            is_external(options.externals, kind, name)
+        }),
+    );
     let find = |kind: &str, name: &str, from: &Facts| names.find(kind, name, from);
     for facts in all {
         let more = facts.more();
         if let Some(selector) = &more.selector {
             let selected = pods.matching_service(facts.namespace.as_deref(), selector);
             if selected.is_empty() {
-                problems.push(facts.site.problem(
+                emit(facts.site.problem(
                     severity,
                     Check::References,
                     "/spec/selector",
@@ -661,7 +673,7 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
                             Value::String(name) => format!("\"{name}\""),
                             other => other.to_string(),
                         };
-                        problems.push(facts.site.problem(
+                        emit(facts.site.problem(
                             severity,
                             Check::References,
                             format!("{}/targetPort", port.path),
@@ -677,7 +689,7 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
                 continue;
             }
             match find("Service", &backend.service, facts) {
-                None => problems.push(facts.site.problem(
+                None => emit(facts.site.problem(
                     severity,
                     Check::References,
                     format!("{}/name", backend.path),
@@ -709,7 +721,7 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
                             .as_ref()
                             .map(ToString::to_string)
                             .unwrap_or_default();
-                        problems.push(facts.site.problem(
+                        emit(facts.site.problem(
                             Severity::Error,
                             Check::References,
                             format!("{}/port", backend.path),
@@ -736,7 +748,7 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
                 severity
             };
             match find(reference.kind, &reference.name, facts) {
-                None => problems.push(facts.site.problem(
+                None => emit(facts.site.problem(
                     severity,
                     Check::References,
                     reference.path.to_string(),
@@ -750,7 +762,7 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
                     if let Some(key) = &reference.key
                         && !target.more().keys.contains(key)
                     {
-                        problems.push(
+                        emit(
                             facts.site.problem(
                                 Severity::Error,
                                 Check::References,
@@ -770,7 +782,11 @@ pub(crate) fn cross_problems(all: &[Facts], options: &CrossOptions<'_>) -> Vec<D
             }
         }
     }
-    problems
+}
+
+/// Hands every problem of `problems` to `emit`.
+fn for_each_problem(emit: &mut dyn FnMut(Diagnostic), problems: Vec<Diagnostic>) {
+    problems.into_iter().for_each(emit);
 }
 
 #[cfg(test)]

@@ -340,12 +340,13 @@ impl Rules<'_> {
         // A StatefulSet's pods also mount the claims its volumeClaimTemplates make.
         let claims = if kind == "StatefulSet" {
             value
-                .pointer("/spec/volumeClaimTemplates")
+                .get("spec")
+                .and_then(|spec| spec.get("volumeClaimTemplates"))
                 .and_then(Value::as_array)
                 .map(|templates| {
                     templates
                         .iter()
-                        .filter_map(|t| t.pointer("/metadata/name").and_then(Value::as_str))
+                        .filter_map(|t| at(t, "/metadata/name").and_then(Value::as_str))
                         .collect()
                 })
                 .unwrap_or_default()
@@ -462,11 +463,13 @@ impl Rules<'_> {
             let overcommittable = overcommittable && !name.starts_with("hugepages-");
             let (text, limit_text) = (
                 resources
-                    .pointer(&pointer_join("/requests", name))
+                    .get("requests")
+                    .and_then(|requests| requests.get(name))
                     .map(super::schema::describe)
                     .unwrap_or_default(),
                 resources
-                    .pointer(&pointer_join("/limits", name))
+                    .get("limits")
+                    .and_then(|limits| limits.get(name))
                     .map(super::schema::describe)
                     .unwrap_or_default(),
             );
