@@ -5,12 +5,51 @@
 //! Pod templates are grouped by namespace and label set (a thousand replicas of one
 //! Deployment are one group), and the groups are indexed by each of their label pairs; a
 //! selector looks up its rarest pair and tests only those groups.
+//!
+//! The indexes are kept for every object of a stream, so they are dense: sorted lists of
+//! (hash of the key, position) pairs, 16 bytes an entry, instead of hash maps of keys to
+//! lists. A lookup takes the entries of the key's hash and checks each against the object
+//! it points at, so a hash collision costs a comparison, never a wrong answer.
 
-use super::{Facts, Text};
+use super::{ContainerPort, Facts, Text};
 use crate::validate::rules::selector_matches_labels;
 use serde_json::{Map, Value};
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// The hash of `key`, the same in every run (`DefaultHasher::new` has fixed keys).
+fn hash_of(key: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Positions by the hash of a key: sorted `(hash, position)` pairs.
+#[derive(Default)]
+struct ByHash(Vec<(u64, u32)>);
+
+impl ByHash {
+    fn push(&mut self, hash: u64, position: usize) {
+        self.0
+            .push((hash, u32::try_from(position).unwrap_or(u32::MAX)));
+    }
+
+    /// Sorts the pairs for [`ByHash::get`]; equal hashes keep their positions in order.
+    fn sorted(mut self) -> Self {
+        self.0.sort_unstable();
+        self.0.shrink_to_fit();
+        self
+    }
+
+    /// The positions filed under `hash`, in increasing order (some may be collisions).
+    fn get(&self, hash: u64) -> impl Iterator<Item = usize> + '_ {
+        let start = self.0.partition_point(|&(h, _)| h < hash);
+        self.0[start..]
+            .iter()
+            .take_while(move |&&(h, _)| h == hash)
+            .map(|&(_, position)| position as usize)
+    }
+}
 
 /// Pod templates of one namespace with one label set.
 pub(super) struct PodGroup<'a> {
@@ -18,20 +57,20 @@ pub(super) struct PodGroup<'a> {
     pub namespace: Option<&'a str>,
     labels: &'a [(Text, Text)],
     /// The positions in the stream of the objects with these pod labels, in order.
-    pub members: Vec<usize>,
-    /// The container ports any member declares: by name, and by number.
-    port_names: HashSet<&'a str>,
-    port_numbers: HashSet<i64>,
+    pub members: Vec<u32>,
+    /// The members' container ports: each distinct list once (copies share theirs).
+    ports: Vec<&'a [ContainerPort]>,
 }
 
 impl<'a> PodGroup<'a> {
     /// Whether a container of a member declares `target` (a port name or number).
     pub fn declares(&self, target: &Value) -> bool {
+        let ports = || self.ports.iter().flat_map(|list| list.iter());
         match target {
-            Value::String(name) => self.port_names.contains(name.as_str()),
+            Value::String(name) => ports().any(|p| p.name.as_deref() == Some(name.as_str())),
             other => other
                 .as_i64()
-                .is_some_and(|n| self.port_numbers.contains(&n)),
+                .is_some_and(|n| ports().any(|p| p.number == n)),
         }
     }
 
@@ -58,14 +97,14 @@ pub(super) struct PodIndex<'a> {
     all: &'a [Facts],
     groups: Vec<PodGroup<'a>>,
     /// Groups by namespace and label pair.
-    by_pair: HashMap<(Namespace<'a>, &'a str, &'a str), Vec<usize>>,
+    by_pair: ByHash,
     /// Groups by label pair, whatever their namespace (for an object that names none).
-    by_pair_anywhere: HashMap<(&'a str, &'a str), Vec<usize>>,
+    by_pair_anywhere: ByHash,
     /// Groups by namespace.
-    by_namespace: HashMap<Namespace<'a>, Vec<usize>>,
+    by_namespace: HashMap<Namespace<'a>, Vec<u32>>,
 }
 
-const NONE: &[usize] = &[];
+const NONE: &[u32] = &[];
 
 impl<'a> PodIndex<'a> {
     /// Indexes the pod templates among `all`.
@@ -73,8 +112,8 @@ impl<'a> PodIndex<'a> {
         let mut index = PodIndex {
             all,
             groups: Vec::new(),
-            by_pair: HashMap::new(),
-            by_pair_anywhere: HashMap::new(),
+            by_pair: ByHash::default(),
+            by_pair_anywhere: ByHash::default(),
             by_namespace: HashMap::new(),
         };
         let mut group_of: HashMap<(Namespace<'a>, LabelSet<'a>), usize> = HashMap::new();
@@ -89,54 +128,53 @@ impl<'a> PodIndex<'a> {
                     namespace,
                     labels,
                     members: Vec::new(),
-                    port_names: HashSet::new(),
-                    port_numbers: HashSet::new(),
+                    ports: Vec::new(),
                 });
                 for (key, value) in labels.iter() {
-                    index
-                        .by_pair
-                        .entry((namespace, &**key, &**value))
-                        .or_default()
-                        .push(id);
-                    index
-                        .by_pair_anywhere
-                        .entry((&**key, &**value))
-                        .or_default()
-                        .push(id);
+                    let (key, value) = (&**key, &**value);
+                    index.by_pair.push(hash_of((namespace, key, value)), id);
+                    index.by_pair_anywhere.push(hash_of((key, value)), id);
                 }
-                index.by_namespace.entry(namespace).or_default().push(id);
+                index
+                    .by_namespace
+                    .entry(namespace)
+                    .or_default()
+                    .push(u32::try_from(id).unwrap_or(u32::MAX));
                 id
             });
             let group = &mut index.groups[id];
-            group.members.push(position);
-            for port in facts.ports.iter() {
-                group.port_numbers.insert(port.number);
-                if let Some(name) = &port.name {
-                    group.port_names.insert(name);
-                }
+            group
+                .members
+                .push(u32::try_from(position).unwrap_or(u32::MAX));
+            let ports: &'a [ContainerPort] = &facts.ports;
+            if !ports.is_empty() && !group.ports.iter().any(|p| std::ptr::eq(*p, ports)) {
+                group.ports.push(ports);
             }
         }
+        index.by_pair = index.by_pair.sorted();
+        index.by_pair_anywhere = index.by_pair_anywhere.sorted();
         index
     }
 
     /// Groups that may hold label `key=value` for an object in `namespace` (objects
-    /// without a namespace match any).
+    /// without a namespace match any): in increasing order, each checked.
     fn with_pair(&self, namespace: Namespace<'_>, key: &str, value: &str) -> Vec<usize> {
+        let has_pair = |id: &usize| self.groups[*id].label(key) == Some(value);
         match namespace {
             None => self
                 .by_pair_anywhere
-                .get(&(key, value))
-                .map_or(NONE, Vec::as_slice)
-                .to_vec(),
+                .get(hash_of((key, value)))
+                .filter(has_pair)
+                .collect(),
             Some(_) => {
                 let mut ids: Vec<usize> = [namespace, None]
-                    .iter()
+                    .into_iter()
                     .flat_map(|ns| {
                         self.by_pair
-                            .get(&(*ns, key, value))
-                            .map_or(NONE, Vec::as_slice)
+                            .get(hash_of((ns, key, value)))
+                            .filter(move |id| self.groups[*id].namespace == ns)
                     })
-                    .copied()
+                    .filter(has_pair)
                     .collect();
                 ids.sort_unstable();
                 ids
@@ -168,12 +206,15 @@ impl<'a> PodIndex<'a> {
 
     /// The objects of `groups`, in stream order.
     pub(super) fn members(&self, groups: &[&PodGroup<'a>]) -> Vec<&'a Facts> {
-        let mut positions: Vec<usize> = groups
+        let mut positions: Vec<u32> = groups
             .iter()
             .flat_map(|g| g.members.iter().copied())
             .collect();
         positions.sort_unstable();
-        positions.into_iter().map(|p| &self.all[p]).collect()
+        positions
+            .into_iter()
+            .map(|p| &self.all[p as usize])
+            .collect()
     }
 
     /// Groups a `LabelSelector` (`matchLabels`, `matchExpressions`) selects among those of
@@ -214,23 +255,28 @@ impl<'a> PodIndex<'a> {
             .collect();
         let mut found = Vec::new();
         for &namespace in namespaces {
+            let in_namespace = |id: &usize| self.groups[*id].namespace == namespace;
             let rarest = match_labels
                 .iter()
                 .map(|(k, v)| {
                     self.by_pair
-                        .get(&(namespace, *k, *v))
-                        .map_or(NONE, Vec::as_slice)
+                        .get(hash_of((namespace, *k, *v)))
+                        .filter(in_namespace)
+                        .collect::<Vec<usize>>()
                 })
-                .min_by_key(|ids| ids.len());
+                .min_by_key(Vec::len);
             let candidates = rarest.unwrap_or_else(|| {
                 self.by_namespace
                     .get(&namespace)
                     .map_or(NONE, Vec::as_slice)
+                    .iter()
+                    .map(|&id| id as usize)
+                    .collect()
             });
             found.extend(
                 candidates
-                    .iter()
-                    .map(|&id| &self.groups[id])
+                    .into_iter()
+                    .map(|id| &self.groups[id])
                     .filter(|group| group.namespace == namespace)
                     .filter(|group| selector_matches_labels(selector, |key| group.label(key))),
             );
@@ -243,9 +289,10 @@ impl<'a> PodIndex<'a> {
 /// ones that repeat a key (duplicates).
 pub(super) struct NameIndex<'a> {
     all: &'a [Facts],
-    exact: HashMap<(&'a str, Namespace<'a>, &'a str), u32>,
+    /// Named objects by kind, namespace (none for a cluster-scoped kind) and name.
+    exact: ByHash,
     /// By kind and name alone, for objects without a namespace (built only if there are any).
-    anywhere: Option<HashMap<(&'a str, &'a str), u32>>,
+    anywhere: Option<ByHash>,
     /// `(later, first)` positions of objects with the kind, namespace and name of an
     /// earlier one, in stream order.
     pub duplicates: Vec<(usize, usize)>,
@@ -260,35 +307,54 @@ fn scope(facts: &Facts) -> Namespace<'_> {
     }
 }
 
+/// What names an object: kind, namespace and name.
+fn key(facts: &Facts) -> Option<(&str, Namespace<'_>, &str)> {
+    Some((&*facts.kind, scope(facts), facts.name.as_deref()?))
+}
+
 impl<'a> NameIndex<'a> {
     /// Indexes the named objects among `all`.
     pub(super) fn new(all: &'a [Facts]) -> Self {
-        let unplaced = all
+        let mut exact = ByHash::default();
+        let mut anywhere = all
             .iter()
-            .any(|f| f.name.is_some() && f.namespace.is_none());
-        let mut index = NameIndex {
-            all,
-            exact: HashMap::with_capacity(all.len()),
-            anywhere: unplaced.then(HashMap::new),
-            duplicates: Vec::new(),
-        };
+            .any(|f| f.name.is_some() && f.namespace.is_none())
+            .then(ByHash::default);
         for (position, facts) in all.iter().enumerate() {
-            let Some(name) = &facts.name else { continue };
-            let kind = &*facts.kind;
-            let slot = u32::try_from(position).unwrap_or(u32::MAX);
-            match index.exact.entry((kind, scope(facts), name)) {
-                Entry::Occupied(first) => {
-                    index.duplicates.push((position, *first.get() as usize));
-                }
-                Entry::Vacant(entry) => {
-                    entry.insert(slot);
-                }
-            }
-            if let Some(anywhere) = &mut index.anywhere {
-                anywhere.entry((kind, name)).or_insert(slot);
+            let Some((kind, namespace, name)) = key(facts) else {
+                continue;
+            };
+            exact.push(hash_of((kind, namespace, name)), position);
+            if let Some(anywhere) = &mut anywhere {
+                anywhere.push(hash_of((kind, name)), position);
             }
         }
-        index
+        let exact = exact.sorted();
+        // Positions of one hash are in stream order: a later one whose key an earlier one
+        // has repeats the first of them.
+        let mut duplicates = Vec::new();
+        for run in exact
+            .0
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|run| run.len() > 1)
+        {
+            for (i, &(_, later)) in run.iter().enumerate().skip(1) {
+                let later_key = key(&all[later as usize]);
+                if let Some(&(_, first)) = run[..i]
+                    .iter()
+                    .find(|(_, first)| key(&all[*first as usize]) == later_key)
+                {
+                    duplicates.push((later as usize, first as usize));
+                }
+            }
+        }
+        duplicates.sort_unstable();
+        NameIndex {
+            all,
+            exact,
+            anywhere: anywhere.map(ByHash::sorted),
+            duplicates,
+        }
     }
 
     /// The first object of `kind` named `name` that `from` can see: in its namespace or in
@@ -296,19 +362,23 @@ impl<'a> NameIndex<'a> {
     /// namespace may be in any.
     pub(super) fn find(&self, kind: &str, name: &str, from: &Facts) -> Option<&'a Facts> {
         let position = match from.namespace.as_deref() {
-            None => self
-                .anywhere
-                .as_ref()
-                .and_then(|anywhere| anywhere.get(&(kind, name)))
-                .copied(),
+            None => self.anywhere.as_ref().and_then(|anywhere| {
+                anywhere.get(hash_of((kind, name))).find(|&p| {
+                    let facts = &self.all[p];
+                    &*facts.kind == kind && facts.name.as_deref() == Some(name)
+                })
+            }),
             namespace => {
-                let here = self.exact.get(&(kind, namespace, name)).copied();
-                let nowhere = self.exact.get(&(kind, None, name)).copied();
+                let first_in = |namespace: Namespace<'_>| {
+                    self.exact
+                        .get(hash_of((kind, namespace, name)))
+                        .find(|&p| key(&self.all[p]) == Some((kind, namespace, name)))
+                };
                 // The first in the stream, as a scan would find it.
-                here.into_iter().chain(nowhere).min()
+                first_in(namespace).into_iter().chain(first_in(None)).min()
             }
         };
-        position.map(|p| &self.all[p as usize])
+        position.map(|p| &self.all[p])
     }
 }
 
@@ -387,6 +457,35 @@ mod tests {
         let groups = pods.matching_service(Some("ml"), &selector(&[("app", "mnist")]));
         assert_eq!(groups.len(), 1);
         assert_eq!(groups[0].members.len(), 50);
+    }
+
+    #[test]
+    fn entries_of_one_hash_come_back_in_order_and_others_not() {
+        let mut index = ByHash::default();
+        for (hash, position) in [(7, 4), (3, 1), (7, 2), (9, 0), (7, 3)] {
+            index.push(hash, position);
+        }
+        let index = index.sorted();
+        assert_eq!(index.get(7).collect::<Vec<_>>(), [2, 3, 4]);
+        assert_eq!(index.get(9).collect::<Vec<_>>(), [0]);
+        assert_eq!(index.get(5).count(), 0);
+        assert_eq!(index.get(u64::MAX).count(), 0);
+    }
+
+    #[test]
+    fn a_repeated_name_is_a_duplicate_of_its_first_object() {
+        let config = |name: &str, namespace: &str| {
+            json!({"kind": "ConfigMap", "metadata": {"name": name, "namespace": namespace}})
+        };
+        let all = facts(&[
+            config("settings", "ml"),
+            config("settings", "web"),
+            config("other", "ml"),
+            config("settings", "ml"),
+            config("settings", "ml"),
+            config("other", "ml"),
+        ]);
+        assert_eq!(NameIndex::new(&all).duplicates, [(3, 0), (4, 0), (5, 2)]);
     }
 
     #[test]

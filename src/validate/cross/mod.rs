@@ -537,7 +537,7 @@ fn disruption_problems(all: &[Facts], pods: &PodIndex<'_>, severity: Severity) -
         };
         for group in pods.selected_in(budget.namespace.as_deref(), selector) {
             for &position in &group.members {
-                covered[position] = true;
+                covered[position as usize] = true;
             }
         }
     }
