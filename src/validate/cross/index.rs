@@ -474,9 +474,7 @@ mod tests {
 
     #[test]
     fn a_repeated_name_is_a_duplicate_of_its_first_object() {
-        let config = |name: &str, namespace: &str| {
-            json!({"kind": "ConfigMap", "metadata": {"name": name, "namespace": namespace}})
-        };
+        let config = |name: &str, namespace: &str| json!({"kind": "ConfigMap", "metadata": {"name": name, "namespace": namespace}});
         let all = facts(&[
             config("settings", "ml"),
             config("settings", "web"),
