@@ -142,17 +142,37 @@ pub fn run(args: ValidateArgs, console: &Console) -> Outcome {
             return Ok(EXIT_USAGE);
         }
     };
-    let stdout = || std::io::BufWriter::new(std::io::stdout().lock());
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let colour = console.stdout_colour();
-    let report = match args.format {
-        Format::Human => {
-            let out = HumanOutput::new(stdout(), colour).totals_only(args.summary);
-            report_to(&validator, inputs, out, args.summary)?.0
-        }
-        Format::Json => report_to(&validator, inputs, JsonOutput::new(stdout()), args.summary)?.0,
-        Format::Junit => report_to(&validator, inputs, JunitOutput::new(stdout()), args.summary)?.0,
-    };
+    let (report, _) = report_as(
+        &validator,
+        inputs,
+        args.format,
+        args.summary,
+        colour,
+        stdout,
+    )?;
     Ok(exit_code(&report))
+}
+
+/// Validates `inputs` and writes the report into `out` in `format` (with totals only, and
+/// colour, as asked).
+fn report_as<W: std::io::Write>(
+    validator: &Validator,
+    inputs: Vec<Input>,
+    format: Format,
+    totals_only: bool,
+    colour: bool,
+    out: W,
+) -> Result<(Report, W), std::io::Error> {
+    match format {
+        Format::Human => {
+            let out = HumanOutput::new(out, colour).totals_only(totals_only);
+            report_to(validator, inputs, out, totals_only)
+        }
+        Format::Json => report_to(validator, inputs, JsonOutput::new(out), totals_only),
+        Format::Junit => report_to(validator, inputs, JunitOutput::new(out), totals_only),
+    }
 }
 
 /// Validates `inputs`, handing each problem to `out` as it is found (people see problems
@@ -205,21 +225,8 @@ mod tests {
             name: "in.yaml".to_string(),
             text: input.to_string(),
         }];
-        let bytes = match format {
-            Format::Human => {
-                let out = HumanOutput::new(Vec::new(), false).totals_only(totals_only);
-                report_to(&validator, inputs, out, totals_only).map(|(_, bytes)| bytes)
-            }
-            Format::Json => report_to(&validator, inputs, JsonOutput::new(Vec::new()), totals_only)
-                .map(|(_, bytes)| bytes),
-            Format::Junit => report_to(
-                &validator,
-                inputs,
-                JunitOutput::new(Vec::new()),
-                totals_only,
-            )
-            .map(|(_, bytes)| bytes),
-        };
+        let bytes = report_as(&validator, inputs, format, totals_only, false, Vec::new())
+            .map(|(_, bytes)| bytes);
         String::from_utf8(bytes.unwrap_or_default()).unwrap_or_default()
     }
 

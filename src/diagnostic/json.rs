@@ -76,8 +76,6 @@ pub struct JsonOutput<W: Write> {
     /// text, not values, and on disk past a few megabytes, so a run with a million
     /// problems does not keep a million JSON values.
     problems: Spool,
-    /// Whether any problem was written (the array is `[]` otherwise).
-    any: bool,
     errors: usize,
     warnings: usize,
 }
@@ -101,7 +99,6 @@ impl<W: Write> JsonOutput<W> {
         JsonOutput {
             out,
             problems: Spool::default(),
-            any: false,
             errors: 0,
             warnings: 0,
         }
@@ -112,16 +109,13 @@ impl<W: Write> Output for JsonOutput<W> {
     type Target = W;
 
     fn write(&mut self, diagnostic: &Diagnostic, sources: &SourceMap) -> io::Result<()> {
+        let first = self.errors + self.warnings == 0;
         if diagnostic.is_error() {
             self.errors += 1;
         } else {
             self.warnings += 1;
         }
-        if !std::mem::replace(&mut self.any, true) {
-            self.problems.write(b"[\n")?;
-        } else {
-            self.problems.write(b",\n")?;
-        }
+        self.problems.write(if first { b"[\n" } else { b",\n" })?;
         let item = serde_json::to_string_pretty(&to_json(diagnostic, sources))?;
         self.problems.write(b"    ")?;
         self.problems.write(nested(&item, 2).as_bytes())
@@ -156,7 +150,7 @@ impl<W: Write> Output for JsonOutput<W> {
                 "{{\n  \"summary\": {},\n  \"problems\": ",
                 nested(&summary, 1)
             )?;
-            if self.any {
+            if self.errors + self.warnings > 0 {
                 self.problems.copy_to(out)?;
                 out.write_all(b"\n  ]")?;
             } else {

@@ -15,6 +15,32 @@ struct Case {
     skipped: bool,
 }
 
+/// Test cases by file (files sorted, cases in order of first appearance), found by name
+/// through a map, so a report with many failing objects stays linear.
+#[derive(Default)]
+struct Suites {
+    cases: BTreeMap<String, Vec<Case>>,
+    by_name: HashMap<(String, String), usize>,
+}
+
+impl Suites {
+    /// The case `name` of the suite of `file`, added if it is new.
+    fn case(&mut self, file: &str, name: String) -> &mut Case {
+        let cases = self.cases.entry(file.to_string()).or_default();
+        let index = *self
+            .by_name
+            .entry((file.to_string(), name.clone()))
+            .or_insert_with(|| {
+                cases.push(Case {
+                    name,
+                    ..Case::default()
+                });
+                cases.len() - 1
+            });
+        &mut cases[index]
+    }
+}
+
 /// JUnit XML into `out`. Warnings are not failures.
 ///
 /// ```
@@ -81,41 +107,19 @@ impl<W: Write> Output for JunitOutput<W> {
     }
 
     fn finish(mut self, summary: &Summary, sources: &SourceMap) -> io::Result<W> {
-        let mut suites: BTreeMap<String, Vec<Case>> = BTreeMap::new();
-        // Each suite's cases by name, so a report with many failing objects is not quadratic.
-        let mut positions: HashMap<(String, String), usize> = HashMap::new();
-        let mut case_of = |suites: &mut BTreeMap<String, Vec<Case>>, file: &str, name: String| {
-            let cases = suites.entry(file.to_string()).or_default();
-            *positions
-                .entry((file.to_string(), name.clone()))
-                .or_insert_with(|| {
-                    cases.push(Case {
-                        name,
-                        ..Case::default()
-                    });
-                    cases.len() - 1
-                })
-        };
+        let mut suites = Suites::default();
         for checked in &summary.checked {
             let file = sources.name(checked.source);
-            let index = case_of(
-                &mut suites,
-                file,
-                case_name(Some(&checked.object), checked.line),
-            );
-            if let Some(case) = suites.get_mut(file).and_then(|cases| cases.get_mut(index)) {
-                case.skipped |= checked.skipped.is_some();
-            }
+            let case = suites.case(file, case_name(Some(&checked.object), checked.line));
+            case.skipped |= checked.skipped.is_some();
         }
         for (source, name, message, check, line) in self.errors {
-            let file = sources.name(source);
-            let index = case_of(&mut suites, file, name);
-            if let Some(case) = suites.get_mut(file).and_then(|cases| cases.get_mut(index)) {
-                case.first_message.get_or_insert(message);
-                case.first_check.get_or_insert(check);
-                case.failures.push(line);
-            }
+            let case = suites.case(sources.name(source), name);
+            case.first_message.get_or_insert(message);
+            case.first_check.get_or_insert(check);
+            case.failures.push(line);
         }
+        let suites = suites.cases;
         let total: usize = suites.values().map(Vec::len).sum();
         let failures = suites
             .values()

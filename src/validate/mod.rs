@@ -937,10 +937,7 @@ impl Validator {
         };
         let (kept, passed) = (&mut report.problems, &mut report.passed);
         cross::emit_cross_problems(facts, &options, &mut |problem| match sink {
-            Some(sink) => {
-                passed.count(&problem);
-                sink(problem, options.sources);
-            }
+            Some(sink) => stream::hand_on(sink, passed, problem, options.sources),
             None => kept.push(problem),
         });
     }

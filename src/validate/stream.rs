@@ -9,7 +9,7 @@
 use super::check::{self, Outcome};
 use super::cross::{Collected, Facts};
 use super::parse::{self, Contents};
-use super::report::Report;
+use super::report::{Passed, Report};
 use super::split::{Chunk, Splitter};
 use super::{Input, Validator};
 use crate::diagnostic::{Check, CheckedObject, Diagnostic};
@@ -271,12 +271,22 @@ fn work(
 /// inputs' names. Problems a sink takes are counted in [`Report::passed`], not kept.
 pub(crate) type Sink<'s> = &'s mut dyn FnMut(Diagnostic, &SourceMap);
 
-/// Hands `report`'s problems to `sink`, if there is one, counting them.
+/// Hands `problem` to `sink`, counting it in `passed`.
+pub(super) fn hand_on(
+    sink: &mut Sink<'_>,
+    passed: &mut Passed,
+    problem: Diagnostic,
+    names: &SourceMap,
+) {
+    passed.count(&problem);
+    sink(problem, names);
+}
+
+/// Hands `report`'s problems to `sink`, if there is one.
 fn pass_on(report: &mut Report, names: &SourceMap, sink: &mut Option<Sink<'_>>) {
     if let Some(sink) = sink {
         for problem in report.problems.drain(..) {
-            report.passed.count(&problem);
-            sink(problem, names);
+            hand_on(sink, &mut report.passed, problem, names);
         }
     }
 }

@@ -58,20 +58,49 @@ pub(super) struct PodGroup<'a> {
     labels: &'a [(Text, Text)],
     /// The positions in the stream of the objects with these pod labels, in order.
     pub members: Vec<u32>,
-    /// The members' container ports: each distinct list once (copies share theirs).
-    ports: Vec<&'a [ContainerPort]>,
+    /// The container ports any member declares, by name and by number: sorted, each once.
+    port_names: Vec<&'a str>,
+    port_numbers: Vec<i64>,
+    /// The last member's port list, while indexing: copies share theirs, so a run of
+    /// copies adds its ports once.
+    last_ports: Option<&'a [ContainerPort]>,
 }
 
 impl<'a> PodGroup<'a> {
     /// Whether a container of a member declares `target` (a port name or number).
     pub fn declares(&self, target: &Value) -> bool {
-        let ports = || self.ports.iter().flat_map(|list| list.iter());
         match target {
-            Value::String(name) => ports().any(|p| p.name.as_deref() == Some(name.as_str())),
+            Value::String(name) => self.port_names.binary_search(&name.as_str()).is_ok(),
             other => other
                 .as_i64()
-                .is_some_and(|n| ports().any(|p| p.number == n)),
+                .is_some_and(|n| self.port_numbers.binary_search(&n).is_ok()),
         }
+    }
+
+    /// Adds a member's ports (unless it shares the previous member's list).
+    fn add_ports(&mut self, ports: &'a [ContainerPort]) {
+        if self
+            .last_ports
+            .is_some_and(|last| std::ptr::eq(last, ports))
+        {
+            return;
+        }
+        self.last_ports = Some(ports);
+        for port in ports {
+            self.port_numbers.push(port.number);
+            self.port_names.extend(port.name.as_deref());
+        }
+    }
+
+    /// Sorts the ports for [`PodGroup::declares`], each once.
+    fn seal(&mut self) {
+        self.port_numbers.sort_unstable();
+        self.port_numbers.dedup();
+        self.port_numbers.shrink_to_fit();
+        self.port_names.sort_unstable();
+        self.port_names.dedup();
+        self.port_names.shrink_to_fit();
+        self.last_ports = None;
     }
 
     fn label(&self, key: &str) -> Option<&'a str> {
@@ -128,7 +157,9 @@ impl<'a> PodIndex<'a> {
                     namespace,
                     labels,
                     members: Vec::new(),
-                    ports: Vec::new(),
+                    port_names: Vec::new(),
+                    port_numbers: Vec::new(),
+                    last_ports: None,
                 });
                 for (key, value) in labels.iter() {
                     let (key, value) = (&**key, &**value);
@@ -146,11 +177,9 @@ impl<'a> PodIndex<'a> {
             group
                 .members
                 .push(u32::try_from(position).unwrap_or(u32::MAX));
-            let ports: &'a [ContainerPort] = &facts.ports;
-            if !ports.is_empty() && !group.ports.iter().any(|p| std::ptr::eq(*p, ports)) {
-                group.ports.push(ports);
-            }
+            group.add_ports(&facts.ports);
         }
+        index.groups.iter_mut().for_each(PodGroup::seal);
         index.by_pair = index.by_pair.sorted();
         index.by_pair_anywhere = index.by_pair_anywhere.sorted();
         index
@@ -457,6 +486,30 @@ mod tests {
         let groups = pods.matching_service(Some("ml"), &selector(&[("app", "mnist")]));
         assert_eq!(groups.len(), 1);
         assert_eq!(groups[0].members.len(), 50);
+    }
+
+    #[test]
+    fn a_group_declares_the_ports_of_every_member() {
+        let with_port = |name: &str, port: &str, number: i64| {
+            let mut value = deployment(name, Some("ml"), "mnist");
+            value["spec"]["template"]["spec"]["containers"] =
+                json!([{"name": "app", "ports": [{"name": port, "containerPort": number}]}]);
+            value
+        };
+        let all = facts(&[
+            with_port("a", "http", 8080),
+            with_port("b", "metrics", 9090),
+            with_port("c", "http", 8080),
+        ]);
+        let pods = PodIndex::new(&all);
+        let groups = pods.matching_service(Some("ml"), &selector(&[("app", "mnist")]));
+        assert_eq!(groups.len(), 1);
+        for declared in [json!("http"), json!("metrics"), json!(8080), json!(9090)] {
+            assert!(groups[0].declares(&declared), "{declared}");
+        }
+        for undeclared in [json!("grpc"), json!(80), json!(true)] {
+            assert!(!groups[0].declares(&undeclared), "{undeclared}");
+        }
     }
 
     #[test]

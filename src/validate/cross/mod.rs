@@ -637,17 +637,18 @@ pub(crate) fn emit_cross_problems(
     }
     let pods = PodIndex::new(all);
     if let Some(severity) = options.practices {
-        for_each_problem(emit, disruption_problems(all, &pods, severity));
+        disruption_problems(all, &pods, severity)
+            .into_iter()
+            .for_each(&mut *emit);
     }
     let (true, Some(names)) = (options.references, &names) else {
         return;
     };
-    for_each_problem(
-        emit,
-        scaling::problems(all, &pods, names, severity, &hint_outside, &|kind, name| {
-            is_external(options.externals, kind, name)
-        }),
-    );
+    scaling::problems(all, &pods, names, severity, &hint_outside, &|kind, name| {
+        is_external(options.externals, kind, name)
+    })
+    .into_iter()
+    .for_each(&mut *emit);
     let find = |kind: &str, name: &str, from: &Facts| names.find(kind, name, from);
     for facts in all {
         let more = facts.more();
@@ -782,11 +783,6 @@ pub(crate) fn emit_cross_problems(
             }
         }
     }
-}
-
-/// Hands every problem of `problems` to `emit`.
-fn for_each_problem(emit: &mut dyn FnMut(Diagnostic), problems: Vec<Diagnostic>) {
-    problems.into_iter().for_each(emit);
 }
 
 #[cfg(test)]
